@@ -1,0 +1,1 @@
+"""Jinnong debit cards: issuance, status, balances, SMS alerts, disbursements."""

@@ -1,0 +1,1 @@
+"""The REST API's shared parts: permissions by role, scoped viewsets, pagination, JSON errors."""

@@ -1,0 +1,126 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
+
+from . import services
+from .admin_base import ScopedAdmin, ScopedAdminMixin
+from .models import Branch, User
+from .roles import Role
+
+# Roles are given on the user's page; the role groups are kept by data migrations, not by hand.
+admin.site.unregister(Group)
+# API tokens name a user: their user choices go through the scoping layer like every other.
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(ScopedAdminMixin, DrfTokenAdmin):
+    pass
+
+
+class BranchForm(forms.ModelForm):
+    class Meta:
+        model = Branch
+        fields = ["code", "name", "parent"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            services.branch_parent_check(branch=self.instance, parent=cleaned.get("parent"))
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
+@admin.register(Branch)
+class BranchAdmin(ScopedAdmin):
+    form = BranchForm
+    list_display = ["code", "name", "parent"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+    ordering = ["code"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A branch is never deleted: cards, terminals and targets keep referring to it.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in ("code", "name", "parent")}
+        if change:
+            services.branch_update(branch=obj, by=request.user, **fields)
+        else:
+            obj.pk = services.branch_create(by=request.user, **fields).pk
+
+
+class RoleCheckMixin:
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == Role.BRANCH_MANAGER and not cleaned.get("branch"):
+            self.add_error("branch", _("A branch manager must be bound to a branch."))
+        return cleaned
+
+
+class UserCreateForm(RoleCheckMixin, UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username",)
+
+
+class UserEditForm(RoleCheckMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdmin, DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreateForm
+    list_display = ["username", "get_full_name", "role", "branch", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "branch"]
+    list_select_related = ["branch"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    autocomplete_fields = ["branch"]
+    ordering = ["username"]
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        (_("Role"), {"fields": ("role", "branch")}),
+    )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        # Only a superuser sees (and so may reset the password of) another superuser.
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        fieldsets = [
+            (None, {"fields": ("username", "password")}),
+            (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+            (_("Role"), {"fields": ("role", "branch", "is_active")}),
+            (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        ]
+        if request.user.is_superuser:
+            fieldsets.append((_("Superuser"), {"fields": ("is_superuser",)}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("last_login", "date_joined")
+
+    def has_delete_permission(self, request, obj=None):
+        # People leave: deactivate them, so what they entered keeps its author.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        role = form.cleaned_data.get("role", obj.role)
+        branch = form.cleaned_data.get("branch", obj.branch)
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+        services.user_assign_role(user=obj, role=role, branch=branch, by=request.user)

@@ -1,0 +1,72 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .roles import Role
+
+
+class Branch(models.Model):
+    """A branch of the union (信用社, 分社, 营业部); the head office is the root of the tree."""
+
+    code = models.CharField(_("branch code"), max_length=12, unique=True)
+    name = models.CharField(_("branch name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent branch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("Empty only for the union's head office."),
+    )
+    history = HistoricalRecords()
+
+    # The scoping layer's path from this model to its branch (see ebank/org/scoping.py).
+    branch_lookup = "id"
+
+    class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="branch_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class User(AbstractUser):
+    """A person who logs in, with one role; a branch manager is bound to one branch."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    branch = models.ForeignKey(
+        Branch,
+        verbose_name=_("branch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("Required for a branch manager: they see this branch and those below it."),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    branch_lookup = "branch"
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.BRANCH_MANAGER) | Q(branch__isnull=False),
+                name="branch_manager_has_branch",
+            ),
+        ]
+
+    def __str__(self):
+        full_name = self.get_full_name()
+        return f"{self.username} ({full_name})" if full_name else self.username

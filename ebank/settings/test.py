@@ -1,0 +1,20 @@
+"""The test suite: the same base as production, fixed keys, fast hashing.
+
+DATABASE_URL chooses the database (SQLite by default, PostgreSQL in CI); tasks run in-process
+unless a test starts a real worker itself.
+"""
+import os
+
+os.environ["DJANGO_DEBUG"] = "0"
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret-" + "x" * 40)
+os.environ.setdefault("CARD_HASH_KEY", "test-only-card-hash-key")
+os.environ.pop("CELERY_BROKER_URL", None)
+os.environ.pop("REDIS_URL", None)
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

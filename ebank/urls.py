@@ -1,0 +1,25 @@
+"""The site's URLs. Areas are named by string, so the platform imports none of them."""
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from ebank.api.errors import server_error_json_for_api, page_not_found_json_for_api
+from ebank.health import healthz
+
+admin.site.site_header = _("E-banking department back office")
+admin.site.site_title = _("ebank")
+admin.site.index_title = _("Home")
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("ebank.api.urls")),
+    # Last: the admin answers every other path (its catch-all would shadow what follows it).
+    path("", admin.site.urls),
+]
+
+handler404 = page_not_found_json_for_api
+handler500 = server_error_json_for_api

@@ -1,0 +1,1 @@
+"""Online-banking customers, security media, transfers and tickets."""

@@ -1,0 +1,1 @@
+"""Figures, the quarterly assessment, dashboards, exports and the year-end summary."""

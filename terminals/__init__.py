@@ -1,0 +1,1 @@
+"""ATMs, POS terminals, merchants, terminal transactions and the logbooks."""

@@ -1,0 +1,54 @@
+"""Shared fixtures: a small union (head office → 城关信用社 → 东街分社; 北山信用社 beside it) and one
+user per role."""
+import pytest
+from django.test import Client
+
+from ebank.org.roles import Role
+from tests.factories import BranchFactory, user_with_role
+
+
+@pytest.fixture
+def tree(db):
+    """The branch tree: `hq` → `a` → `a1`, and `b`, a sibling of `a`."""
+    hq = BranchFactory(code="000", name="联社营业部", parent=None)
+    a = BranchFactory(code="101", name="城关信用社", parent=hq)
+    a1 = BranchFactory(code="10101", name="东街分社", parent=a)
+    b = BranchFactory(code="201", name="北山信用社", parent=hq)
+    return {"hq": hq, "a": a, "a1": a1, "b": b}
+
+
+@pytest.fixture
+def staff(tree):
+    return user_with_role(Role.STAFF, username="staff")
+
+
+@pytest.fixture
+def leader(tree):
+    return user_with_role(Role.LEADER, username="leader")
+
+
+@pytest.fixture
+def manager(tree):
+    """The manager of 城关信用社 (101), who sees 101 and 10101 but not 201."""
+    return user_with_role(Role.BRANCH_MANAGER, tree["a"], username="mgr-101")
+
+
+def _client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(staff):
+    return _client_for(staff)
+
+
+@pytest.fixture
+def leader_client(leader):
+    return _client_for(leader)
+
+
+@pytest.fixture
+def manager_client(manager):
+    return _client_for(manager)

@@ -1,0 +1,150 @@
+"""factory_boy factories for the platform's models, and one object maker per admin/API model.
+
+`OBJECT_MAKERS` is read by tests/test_scoping_matrix.py: every model registered in the admin or
+served by the API needs a maker that creates one object belonging to a given branch (or, for a
+model no branch owns, one object at all). A model without a maker fails the matrix test.
+"""
+import datetime
+import itertools
+
+import factory
+from django.utils import timezone
+
+from ebank.org import services
+from ebank.org.models import Branch, User
+from ebank.org.roles import Role
+
+
+class BranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Branch
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"B{n:04d}")
+    name = factory.Sequence(lambda n: f"第{n}信用社")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def with_role(user, create, extracted, **kwargs):
+        role, branch = extracted if extracted else ("", None)
+        if create:
+            services.user_assign_role(user=user, role=role, branch=branch, by=None)
+
+
+def user_with_role(role: str, branch: Branch | None = None, **kwargs) -> User:
+    return UserFactory(with_role=(role, branch), **kwargs)
+
+
+_serial = itertools.count(1)
+
+
+def _make_branch(branch):
+    return branch
+
+
+def _make_user(branch):
+    return user_with_role(Role.BRANCH_MANAGER, branch)
+
+
+def _make_token(branch):
+    from rest_framework.authtoken.models import TokenProxy
+
+    return TokenProxy.objects.create(user=user_with_role(Role.STAFF))
+
+
+def _make_access_attempt(branch):
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.create(
+        username=f"someone{next(_serial)}", ip_address="10.0.0.1", user_agent="test",
+        failures_since_start=1,
+        attempt_time=timezone.now(), get_data="", post_data="",
+    )
+
+
+def _make_access_log(branch):
+    from axes.models import AccessLog
+
+    return AccessLog.objects.create(
+        username="someone", ip_address="10.0.0.1", user_agent="test", attempt_time=timezone.now()
+    )
+
+
+def _make_access_failure_log(branch):
+    from axes.models import AccessFailureLog
+
+    return AccessFailureLog.objects.create(
+        username="someone", ip_address="10.0.0.1", user_agent="test", attempt_time=timezone.now()
+    )
+
+
+def _make_crontab(branch):
+    from django_celery_beat.models import CrontabSchedule
+
+    return CrontabSchedule.objects.create(minute="7", hour="7")
+
+
+def _make_interval(branch):
+    from django_celery_beat.models import IntervalSchedule
+
+    return IntervalSchedule.objects.create(every=7, period=IntervalSchedule.DAYS)
+
+
+def _make_solar(branch):
+    from django_celery_beat.models import SolarSchedule
+
+    return SolarSchedule.objects.create(
+        event="sunrise", latitude=32.58, longitude=116 + next(_serial) / 100
+    )
+
+
+def _make_clocked(branch):
+    from django_celery_beat.models import ClockedSchedule
+
+    return ClockedSchedule.objects.create(clocked_time=timezone.now() + datetime.timedelta(days=1))
+
+
+def _make_periodic_task(branch):
+    from django_celery_beat.models import PeriodicTask
+
+    return PeriodicTask.objects.create(
+        name=f"test-{next(_serial)}", task="ebank.org.tasks.sessions_clear_expired_task",
+        interval=_make_interval(branch),
+    )
+
+
+def _make_task_result(branch):
+    from django_celery_results.models import TaskResult
+
+    return TaskResult.objects.create(task_id=f"task-{next(_serial)}", status="SUCCESS")
+
+
+def _make_group_result(branch):
+    from django_celery_results.models import GroupResult
+
+    return GroupResult.objects.create(group_id=f"group-{next(_serial)}")
+
+
+OBJECT_MAKERS = {
+    "org.branch": _make_branch,
+    "org.user": _make_user,
+    "authtoken.tokenproxy": _make_token,
+    "axes.accessattempt": _make_access_attempt,
+    "axes.accesslog": _make_access_log,
+    "axes.accessfailurelog": _make_access_failure_log,
+    "django_celery_beat.crontabschedule": _make_crontab,
+    "django_celery_beat.intervalschedule": _make_interval,
+    "django_celery_beat.solarschedule": _make_solar,
+    "django_celery_beat.clockedschedule": _make_clocked,
+    "django_celery_beat.periodictask": _make_periodic_task,
+    "django_celery_results.taskresult": _make_task_result,
+    "django_celery_results.groupresult": _make_group_result,
+}

@@ -1,0 +1,309 @@
+"""The scoping matrix: every admin model and every API route, for every role.
+
+Nothing here is a hand-kept list of what exists: admin models come from the admin site's registry,
+API routes from the URL resolver and the OpenAPI schema (which must agree). What each role may do
+comes from ebank/org/roles.py; objects come from tests/factories.py's OBJECT_MAKERS. A new model or
+route that is not declared there fails these tests.
+
+For each: anonymous → login required; branch manager → nothing of a sibling branch (not in lists,
+404 or refused on read and write); union manager → read-only.
+"""
+import re
+
+import pytest
+from django.contrib import admin
+from django.db import models
+from django.test import RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
+from rest_framework.test import APIClient
+
+from ebank.org.roles import Role, access_for
+from ebank.org.scoping import branch_lookup
+from tests.factories import OBJECT_MAKERS
+
+ROLES = [Role.STAFF, Role.BRANCH_MANAGER, Role.LEADER]
+ADMIN_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
+METHOD_ACTION = {"GET": "view", "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+
+# API routes that serve no model, each with who may call it.
+NON_MODEL_ROUTES = {
+    "/api/v1/auth/token/": "public: exchanges a username and password for a token (the login)",
+    "/api/v1/me/": "any logged-in user: who they are",
+}
+# Routes outside the schema: the schema itself and its interactive page.
+DOC_ROUTES = {"/api/schema/", "/api/docs/"}
+
+
+def label(model):
+    return model._meta.label_lower
+
+
+def _admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def users(staff, manager, leader):
+    return {Role.STAFF: staff, Role.BRANCH_MANAGER: manager, Role.LEADER: leader}
+
+
+@pytest.fixture
+def own_and_sibling(tree):
+    """Make one object in the manager's sub-branch (in scope) and one in the sibling branch."""
+
+    def make(model):
+        maker = OBJECT_MAKERS[label(model)]
+        return maker(tree["a1"]), maker(tree["b"])
+
+    return make
+
+
+# --- declarations -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=label)
+def test_admin_model_is_declared(model):
+    access = access_for(model)
+    assert access is not None, f"{label(model)}: declare its access in ebank/org/roles.py ACCESS"
+    assert label(model) in OBJECT_MAKERS, f"{label(model)}: add an object maker to tests/factories.py"
+    owned = branch_lookup(model) is not None
+    assert owned == access.branch_owned, (
+        f"{label(model)}: ACCESS says branch_owned={access.branch_owned}, "
+        f"the model's branch_lookup says {owned}"
+    )
+
+
+def _resolver_api_routes():
+    """Every URL under /api/ that the resolver knows, parameters written as {name}."""
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            part = str(pattern.pattern).lstrip("^").rstrip("$")
+            part = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", part)
+            part = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", part)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + part)
+            elif isinstance(pattern, URLPattern):
+                yield "/" + prefix + part
+
+    return {route for route in walk(get_resolver().url_patterns, "") if route.startswith("/api/")}
+
+
+API_ENDPOINTS = sorted(
+    (
+        (path, method, callback)
+        for path, _regex, method, callback in EndpointEnumerator().get_api_endpoints()
+        if path not in DOC_ROUTES
+    ),
+    key=lambda endpoint: (endpoint[0], endpoint[1]),
+)
+
+
+def _endpoint_id(endpoint):
+    return f"{endpoint[1]} {endpoint[0]}"
+
+
+def test_schema_and_resolver_name_the_same_api_routes():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    tested = {path for path, _method, _callback in API_ENDPOINTS}
+    assert _resolver_api_routes() - DOC_ROUTES == set(schema["paths"]) == tested
+
+
+def _model_of(callback):
+    queryset = getattr(callback.cls, "queryset", None)
+    return None if queryset is None else queryset.model
+
+
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=_endpoint_id)
+def test_api_route_is_declared(endpoint):
+    path, _method, callback = endpoint
+    model = _model_of(callback)
+    if model is None:
+        assert path in NON_MODEL_ROUTES, f"{path}: serves no model; declare it in NON_MODEL_ROUTES"
+        return
+    assert access_for(model) is not None, f"{label(model)}: declare it in ebank/org/roles.py"
+    assert label(model) in OBJECT_MAKERS, f"{label(model)}: add an object maker to tests/factories.py"
+
+
+# --- the admin ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=label)
+def test_admin_anonymous_is_sent_to_login(client, model):
+    response = client.get(_admin_url(model, "changelist"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=label)
+def test_admin_changelist_and_add_follow_the_role(client, users, model, role):
+    actions = access_for(model).actions(role)
+    client.force_login(users[role])
+    response = client.get(_admin_url(model, "changelist"))
+    assert response.status_code == (200 if "view" in actions or "change" in actions else 403)
+    if "add" not in actions:
+        assert client.get(_admin_url(model, "add")).status_code == 403
+        assert client.post(_admin_url(model, "add"), {}).status_code == 403
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=label)
+def test_admin_branch_manager_sees_nothing_of_a_sibling_branch(client, manager, own_and_sibling, model):
+    own, sibling = own_and_sibling(model)
+    client.force_login(manager)
+    actions = access_for(model).actions(Role.BRANCH_MANAGER)
+    sibling_url = _admin_url(model, "change", sibling.pk)
+    if "view" not in actions:
+        assert client.get(sibling_url).status_code == 403
+        return
+    assert access_for(model).branch_owned, "a branch manager sees only branch-owned tables"
+    listing = client.get(_admin_url(model, "changelist"), {"all": ""}).content.decode()
+    assert _admin_url(model, "change", own.pk) in listing
+    assert sibling_url not in listing
+    # Not shown: the admin answers a missing object by sending the user back to the index.
+    response = client.get(sibling_url)
+    assert response.status_code == 302 and str(sibling) not in response.content.decode()
+    before = model._default_manager.get(pk=sibling.pk).history.count()
+    assert client.post(sibling_url, {}).status_code in (302, 403)
+    assert client.post(_admin_url(model, "delete", sibling.pk), {"post": "yes"}).status_code in (302, 403)
+    assert model._default_manager.filter(pk=sibling.pk).exists()
+    assert model._default_manager.get(pk=sibling.pk).history.count() == before
+    assert client.get(_admin_url(model, "history", sibling.pk)).status_code == 404
+    assert client.get(_admin_url(model, "history", own.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=label)
+def test_admin_union_manager_is_read_only(client, leader, own_and_sibling, model):
+    _own, other = own_and_sibling(model)
+    client.force_login(leader)
+    actions = access_for(model).actions(Role.LEADER)
+    assert set(actions) <= {"view"}, "a union manager is read-only"
+    change_url = _admin_url(model, "change", other.pk)
+    if "view" not in actions:
+        assert client.get(change_url).status_code == 403
+        return
+    response = client.get(change_url)
+    assert response.status_code == 200
+    assert 'name="_save"' not in response.content.decode()
+    assert client.post(change_url, {}).status_code == 403
+    assert client.post(_admin_url(model, "delete", other.pk), {"post": "yes"}).status_code == 403
+    assert model._default_manager.filter(pk=other.pk).exists()
+
+
+def _autocomplete_cases():
+    for model in ADMIN_MODELS:
+        for field_name in admin.site._registry[model].autocomplete_fields:
+            yield model, field_name
+
+
+@pytest.mark.parametrize(
+    "model,field_name", list(_autocomplete_cases()), ids=lambda v: v if isinstance(v, str) else label(v)
+)
+def test_admin_autocomplete_offers_only_branches_in_scope(client, users, tree, model, field_name):
+    related = model._meta.get_field(field_name).remote_field.model
+    maker = OBJECT_MAKERS[label(related)]
+    own, sibling = maker(tree["a1"]), maker(tree["b"])
+    for role, user in users.items():
+        client.force_login(user)
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": model._meta.app_label, "model_name": model._meta.model_name,
+             "field_name": field_name},
+        )
+        if response.status_code == 403:
+            assert "view" not in access_for(model).actions(role)
+            continue
+        ids = {item["id"] for item in response.json()["results"]}
+        assert str(own.pk) in ids
+        if role == Role.BRANCH_MANAGER and access_for(related).branch_owned:
+            assert str(sibling.pk) not in ids
+
+
+def _foreign_key_cases():
+    for model in ADMIN_MODELS:
+        for field in model._meta.get_fields():
+            if isinstance(field, (models.ForeignKey, models.ManyToManyField)) and branch_lookup(
+                field.remote_field.model
+            ):
+                yield model, field.name
+
+
+@pytest.mark.parametrize(
+    "model,field_name", list(_foreign_key_cases()), ids=lambda v: v if isinstance(v, str) else label(v)
+)
+def test_admin_foreign_key_choices_are_scoped(manager, tree, model, field_name):
+    db_field = model._meta.get_field(field_name)
+    maker = OBJECT_MAKERS[label(db_field.remote_field.model)]
+    own, sibling = maker(tree["a1"]), maker(tree["b"])
+    request = RequestFactory().get("/")
+    request.user = manager
+    model_admin = admin.site._registry[model]
+    if isinstance(db_field, models.ManyToManyField):
+        form_field = model_admin.formfield_for_manytomany(db_field, request)
+    else:
+        form_field = model_admin.formfield_for_foreignkey(db_field, request)
+    assert form_field.queryset.filter(pk=own.pk).exists()
+    assert not form_field.queryset.filter(pk=sibling.pk).exists()
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+
+def _fill(path, obj, callback):
+    lookup = getattr(callback.cls, "lookup_field", "pk")
+    return re.sub(r"\{\w+\}", str(getattr(obj, lookup)), path)
+
+
+def _call(client, method, path):
+    return getattr(client, method.lower())(path, {}, format="json")
+
+
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=_endpoint_id)
+def test_api_anonymous_is_refused(tree, endpoint):
+    path, method, callback = endpoint
+    if NON_MODEL_ROUTES.get(path, "").startswith("public"):
+        return
+    model = _model_of(callback)
+    obj = OBJECT_MAKERS[label(model)](tree["a"]) if model else None
+    response = _call(APIClient(), method, _fill(path, obj, callback) if obj else path)
+    assert response.status_code in (401, 403)
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=_endpoint_id)
+def test_api_route_follows_role_and_scope(users, own_and_sibling, endpoint, role):
+    path, method, callback = endpoint
+    model = _model_of(callback)
+    if model is None:
+        return
+    own, sibling = own_and_sibling(model)
+    client = APIClient()
+    client.force_authenticate(users[role])
+    allowed = METHOD_ACTION[method] in access_for(model).actions(role)
+    detail = "{" in path
+    target = _fill(path, own, callback) if detail else path
+    response = _call(client, method, target)
+    if not allowed:
+        assert response.status_code == 403, response.content
+        return
+    if method == "GET" and not detail:
+        assert response.status_code == 200
+        lookup = getattr(callback.cls, "lookup_field", "pk")
+        keys = {str(row[lookup if lookup != "pk" else "id"]) for row in response.json()["results"]}
+        assert str(getattr(own, lookup)) in keys
+        sibling_seen = str(getattr(sibling, lookup)) in keys
+        assert sibling_seen == (role != Role.BRANCH_MANAGER or not access_for(model).branch_owned)
+    elif method == "GET":
+        assert response.status_code == 200
+    if detail and role == Role.BRANCH_MANAGER and access_for(model).branch_owned:
+        response = _call(client, method, _fill(path, sibling, callback))
+        assert response.status_code == 404, response.content
+
+
+@pytest.mark.parametrize("path", sorted(DOC_ROUTES))
+def test_api_docs_need_a_login(client, staff, path):
+    assert client.get(path).status_code in (401, 403)
+    client.force_login(staff)
+    assert client.get(path).status_code == 200
