@@ -1,10 +1,10 @@
 """The site's URLs. Areas are named by string, so the platform imports none of them."""
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from ebank.api.errors import server_error_json_for_api, page_not_found_json_for_api
+from ebank.api.errors import api_not_found, page_not_found_json_for_api, server_error_json_for_api
 from ebank.health import healthz
 
 admin.site.site_header = _("E-banking department back office")
@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("ebank.api.urls")),
+    re_path(r"^api/", api_not_found),
     # Last: the admin answers every other path (its catch-all would shadow what follows it).
     path("", admin.site.urls),
 ]

@@ -107,7 +107,8 @@ def _endpoint_id(endpoint):
 def test_schema_and_resolver_name_the_same_api_routes():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     tested = {path for path, _method, _callback in API_ENDPOINTS}
-    assert _resolver_api_routes() - DOC_ROUTES == set(schema["paths"]) == tested
+    # The last pattern under /api/ only answers "no such address" (tests/api/test_base.py).
+    assert _resolver_api_routes() - DOC_ROUTES - {"/api/"} == set(schema["paths"]) == tested
 
 
 def _model_of(callback):

@@ -35,9 +35,14 @@ def _is_api(request):
     return request.path.startswith("/api/")
 
 
+def api_not_found(request):
+    """Answer an unknown address under /api/ (the admin would otherwise claim it)."""
+    return JsonResponse({"detail": _("No such API address.")}, status=404)
+
+
 def page_not_found_json_for_api(request, exception):
     if _is_api(request):
-        return JsonResponse({"detail": _("No such API address.")}, status=404)
+        return api_not_found(request)
     return defaults.page_not_found(request, exception)
 
 

@@ -21,7 +21,7 @@ class BranchCodeField(serializers.SlugRelatedField):
     """
 
     default_error_messages = {
-        "does_not_exist": _("No branch {slug_name}={value} within your branches."),
+        "does_not_exist": _("No branch with code {value} within your branches."),
         "invalid": _("Give a branch code."),
     }
 

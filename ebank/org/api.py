@@ -1,7 +1,9 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -52,3 +54,25 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+
+class LoginLocked(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = _(
+        "Too many failed logins for this username from this address. Try again later, or ask "
+        "the e-banking department to lift the lock."
+    )
+    default_code = "login_locked"
+
+
+class TokenLoginView(ObtainAuthToken):
+    """Exchange a username and password for an API token; locked like the admin's login."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes marks the request it refused; DRF would only say "unable to log in".
+            if getattr(request, "axes_locked_out", False):
+                raise LoginLocked() from None
+            raise

@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
-    "axes",
+    "ebank.third_party.AxesConfig",
     "django_celery_beat",
     "django_celery_results",
     # the platform

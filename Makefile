@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` and `make test`. Both set up .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run worker beat test messages clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("ebank needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+# One machine: SQLite, tasks in-process, the admin at http://127.0.0.1:8000/ .
+run: $(INSTALLED)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py ensure_staff_login
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole suite; SQLite unless DATABASE_URL names PostgreSQL.
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+# Refresh the Chinese catalogue from the code, then compile it (the .mo file is committed).
+messages: $(INSTALLED)
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache staticfiles
