@@ -16,20 +16,20 @@ class ScopedAdminMixin:
     def get_queryset(self, request):
         return scope_queryset(user=request.user, queryset=super().get_queryset(request))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def _scope_choices(self, db_field, request, kwargs):
         related = db_field.remote_field.model
         if "queryset" not in kwargs and branch_lookup(related) is not None:
             kwargs["queryset"] = scope_queryset(
                 user=request.user, queryset=related._default_manager.all()
             )
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        related = db_field.remote_field.model
-        if "queryset" not in kwargs and branch_lookup(related) is not None:
-            kwargs["queryset"] = scope_queryset(
-                user=request.user, queryset=related._default_manager.all()
-            )
+        kwargs = self._scope_choices(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
