@@ -1,7 +1,8 @@
-"""Chinese for the third-party tables the department's staff see in the admin.
+"""Chinese for what third-party code shows the department's staff.
 
-django-axes ships no Chinese, and django-celery-results ships its Chinese uncompiled; the strings
-they show are marked here so that `make messages` keeps them in ebank's own catalogue.
+django-axes ships no Chinese, django-celery-results ships its Chinese uncompiled, and a few of
+Django's and simple-history's own Chinese strings read awkwardly; the strings are marked here so
+that `make messages` keeps them in ebank's catalogue, which takes precedence over theirs.
 """
 from axes.apps import AppConfig as AxesAppConfig
 from django.utils.translation import gettext_lazy as _
@@ -35,4 +36,11 @@ THIRD_PARTY_STRINGS = [
     gettext_noop("Completed DateTime"), gettext_noop("Traceback"),
     gettext_noop("Task Meta Information"), gettext_noop("task result"), gettext_noop("task results"),
     gettext_noop("Group ID"), gettext_noop("group result"), gettext_noop("group results"),
+    # django-simple-history
+    gettext_noop("Changes"), gettext_noop("Change reason"),
+    # Django's admin, where its Chinese reads awkwardly
+    gettext_noop("Select %s to change"), gettext_noop("Add %s"), gettext_noop("Recent actions"),
+    gettext_noop("None available"),
+    gettext_noop("Thanks for spending some quality time with the web site today."),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
 ]

@@ -10,6 +10,7 @@ from ebank.health import healthz
 admin.site.site_header = _("E-banking department back office")
 admin.site.site_title = _("ebank")
 admin.site.index_title = _("Home")
+admin.site.site_url = None  # the admin is the whole site: no "view site" link back to itself
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

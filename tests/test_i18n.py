@@ -60,3 +60,16 @@ def test_catalogue_holds_every_string_of_the_code(tmp_path):
     extracted = {e.msgid for e in polib.pofile(str(tmp_path / CATALOGUE.relative_to(settings.BASE_DIR)))}
     kept = {e.msgid for e in polib.pofile(str(CATALOGUE))}
     assert extracted - kept == set(), "run `make messages` and translate the new strings"
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, db):
+    page = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "电子银行部业务管理系统" in page
+    assert 'id="language-select"' in page  # the menu is on the login page too
+    assert "English" in page and "简体中文" in page
+
+
+def test_refusals_are_in_chinese(manager_client):
+    response = manager_client.get(reverse("admin:org_user_changelist"))
+    assert response.status_code == 403
+    assert "您的角色无权访问此页面" in response.content.decode()

@@ -60,6 +60,13 @@ class BranchAdmin(ScopedAdmin):
 
 
 class RoleCheckMixin:
+    """One name field, as a Chinese form has (姓名), and a branch for every branch manager."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "first_name" in self.fields:
+            self.fields["first_name"].label = _("full name")
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("role") == Role.BRANCH_MANAGER and not cleaned.get("branch"):
@@ -82,16 +89,20 @@ class UserEditForm(RoleCheckMixin, UserChangeForm):
 class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
-    list_display = ["username", "get_full_name", "role", "branch", "is_active", "last_login"]
+    list_display = ["username", "full_name", "role", "branch", "is_active", "last_login"]
     list_filter = ["role", "is_active", "branch"]
     list_select_related = ["branch"]
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["branch"]
     ordering = ["username"]
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        (None, {"classes": ("wide",), "fields": ("username", "first_name", "password1", "password2")}),
         (_("Role"), {"fields": ("role", "branch")}),
     )
+
+    @admin.display(description=_("full name"), ordering="first_name")
+    def full_name(self, user):
+        return user.get_full_name()
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -103,7 +114,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
             return self.add_fieldsets
         fieldsets = [
             (None, {"fields": ("username", "password")}),
-            (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+            (_("Personal info"), {"fields": ("first_name", "email")}),
             (_("Role"), {"fields": ("role", "branch", "is_active")}),
             (_("Important dates"), {"fields": ("last_login", "date_joined")}),
         ]
@@ -119,8 +130,5 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        role = form.cleaned_data.get("role", obj.role)
-        branch = form.cleaned_data.get("branch", obj.branch)
-        obj._history_user = request.user
-        super().save_model(request, obj, form, change)
-        services.user_assign_role(user=obj, role=role, branch=branch, by=request.user)
+        # The form has set the fields (and the password) on obj; the service saves it, once.
+        services.user_assign_role(user=obj, role=obj.role, branch=obj.branch, by=request.user)

@@ -1,7 +1,11 @@
 """The admin class every area's admin builds on: scoped, on record, light on big tables."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.db import models
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .scoping import branch_lookup, scope_queryset
 
@@ -33,11 +37,28 @@ class ScopedAdminMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class HistoryValues(HistoricalRecordContextHelper):
+    """Show a history's before/after as people read them: 是/否, choice labels, a dash for empty."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "" or (isinstance(value, DeletedObject) and value.pk is None):
+            return "—"  # simple-history stands an empty foreign key in as a "deleted" object
+        if isinstance(field, models.BooleanField):
+            return _("Yes") if value else _("No")
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
 class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """The admin of a model with a history: scoped, history pages scoped too, light on big tables."""
 
     show_full_result_count = False
     list_per_page = 50
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryValues(self.model, historical_record)
 
     def _object_in_scope_or_404(self, request, object_id):
         pk_name = self.model._meta.pk.attname

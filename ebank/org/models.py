@@ -21,7 +21,9 @@ class Branch(models.Model):
         related_name="children",
         help_text=_("Empty only for the union's head office."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("branch history"), verbose_name_plural=_("branch history")
+    )
 
     # The scoping layer's path from this model to its branch (see ebank/org/scoping.py).
     branch_lookup = "id"
@@ -53,7 +55,12 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Required for a branch manager: they see this branch and those below it."),
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # is_staff follows the role; the password hash and the last login are not history.
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "is_staff"],
+        verbose_name=_("user history"),
+        verbose_name_plural=_("user history"),
+    )
 
     branch_lookup = "branch"
 

@@ -59,3 +59,24 @@ def test_branch_history_page_shows_who_changed_what(staff_client, tree):
     history = staff_client.get(reverse("admin:org_branch_history", args=[tree["a1"].pk]))
     page = history.content.decode()
     assert "staff" in page and "东街分社（新址）" in page and "东街分社" in page
+
+
+def test_user_history_reads_as_a_clerk_would(staff_client, tree, staff):
+    staff_client.post(
+        reverse("admin:org_user_add"),
+        {"username": "mgr-201", "first_name": "王芳", "password1": "Jinnong-2011-card",
+         "password2": "Jinnong-2011-card", "role": "branch_manager", "branch": tree["b"].pk},
+    )
+    user = User.objects.get(username="mgr-201")
+    assert user.history.count() == 1  # created in one save, not two
+    staff_client.post(
+        reverse("admin:org_user_change", args=[user.pk]),
+        {"username": "mgr-201", "first_name": "王芳", "email": "", "role": "leader", "branch": "",
+         "date_joined_0": "2011-01-01", "date_joined_1": "08:00:00"},
+    )
+    user.refresh_from_db()
+    assert user.role == "leader" and user.branch is None
+    page = staff_client.get(reverse("admin:org_user_history", args=[user.pk])).content.decode()
+    assert "网点主管" in page and "联社领导" in page  # role labels, not codes
+    assert "北山信用社" in page and "—" in page  # the branch before, and none after
+    assert "False" not in page and "None" not in page
