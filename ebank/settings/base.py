@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     # the platform
     "ebank.org",
+    "ebank.imports",
     "ebank.api",
     # the department's areas
     "cards",
@@ -204,7 +205,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # acks_late is set per task, only on idempotent ones; a task's message then stays on Redis until
 # the task ends, so the visibility timeout must outlast the longest time limit, or Redis would hand

@@ -1,0 +1,150 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ebank.org.models import Branch
+
+
+class Card(models.Model):
+    """A Jinnong debit card (金农卡). Its number and its holder's ID number are kept only as a keyed
+    hash (to join on) and a masked form (to show)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        LOST = "lost", _("reported lost")
+        FROZEN = "frozen", _("frozen")
+        CLOSED = "closed", _("closed")
+
+    number_hash = models.CharField(_("card number (keyed hash)"), max_length=64, unique=True)
+    number_masked = models.CharField(_("card number"), max_length=19)
+    last4 = models.CharField(_("last four digits"), max_length=4, db_index=True)
+    holder_name = models.CharField(_("card holder"), max_length=60, db_index=True)
+    holder_id_hash = models.CharField(_("ID number (keyed hash)"), max_length=64, db_index=True)
+    holder_id_masked = models.CharField(_("ID number"), max_length=18)
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("issuing branch"), on_delete=models.PROTECT, related_name="cards"
+    )
+    issued_on = models.DateField(_("issued on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    sms_alert = models.BooleanField(_("SMS alerts"))
+    sms_since = models.DateField(_("SMS alerts since"), null=True, blank=True)
+    history = HistoricalRecords(verbose_name=_("card history"), verbose_name_plural=_("card history"))
+
+    branch_lookup = "branch"
+
+    class Meta:
+        verbose_name = _("card")
+        verbose_name_plural = _("cards")
+        indexes = [
+            # Figures read cards in force by branch and date; the admin lists newest first.
+            models.Index(fields=["branch", "issued_on"], name="card_branch_issued"),
+            models.Index(fields=["issued_on"], name="card_issued"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_on__isnull=False)
+                | (~Q(status="closed") & Q(closed_on__isnull=True)),
+                name="card_closed_iff_closed_on",
+            ),
+            models.CheckConstraint(
+                condition=Q(sms_alert=False) | Q(sms_since__isnull=False),
+                name="card_sms_since_when_alert",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number_masked} {self.holder_name}"
+
+
+class CardBalance(models.Model):
+    """A card's balance on a day (month-end snapshots): tens of millions of rows.
+
+    No per-row history: the ImportRun that wrote a snapshot is its record, and a corrected
+    balance keeps its old value in BalanceRevision.
+    """
+
+    # Indexed by the unique (card, as_of) constraint, whose leading column it is.
+    card = models.ForeignKey(
+        Card, verbose_name=_("card"), on_delete=models.CASCADE, related_name="balances", db_index=False
+    )
+    as_of = models.DateField(_("balance date"))
+    balance = models.DecimalField(_("balance (yuan)"), max_digits=18, decimal_places=2)
+
+    branch_lookup = "card__branch"
+
+    class Meta:
+        verbose_name = _("card balance")
+        verbose_name_plural = _("card balances")
+        constraints = [
+            models.UniqueConstraint(fields=["card", "as_of"], name="card_balance_card_as_of"),
+        ]
+        indexes = [
+            # The figures sum every balance of one date (the latest ≤ E), joined to the cards.
+            models.Index(fields=["as_of", "card"], name="card_balance_as_of_card"),
+        ]
+
+    def __str__(self):
+        return f"{self.as_of} {self.balance}"
+
+
+class BalanceRevision(models.Model):
+    """The old value of a balance snapshot that a later import corrected."""
+
+    balance = models.ForeignKey(
+        CardBalance, verbose_name=_("card balance"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    old_balance = models.DecimalField(_("old balance"), max_digits=18, decimal_places=2)
+    new_balance = models.DecimalField(_("new balance"), max_digits=18, decimal_places=2)
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+
+    branch_lookup = "balance__card__branch"
+
+    class Meta:
+        verbose_name = _("balance correction")
+        verbose_name_plural = _("balance corrections")
+
+
+class Disbursement(models.Model):
+    """A batch of payments onto cards: social pension, agricultural subsidies, salaries."""
+
+    class Program(models.TextChoices):
+        PENSION = "pension", _("rural and urban residents' social pension")
+        AGRI_SUBSIDY = "agri_subsidy", _("agricultural subsidies")
+        SALARY = "salary", _("salary payments")
+        OTHER = "other", _("other")
+
+    program = models.CharField(_("program"), max_length=20, choices=Program.choices)
+    paid_on = models.DateField(_("paid on"))
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("paying branch"), on_delete=models.PROTECT, related_name="disbursements"
+    )
+    households = models.PositiveIntegerField(_("households"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=18, decimal_places=2)
+    history = HistoricalRecords(
+        verbose_name=_("disbursement history"), verbose_name_plural=_("disbursement history")
+    )
+
+    branch_lookup = "branch"
+
+    class Meta:
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "paid_on", "branch"], name="disbursement_program_day_branch"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="disbursement_amount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["paid_on", "program"], name="disbursement_paid_program")]
+
+    def __str__(self):
+        return f"{self.get_program_display()} {self.paid_on}"

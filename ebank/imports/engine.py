@@ -1,0 +1,391 @@
+"""The import engine: read, check and write an extract, all or nothing, in a few set-based steps.
+
+1. Stream the file; parse every cell (columns.py) and the row's own rules (Extract.stage).
+2. Load the parsed rows into a temporary staging table in batches (PostgreSQL: COPY).
+3. Check in SQL what needs the database or the whole file: references, duplicate keys, the
+   extract's own checks.
+4. Any invalid row: roll back and report every one as (row, column, reason). Otherwise count
+   created/updated/unchanged against the target, and (unless a dry run) write with one UPDATE …
+   FROM and one INSERT … SELECT, and the history rows with one more INSERT … SELECT.
+
+Everything happens in one transaction: a killed process or a lost connection leaves nothing.
+"""
+import csv
+import io
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ebank import pii
+
+from .readers import UnreadableFile, open_table
+from .spec import Extract, extract_for
+
+BATCH = 10_000
+MAX_ERRORS = 10_000  # errors kept and shown; beyond this only the count grows
+PREVIEW_ROWS = 20
+CREATED, CHANGED, UNCHANGED = 1, 2, 0
+
+
+@dataclass
+class Outcome:
+    kind: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    error_count: int = 0
+    header: list[str] = field(default_factory=list)
+    preview: list[list[str]] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def valid(self) -> bool:
+        return self.error_count == 0
+
+    def summary(self) -> str:
+        """The one line of spec/cli.md: `KIND: N rows (C created, U updated, S unchanged)`."""
+        return (
+            f"{self.kind}: {self.rows} rows ({self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged)"
+        )
+
+    def error_lines(self) -> list[str]:
+        lines = [f"row {row}: {column}: {reason}" if row else f"{column}: {reason}"
+                 for row, column, reason in self.errors]
+        if self.error_count > len(self.errors):
+            lines.append(_("… and %(n)d more invalid rows") % {"n": self.error_count - len(self.errors)})
+        return lines
+
+
+class _Errors:
+    def __init__(self):
+        self.kept: list[tuple[int, str, str]] = []
+        self.count = 0
+
+    def add(self, row: int, column: str, reason: str) -> None:
+        self.count += 1
+        if len(self.kept) < MAX_ERRORS:
+            self.kept.append((row, column, str(reason)))
+
+
+class _Rollback(Exception):
+    def __init__(self, outcome: Outcome):
+        self.outcome = outcome
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _same(left: str, right: str) -> str:
+    """NULL-safe equality in both databases."""
+    if connection.vendor == "postgresql":
+        return f"{left} IS NOT DISTINCT FROM {right}"
+    return f"{left} IS {right}"
+
+
+class Staging:
+    """The temporary table one import loads its rows into, and the SQL run against it."""
+
+    def __init__(self, extract: Extract):
+        self.extract = extract
+        self.model = extract.model
+        self.table = f"stg_{extract.kind}_{uuid.uuid4().hex[:8]}"
+        self.target = self.model._meta.db_table
+        self.fields = {f: self.model._meta.get_field(self._field_name(f)) for f in extract.fields}
+        self.columns = ["row_no", *extract.fields, *extract.extra]
+        definitions = ["row_no integer NOT NULL"]
+        for attname, model_field in self.fields.items():
+            definitions.append(f"{_quote(attname)} {self._db_type(model_field)}")
+        for name, kind in extract.extra.items():
+            definitions.append(f"{_quote(name)} {'text' if kind == 'text' else 'bigint'}")
+        definitions += ["target_id bigint", "action smallint"]
+        self.execute(f"CREATE TEMPORARY TABLE {self.table} ({', '.join(definitions)})")
+
+    def _field_name(self, attname: str) -> str:
+        for model_field in self.model._meta.concrete_fields:
+            if model_field.attname == attname:
+                return model_field.name
+        raise LookupError(attname)
+
+    @staticmethod
+    def _db_type(model_field) -> str:
+        if model_field.is_relation:
+            return "bigint"
+        return model_field.db_type(connection)
+
+    def execute(self, sql: str, params=()) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount
+
+    def fetch(self, sql: str, params=()) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def _db_value(self, name: str, value: Any) -> Any:
+        model_field = self.fields.get(name)
+        if model_field is None or value is None or model_field.is_relation:
+            return value
+        return model_field.get_db_prep_value(value, connection, prepared=False)
+
+    def load(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        if not rows:
+            return
+        names = self.columns[1:]
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            for number, values in rows:
+                writer.writerow([number, *(_copy_text(values.get(name)) for name in names)])
+            buffer.seek(0)
+            column_list = ", ".join(_quote(c) for c in self.columns)
+            with connection.cursor() as cursor:
+                cursor.copy_expert(
+                    f"COPY {self.table} ({column_list}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                    buffer,
+                )
+            return
+        placeholders = ", ".join(["%s"] * len(self.columns))
+        column_list = ", ".join(_quote(c) for c in self.columns)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {self.table} ({column_list}) VALUES ({placeholders})",
+                [[number, *(self._db_value(name, values.get(name)) for name in names)]
+                 for number, values in rows],
+            )
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def resolve_references(self, errors: _Errors) -> None:
+        for ref in self.extract.references:
+            table = ref.model._meta.db_table
+            self.execute(
+                f"UPDATE {self.table} SET {_quote(ref.target)} = r.id FROM {table} AS r "
+                f"WHERE r.{_quote(ref.lookup)} = {self.table}.{_quote(ref.source)}"
+            )
+            shown = ref.display or ref.source
+            earlier = ""
+            if ref.earlier_in_file:
+                earlier = (
+                    f" AND NOT EXISTS (SELECT 1 FROM {self.table} AS e WHERE "
+                    f"e.{_quote(ref.file_key)} = {self.table}.{_quote(ref.source)} "
+                    f"AND e.row_no < {self.table}.row_no)"
+                )
+            missing = self.fetch(
+                f"SELECT row_no, {_quote(shown)} FROM {self.table} WHERE {_quote(ref.source)} IS NOT NULL "
+                f"AND {_quote(ref.target)} IS NULL{earlier} ORDER BY row_no"
+            )
+            for row, value in missing:
+                errors.add(row, ref.column, _("%(value)s is not known (neither in the database nor earlier in this file)")
+                           % {"value": value})
+
+    def find_duplicates(self, errors: _Errors) -> None:
+        keys = ", ".join(_quote(k) for k in self.extract.natural_key)
+        duplicates = self.fetch(
+            f"SELECT row_no, first_row FROM (SELECT row_no, MIN(row_no) OVER (PARTITION BY {keys}) "
+            f"AS first_row FROM {self.table}) AS d WHERE row_no <> first_row ORDER BY row_no"
+        )
+        for row, first in duplicates:
+            errors.add(row, self.extract.key_column, _("duplicate key: the same as row %(first)d") % {"first": first})
+
+    # -- counting and writing ----------------------------------------------------------------
+
+    def classify(self) -> dict[int, int]:
+        """Mark each row created, changed or unchanged; return the count of each."""
+        match = " AND ".join(f"t.{_quote(k)} = {self.table}.{_quote(k)}" for k in self.extract.key)
+        self.execute(f"UPDATE {self.table} SET target_id = t.id FROM {self.target} AS t WHERE {match}")
+        self.execute(f"UPDATE {self.table} SET action = {CREATED} WHERE target_id IS NULL")
+        same = " AND ".join(_same(f"t.{_quote(f)}", f"{self.table}.{_quote(f)}") for f in self.fields)
+        self.execute(
+            f"UPDATE {self.table} SET action = {CHANGED} FROM {self.target} AS t "
+            f"WHERE t.id = {self.table}.target_id AND NOT ({same})"
+        )
+        self.execute(f"UPDATE {self.table} SET action = {UNCHANGED} WHERE action IS NULL")
+        return dict(self.fetch(f"SELECT action, COUNT(*) FROM {self.table} GROUP BY action"))
+
+    def update_changed(self) -> None:
+        assignments = ", ".join(f"{_quote(f)} = s.{_quote(f)}" for f in self.fields)
+        self.execute(
+            f"UPDATE {self.target} SET {assignments} FROM {self.table} AS s "
+            f"WHERE {self.target}.id = s.target_id AND s.action = {CHANGED}"
+        )
+
+    def insert_created(self) -> None:
+        names = ", ".join(_quote(f) for f in self.fields)
+        self.execute(
+            f"INSERT INTO {self.target} ({names}) SELECT {names} FROM {self.table} "
+            f"WHERE action = {CREATED} ORDER BY row_no"
+        )
+        match = " AND ".join(f"t.{_quote(k)} = {self.table}.{_quote(k)}" for k in self.extract.key)
+        self.execute(
+            f"UPDATE {self.table} SET target_id = t.id FROM {self.target} AS t "
+            f"WHERE {match} AND {self.table}.action = {CREATED}"
+        )
+
+    def record_history(self, *, by, reason: str) -> None:
+        """Give every created and changed record a simple-history row (who, when, why)."""
+        history = self.model.history.model
+        tracked = [f.attname for f in history._meta.concrete_fields
+                   if not f.attname.startswith("history_")]
+        names = ", ".join(_quote(f) for f in tracked)
+        values = ", ".join(f"t.{_quote(f)}" for f in tracked)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        for action, history_type in ((CREATED, "+"), (CHANGED, "~")):
+            self.execute(
+                f"INSERT INTO {history._meta.db_table} ({names}, history_date, history_change_reason, "
+                f"history_type, history_user_id) SELECT {values}, %s, %s, %s, %s "
+                f"FROM {self.target} AS t JOIN {self.table} AS s ON s.target_id = t.id "
+                f"WHERE s.action = %s",
+                [now, reason[:100], history_type, by.pk if by else None, action],
+            )
+
+    def analyze(self) -> None:
+        if connection.vendor == "postgresql":
+            self.execute(f"ANALYZE {self.table}")
+
+
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _map_header(extract: Extract, header: list[str]) -> tuple[list[int | None], list[tuple[int, str, str]]]:
+    """Return, per column of the extract, the position of its cell in a row (or None)."""
+    positions = {}
+    for position, name in enumerate(header):
+        positions.setdefault(name.strip().lstrip("\ufeff").lower(), position)
+    mapping, errors = [], []
+    for column in extract.columns:
+        position = positions.get(column.name.lower(), positions.get(column.label.lower()))
+        if position is None and column.required:
+            errors.append((0, column.name, _("column missing from the header (%(name)s or %(label)s)")
+                           % {"name": column.name, "label": column.label}))
+        mapping.append(position)
+    return mapping, errors
+
+
+def _shown(column, value: str) -> str:
+    if column.sensitive and value:
+        if value.isdigit() and len(value) >= 12:
+            return pii.card_mask(value)
+        return pii.resident_id_mask(value) if len(value) == 18 else "*" * len(value)
+    return value
+
+
+def extract_import(
+    *,
+    kind: str,
+    path: Path,
+    file_name: str | None = None,
+    dry_run: bool = False,
+    by=None,
+    reason: str = "",
+    progress: Callable[[int, int, int], None] | None = None,
+) -> Outcome:
+    """Import the extract at `path` as `kind`, all or nothing; report what it did or would do.
+
+    `progress(rows_read, bytes_read, bytes_total)` is called every few thousand rows.
+    """
+    extract = extract_for(kind)
+    outcome = Outcome(kind=kind, header=[c.name for c in extract.columns])
+    try:
+        table = open_table(Path(path), file_name)
+    except UnreadableFile as error:
+        outcome.errors, outcome.error_count = [(0, "file", str(error))], 1
+        return outcome
+    mapping, header_errors = _map_header(extract, table.header)
+    if header_errors:
+        outcome.errors, outcome.error_count = header_errors, len(header_errors)
+        return outcome
+    try:
+        with transaction.atomic():
+            _run(extract, table, mapping, outcome, dry_run, by, reason, progress)
+    except _Rollback as rollback:
+        return rollback.outcome
+    except UnreadableFile as error:
+        outcome.errors, outcome.error_count = [(0, "file", str(error))], 1
+        outcome.created = outcome.updated = outcome.unchanged = 0
+    return outcome
+
+
+def _run(extract, table, mapping, outcome, dry_run, by, reason, progress):
+    staging = Staging(extract)
+    errors = _Errors()
+    batch: list[tuple[int, dict[str, Any]]] = []
+    columns = list(zip(extract.columns, mapping))
+    for number, cells in table.rows:
+        outcome.rows += 1
+        values, bad = {}, False
+        for column, position in columns:
+            text = cells[position] if position is not None and position < len(cells) else ""
+            if not text:
+                if column.required:
+                    errors.add(number, column.name, _("a value is required"))
+                    bad = True
+                values[column.name] = None
+                continue
+            try:
+                values[column.name] = column.parse(text)
+            except ValueError as error:
+                errors.add(number, column.name, str(error))
+                bad = True
+        if len(outcome.preview) < PREVIEW_ROWS:
+            outcome.preview.append([
+                _shown(column, cells[position] if position is not None and position < len(cells) else "")
+                for column, position in columns
+            ])
+        if bad:
+            continue
+        staged, row_errors = extract.stage(values)
+        for column_name, reason_text in row_errors:
+            errors.add(number, column_name, reason_text)
+        if row_errors:
+            continue
+        batch.append((number, staged))
+        if len(batch) >= BATCH:
+            staging.load(batch)
+            batch.clear()
+            if progress:
+                progress(outcome.rows, table.position(), table.size)
+    staging.load(batch)
+    if progress:
+        progress(outcome.rows, table.size, table.size)
+    staging.analyze()
+    staging.resolve_references(errors)
+    staging.find_duplicates(errors)
+    for row, column_name, reason_text in extract.check(staging):
+        errors.add(row, column_name, reason_text)
+    if errors.count:
+        outcome.errors = sorted(errors.kept)
+        outcome.error_count = errors.count
+        raise _Rollback(outcome)
+    counts = staging.classify()
+    outcome.created = counts.get(CREATED, 0)
+    outcome.updated = counts.get(CHANGED, 0)
+    outcome.unchanged = counts.get(UNCHANGED, 0)
+    if dry_run:
+        raise _Rollback(outcome)
+    if outcome.created or outcome.updated:
+        extract.write(staging, by=by, reason=reason)
+    outcome.written = True
+
+
+__all__ = ["Outcome", "Staging", "extract_import"]

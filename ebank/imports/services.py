@@ -1,0 +1,162 @@
+"""Import runs: record an upload, check it, import it — from the admin (through Celery) or the
+command line (in-process). Every run is on record in ImportRun."""
+import hashlib
+import logging
+import time
+from pathlib import Path
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .engine import Outcome, extract_import
+from .models import ImportRun
+
+log = logging.getLogger(__name__)
+PROGRESS_KEY = "import-run-progress-{}"
+
+
+def file_fingerprint(path: Path) -> tuple[str, int]:
+    """Return the sha256 and the size of a file, read in chunks."""
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def import_run_progress(*, run_id: int) -> dict:
+    """Return the progress of a running import: rows read and percent of the file."""
+    return cache.get(PROGRESS_KEY.format(run_id)) or {"rows": 0, "percent": 0}
+
+
+def _progress_reporter(run_id: int):
+    last = [0.0]
+
+    def report(rows: int, position: int, size: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or position >= size:
+            last[0] = now
+            percent = round(100 * position / size) if size else 100
+            cache.set(PROGRESS_KEY.format(run_id), {"rows": rows, "percent": percent}, 3600)
+
+    return report
+
+
+def _record(run: ImportRun, outcome: Outcome) -> None:
+    run.rows = outcome.rows
+    run.created, run.updated, run.unchanged = outcome.created, outcome.updated, outcome.unchanged
+    run.error_count = outcome.error_count
+    run.errors = [list(error) for error in outcome.errors]
+    run.preview = [outcome.header, *outcome.preview]
+
+
+@transaction.atomic
+def import_run_upload(*, kind: str, uploaded_file, by) -> ImportRun:
+    """Keep an uploaded extract until its run ends and record it; the check runs as a task."""
+    from .tasks import import_run_check_task
+
+    stored = default_storage.save(f"imports/{timezone.now():%Y%m%d}/{uploaded_file.name}", uploaded_file)
+    sha256, size = file_fingerprint(Path(default_storage.path(stored)))
+    run = ImportRun.objects.create(
+        kind=kind, file_name=uploaded_file.name, sha256=sha256, size=size, stored_file=stored,
+        source=ImportRun.Source.ADMIN, started_by=by,
+    )
+    transaction.on_commit(lambda: import_run_check_task.delay(run.id))
+    return run
+
+
+def _discard_file(run: ImportRun) -> None:
+    if run.stored_file:
+        default_storage.delete(run.stored_file)
+        run.stored_file = ""
+
+
+def import_run_check(*, run_id: int) -> ImportRun:
+    """Check an uploaded extract without writing (the preview); idempotent."""
+    run = ImportRun.objects.get(pk=run_id)
+    if run.status not in (ImportRun.Status.QUEUED, ImportRun.Status.VALIDATING):
+        return run
+    run.status, run.started_at = ImportRun.Status.VALIDATING, timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    outcome = extract_import(
+        kind=run.kind, path=Path(default_storage.path(run.stored_file)), file_name=run.file_name,
+        dry_run=True, by=run.started_by, progress=_progress_reporter(run.id),
+    )
+    _record(run, outcome)
+    run.status = ImportRun.Status.VALID if outcome.valid else ImportRun.Status.INVALID
+    if not outcome.valid:
+        _discard_file(run)
+        run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+@transaction.atomic
+def import_run_confirm(*, run: ImportRun, by) -> ImportRun:
+    """Confirm a checked import; the import itself runs as a task."""
+    from .tasks import import_run_apply_task
+
+    if run.status != ImportRun.Status.VALID:
+        raise ValueError(_("Only a checked import that awaits confirmation can be confirmed."))
+    run.status = ImportRun.Status.IMPORTING
+    run.save(update_fields=["status"])
+    transaction.on_commit(lambda: import_run_apply_task.delay(run.id))
+    return run
+
+
+def import_run_apply(*, run_id: int) -> ImportRun:
+    """Import a confirmed extract, all or nothing; idempotent (a rerun finds nothing to change)."""
+    run = ImportRun.objects.get(pk=run_id)
+    if run.status != ImportRun.Status.IMPORTING:
+        return run
+    try:
+        outcome = extract_import(
+            kind=run.kind, path=Path(default_storage.path(run.stored_file)), file_name=run.file_name,
+            by=run.started_by, reason=_import_reason(run), progress=_progress_reporter(run.id),
+        )
+    except Exception as error:
+        log.exception("import run %s failed", run.id)
+        run.status, run.message = ImportRun.Status.FAILED, type(error).__name__
+        run.finished_at = timezone.now()
+        run.save()
+        raise
+    _record(run, outcome)
+    run.status = ImportRun.Status.DONE if outcome.valid else ImportRun.Status.INVALID
+    _discard_file(run)
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _import_reason(run: ImportRun) -> str:
+    return _("import #%(id)d of %(file)s") % {"id": run.id, "file": run.file_name}
+
+
+def import_file(*, kind: str, path: Path, dry_run: bool, by=None, progress=None) -> tuple[ImportRun, Outcome]:
+    """Import a file from the command line, in-process, on record."""
+    sha256, size = file_fingerprint(path)
+    run = ImportRun.objects.create(
+        kind=kind, file_name=path.name, sha256=sha256, size=size, source=ImportRun.Source.COMMAND,
+        dry_run=dry_run, started_by=by, started_at=timezone.now(),
+        status=ImportRun.Status.VALIDATING if dry_run else ImportRun.Status.IMPORTING,
+    )
+    try:
+        outcome = extract_import(
+            kind=kind, path=path, dry_run=dry_run, by=by, reason=_import_reason(run), progress=progress
+        )
+    except BaseException as error:
+        run.status, run.message, run.finished_at = ImportRun.Status.FAILED, type(error).__name__, timezone.now()
+        run.save()
+        raise
+    _record(run, outcome)
+    if not outcome.valid:
+        run.status = ImportRun.Status.INVALID
+    else:
+        run.status = ImportRun.Status.VALID if dry_run else ImportRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.save()
+    return run, outcome

@@ -1,0 +1,93 @@
+"""How an extract is declared: its columns, its key, its references, and where it is written.
+
+An app declares each extract it receives in its `imports.py` (a subclass of `Extract`, registered
+with `register`); the engine (engine.py) does the rest the same way for every kind.
+"""
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+from .columns import Column
+
+_REGISTRY: dict[str, "Extract"] = {}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A column that names another object, resolved to its id in the database.
+
+    `source` is the staging column holding the value looked up (a code, a hash); `lookup` the
+    referenced model's field it is matched against; `target` the staging column (the target
+    model's attname) that receives the id. `display` names the staging column shown in an error
+    instead of `source` (a masked card number instead of its hash). With `earlier_in_file`, the
+    value may instead name a row earlier in the same file, whose `file_key` column holds it.
+    """
+
+    column: str
+    source: str
+    model: type[models.Model]
+    lookup: str
+    target: str
+    display: str | None = None
+    earlier_in_file: bool = False
+    file_key: str | None = None
+
+
+class Extract:
+    """One kind of extract of spec/extracts.md."""
+
+    kind: str
+    title: str
+    model: type[models.Model]
+    columns: list[Column]
+    # Staging columns that identify a row within the file (for duplicate detection), and the
+    # extract column a duplicate is reported under.
+    natural_key: tuple[str, ...]
+    key_column: str
+    # Target attnames that identify a record in the database (after references are resolved).
+    key: tuple[str, ...]
+    # Target attnames written from the staging table (the key included).
+    fields: tuple[str, ...]
+    # Further staging columns: name -> "text" or "id".
+    extra: dict[str, str] = {}
+    references: list[Reference] = []
+    # "history": the model has simple-history and each created/changed record gets a history row.
+    # None: the ImportRun is the record (used for very large tables; see the extract's docstring).
+    record: str | None = "history"
+
+    def stage(self, values: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """Turn one parsed row into staging values, or return (column, reason) errors.
+
+        `values` holds every column's parsed value (None when empty). Rules that span columns
+        (required-iff, one date not before another) live here.
+        """
+        raise NotImplementedError
+
+    def check(self, staging) -> list[tuple[int, str, str]]:
+        """Further checks that need the database or the whole file: (row, column, reason)."""
+        return []
+
+    def write(self, staging, *, by, reason: str) -> None:
+        """Write the checked rows: change what changed, create what is new, put it on record."""
+        staging.update_changed()
+        staging.insert_created()
+        if self.record == "history":
+            staging.record_history(by=by, reason=reason)
+
+
+def register(extract_class: type[Extract]) -> type[Extract]:
+    """Register an extract kind (a class decorator)."""
+    _REGISTRY[extract_class.kind] = extract_class()
+    return extract_class
+
+
+def extract_for(kind: str) -> Extract:
+    try:
+        return _REGISTRY[kind]
+    except KeyError:
+        raise LookupError(kind) from None
+
+
+def extract_kinds() -> list[str]:
+    return sorted(_REGISTRY)

@@ -1,0 +1,18 @@
+from celery import shared_task
+
+from . import services
+
+# Both tasks are idempotent (each acts only on a run in the matching status, and the import itself
+# is all or nothing), so acks_late is safe: a message redelivered after a lost worker is harmless.
+# Their time limits are the settings' CELERY_TASK_TIME_LIMIT, which the visibility timeout outlasts.
+LIMITS = {"acks_late": True}
+
+
+@shared_task(**LIMITS)
+def import_run_check_task(run_id: int) -> str:
+    return services.import_run_check(run_id=run_id).status
+
+
+@shared_task(**LIMITS)
+def import_run_apply_task(run_id: int) -> str:
+    return services.import_run_apply(run_id=run_id).status

@@ -1,0 +1,78 @@
+"""Card and resident ID numbers: checked, hashed with a keyed hash, masked — never kept in clear.
+
+The hash (HMAC-SHA256 with settings.CARD_HASH_KEY, hex) is the join key: the same number always
+gives the same hash, and without the key nobody can recompute it from a list of card numbers.
+The masked form is what people see.
+"""
+import datetime
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.utils.translation import gettext_noop
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+
+
+def keyed_hash(value: str) -> str:
+    """Return the keyed hash of a card or ID number (64 hex characters)."""
+    key = settings.CARD_HASH_KEY.encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def luhn_valid(number: str) -> bool:
+    """Tell whether a string of digits passes the Luhn check."""
+    if not number.isdigit():
+        return False
+    total = 0
+    for position, char in enumerate(reversed(number)):
+        digit = ord(char) - 48
+        if position % 2:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def card_number_valid(number: str) -> bool:
+    """A card number: 16 to 19 digits, Luhn-valid."""
+    return 16 <= len(number) <= 19 and luhn_valid(number)
+
+
+def card_mask(number: str) -> str:
+    """Mask a card number as 622848******1234 (first six and last four digits shown)."""
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def resident_id_problem(number: str) -> str | None:
+    """Return why an 18-character PRC resident ID number is invalid, or None when it is valid.
+
+    The reason (to be translated by the caller) never contains the number itself.
+    """
+    if len(number) != 18:
+        return gettext_noop("must be 18 characters")
+    body, check = number[:17], number[17].upper()
+    if not body.isdigit() or not (check.isdigit() or check == "X"):
+        return gettext_noop("must be 17 digits and a digit or X")
+    try:
+        born = datetime.date(int(body[6:10]), int(body[10:12]), int(body[12:14]))
+    except ValueError:
+        return gettext_noop("birth date is not a date")
+    if born.year < 1900 or born > datetime.date.today():
+        return gettext_noop("birth date is out of range")
+    expected = ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
+    if check != expected:
+        return gettext_noop("check digit is wrong")
+    return None
+
+
+def resident_id_mask(number: str) -> str:
+    """Mask an ID number with its birth date hidden: 340421********123X."""
+    return number[:6] + "*" * 8 + number[14:].upper()
+
+
+def resident_id_hash(number: str) -> str:
+    """Hash an ID number, a final x written as X so both spellings join."""
+    return keyed_hash(number.upper())
