@@ -133,6 +133,24 @@ def _make_group_result(branch):
     return GroupResult.objects.create(group_id=f"group-{next(_serial)}")
 
 
+def _make_import_run(branch):
+    from ebank.imports.models import ImportRun
+
+    return ImportRun.objects.create(kind="cards", file_name=f"cards-{next(_serial)}.csv",
+                                    sha256="0" * 64, size=1, source=ImportRun.Source.COMMAND)
+
+
+def _card_makers():
+    from tests.cards.factories import CardBalanceFactory, CardFactory, DisbursementFactory, balance_revision
+
+    return {
+        "cards.card": lambda branch: CardFactory(branch=branch),
+        "cards.cardbalance": lambda branch: CardBalanceFactory(card=CardFactory(branch=branch)),
+        "cards.balancerevision": balance_revision,
+        "cards.disbursement": lambda branch: DisbursementFactory(branch=branch),
+    }
+
+
 OBJECT_MAKERS = {
     "org.branch": _make_branch,
     "org.user": _make_user,
@@ -147,4 +165,6 @@ OBJECT_MAKERS = {
     "django_celery_beat.periodictask": _make_periodic_task,
     "django_celery_results.taskresult": _make_task_result,
     "django_celery_results.groupresult": _make_group_result,
+    "imports.importrun": _make_import_run,
+    **_card_makers(),
 }

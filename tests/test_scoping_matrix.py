@@ -105,10 +105,14 @@ def _endpoint_id(endpoint):
 
 
 def test_schema_and_resolver_name_the_same_api_routes():
+    def shape(paths):  # the schema names {id} what the router names {pk}
+        return {re.sub(r"\{\w+\}", "{}", path) for path in paths}
+
     schema = SchemaGenerator().get_schema(request=None, public=True)
     tested = {path for path, _method, _callback in API_ENDPOINTS}
     # The last pattern under /api/ only answers "no such address" (tests/api/test_base.py).
-    assert _resolver_api_routes() - DOC_ROUTES - {"/api/"} == set(schema["paths"]) == tested
+    resolved = _resolver_api_routes() - DOC_ROUTES - {"/api/"}
+    assert shape(resolved) == shape(schema["paths"]) == shape(tested)
 
 
 def _model_of(callback):
@@ -165,12 +169,12 @@ def test_admin_branch_manager_sees_nothing_of_a_sibling_branch(client, manager, 
     # Not shown: the admin answers a missing object by sending the user back to the index.
     response = client.get(sibling_url)
     assert response.status_code == 302 and str(sibling) not in response.content.decode()
-    before = model._default_manager.get(pk=sibling.pk).history.count()
+    before = list(model._default_manager.filter(pk=sibling.pk).values())
     assert client.post(sibling_url, {}).status_code in (302, 403)
     assert client.post(_admin_url(model, "delete", sibling.pk), {"post": "yes"}).status_code in (302, 403)
-    assert model._default_manager.filter(pk=sibling.pk).exists()
-    assert model._default_manager.get(pk=sibling.pk).history.count() == before
-    assert client.get(_admin_url(model, "history", sibling.pk)).status_code == 404
+    assert list(model._default_manager.filter(pk=sibling.pk).values()) == before
+    # simple-history's page answers 404; Django's own history page sends the user back.
+    assert client.get(_admin_url(model, "history", sibling.pk)).status_code in (302, 404)
     assert client.get(_admin_url(model, "history", own.pk)).status_code == 200
 
 

@@ -3,4 +3,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("ebank.org.urls")),
+    path("", include("cards.urls")),
 ]

@@ -1,4 +1,5 @@
 """The admin class every area's admin builds on: scoped, on record, light on big tables."""
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.db import models
@@ -80,3 +81,12 @@ class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ScopedBranchFilter(admin.RelatedFieldListFilter):
+    """A branch filter that offers only the branches the user may see (and no COUNT per branch)."""
+
+    def field_choices(self, field, request, model_admin):
+        from .scoping import scoped_branches
+
+        return [(branch.pk, str(branch)) for branch in scoped_branches(user=request.user)]

@@ -50,6 +50,13 @@ _STAFF_ONLY = Access(staff=READ_WRITE, branch_owned=False)
 ACCESS: dict[str, Access] = {
     "org.branch": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
     "org.user": Access(staff=("view", "add", "change")),
+    # Imports: only the department imports; union managers may read the record.
+    "imports.importrun": Access(staff=("view", "add"), leader=VIEW, branch_owned=False),
+    # Cards come from the core banking extract; staff change a card's status.
+    "cards.card": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
+    "cards.cardbalance": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
+    "cards.balancerevision": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
+    "cards.disbursement": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW),
     # API tokens for phone apps and other systems: issued and revoked by the department.
     "authtoken.tokenproxy": Access(staff=("view", "add", "delete"), branch_owned=False),
     # Login lockouts: staff see them and lift one by deleting the attempt.

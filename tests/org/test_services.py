@@ -83,8 +83,12 @@ def test_role_groups_exist_with_their_permissions(db):
     manager = Group.objects.get(name=GROUP_NAMES[Role.BRANCH_MANAGER])
     assert staff.permissions.filter(codename="add_branch").exists()
     assert staff.permissions.filter(codename="change_user").exists()
-    assert set(leader.permissions.values_list("codename", flat=True)) == {"view_branch"}
-    assert set(manager.permissions.values_list("codename", flat=True)) == {"view_branch"}
+    leader_codes = set(leader.permissions.values_list("codename", flat=True))
+    assert {"view_branch", "view_card", "view_importrun"} <= leader_codes
+    assert all(code.startswith("view_") for code in leader_codes)  # read-only everywhere
+    manager_codes = set(manager.permissions.values_list("codename", flat=True))
+    assert {"view_branch", "view_card"} <= manager_codes
+    assert "view_importrun" not in manager_codes and "view_user" not in manager_codes
 
 
 def test_user_may_use_branch_refuses_none(tree):

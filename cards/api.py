@@ -1,0 +1,77 @@
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from ebank.api.filters import BranchFilter
+from ebank.api.scoping import ScopedQuerysetMixin
+
+from . import services
+from .models import Card, CardBalance, Disbursement
+from .serializers import CardBalanceSerializer, CardSerializer, CardStatusSerializer, DisbursementSerializer
+
+
+class CardFilter(django_filters.FilterSet):
+    branch = BranchFilter()
+    issued_on = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Card
+        fields = ["branch", "issued_on", "status", "sms_alert", "last4"]
+
+
+class CardViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                  viewsets.GenericViewSet):
+    """Cards, masked. PATCH changes a card's status (department staff): lost, frozen, closed,
+    active again — with the date and the reason."""
+
+    queryset = Card.objects.select_related("branch").order_by("-id")
+    serializer_class = CardSerializer
+    filterset_class = CardFilter
+
+    @extend_schema(request=CardStatusSerializer, responses=CardSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        card = self.get_object()
+        change = CardStatusSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        try:
+            card = services.card_status_change(card=card, by=request.user, **change.validated_data)
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
+        return Response(CardSerializer(card).data)
+
+
+class CardBalanceFilter(django_filters.FilterSet):
+    branch = BranchFilter()
+    as_of = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = CardBalance
+        fields = ["branch", "as_of", "card"]
+
+
+class CardBalanceViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Balance snapshots (read only: they come from the core banking extract)."""
+
+    queryset = CardBalance.objects.select_related("card__branch").order_by("-id")
+    serializer_class = CardBalanceSerializer
+    filterset_class = CardBalanceFilter
+
+
+class DisbursementFilter(django_filters.FilterSet):
+    branch = BranchFilter()
+    paid_on = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Disbursement
+        fields = ["branch", "paid_on", "program"]
+
+
+class DisbursementViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
+    """Social pension, agricultural subsidy and salary batches paid onto cards."""
+
+    queryset = Disbursement.objects.select_related("branch").order_by("-paid_on", "program")
+    serializer_class = DisbursementSerializer
+    filterset_class = DisbursementFilter

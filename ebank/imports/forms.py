@@ -1,0 +1,20 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .spec import extract_for, extract_kinds
+
+
+def _kind_choices():
+    return [(kind, f"{extract_for(kind).title}（{kind}）") for kind in extract_kinds()]
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("extract"), choices=_kind_choices)
+    file = forms.FileField(label=_("file"), help_text=_("A .csv (UTF-8 or GB18030) or .xlsx file "
+                                                        "with one header row, as spec/extracts.md says."))
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if not uploaded.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("The file must be a .csv or .xlsx file."))
+        return uploaded
