@@ -1,12 +1,15 @@
 """Import runs: record an upload, check it, import it — from the admin (through Celery) or the
 command line (in-process). Every run is on record in ImportRun."""
+import datetime
 import hashlib
 import logging
+import os
 import time
+import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,16 +57,32 @@ def _record(run: ImportRun, outcome: Outcome) -> None:
     run.preview = [outcome.header, *outcome.preview]
 
 
+def _upload_path(run: ImportRun) -> Path:
+    return Path(settings.IMPORT_DIR) / run.stored_file
+
+
 @transaction.atomic
 def import_run_upload(*, kind: str, uploaded_file, by) -> ImportRun:
-    """Keep an uploaded extract until its run ends and record it; the check runs as a task."""
+    """Keep an uploaded extract until its run ends, and record it; the check runs as a task.
+
+    The file (which holds clear card numbers) is readable by the service's user only, and is
+    deleted as soon as its run ends.
+    """
     from .tasks import import_run_check_task
 
-    stored = default_storage.save(f"imports/{timezone.now():%Y%m%d}/{uploaded_file.name}", uploaded_file)
-    sha256, size = file_fingerprint(Path(default_storage.path(stored)))
+    directory = Path(settings.IMPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stored = f"{uuid.uuid4().hex}{Path(uploaded_file.name).suffix.lower()}"
+    digest, size = hashlib.sha256(), 0
+    descriptor = os.open(directory / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as target:
+        for chunk in uploaded_file.chunks():
+            digest.update(chunk)
+            size += len(chunk)
+            target.write(chunk)
     run = ImportRun.objects.create(
-        kind=kind, file_name=uploaded_file.name, sha256=sha256, size=size, stored_file=stored,
-        source=ImportRun.Source.ADMIN, started_by=by,
+        kind=kind, file_name=Path(uploaded_file.name).name, sha256=digest.hexdigest(), size=size,
+        stored_file=stored, source=ImportRun.Source.ADMIN, started_by=by,
     )
     transaction.on_commit(lambda: import_run_check_task.delay(run.id))
     return run
@@ -71,8 +90,23 @@ def import_run_upload(*, kind: str, uploaded_file, by) -> ImportRun:
 
 def _discard_file(run: ImportRun) -> None:
     if run.stored_file:
-        default_storage.delete(run.stored_file)
+        _upload_path(run).unlink(missing_ok=True)
         run.stored_file = ""
+
+
+def import_runs_discard_stale(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+    """Delete the files of checked imports nobody confirmed; return how many runs were closed."""
+    stale = ImportRun.objects.filter(
+        status=ImportRun.Status.VALID, created_at__lt=timezone.now() - older_than
+    ).exclude(stored_file="")
+    count = 0
+    for run in stale:
+        _discard_file(run)
+        run.status, run.finished_at = ImportRun.Status.FAILED, timezone.now()
+        run.message = _("Not confirmed within a day; the file was deleted. Upload it again.")
+        run.save()
+        count += 1
+    return count
 
 
 def import_run_check(*, run_id: int) -> ImportRun:
@@ -83,8 +117,7 @@ def import_run_check(*, run_id: int) -> ImportRun:
     run.status, run.started_at = ImportRun.Status.VALIDATING, timezone.now()
     run.save(update_fields=["status", "started_at"])
     outcome = extract_import(
-        kind=run.kind, path=Path(default_storage.path(run.stored_file)), file_name=run.file_name,
-        dry_run=True, by=run.started_by, progress=_progress_reporter(run.id),
+        kind=run.kind, path=_upload_path(run), file_name=run.file_name, dry_run=True, by=run.started_by, progress=_progress_reporter(run.id),
     )
     _record(run, outcome)
     run.status = ImportRun.Status.VALID if outcome.valid else ImportRun.Status.INVALID
@@ -115,12 +148,12 @@ def import_run_apply(*, run_id: int) -> ImportRun:
         return run
     try:
         outcome = extract_import(
-            kind=run.kind, path=Path(default_storage.path(run.stored_file)), file_name=run.file_name,
-            by=run.started_by, reason=_import_reason(run), progress=_progress_reporter(run.id),
+            kind=run.kind, path=_upload_path(run), file_name=run.file_name, by=run.started_by, reason=_import_reason(run), progress=_progress_reporter(run.id),
         )
     except Exception as error:
         log.exception("import run %s failed", run.id)
         run.status, run.message = ImportRun.Status.FAILED, type(error).__name__
+        _discard_file(run)
         run.finished_at = timezone.now()
         run.save()
         raise

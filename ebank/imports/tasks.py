@@ -16,3 +16,8 @@ def import_run_check_task(run_id: int) -> str:
 @shared_task(**LIMITS)
 def import_run_apply_task(run_id: int) -> str:
     return services.import_run_apply(run_id=run_id).status
+
+
+@shared_task(acks_late=True)
+def import_runs_discard_stale_task() -> int:
+    return services.import_runs_discard_stale()

@@ -4,6 +4,7 @@ DATABASE_URL chooses the database (SQLite by default, PostgreSQL in CI); tasks r
 unless a test starts a real worker itself.
 """
 import os
+import tempfile
 
 os.environ["DJANGO_DEBUG"] = "0"
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret-" + "x" * 40)
@@ -13,6 +14,7 @@ os.environ.pop("REDIS_URL", None)
 
 from .base import *  # noqa: E402,F403
 
+IMPORT_DIR = tempfile.mkdtemp(prefix="ebank-test-imports-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -1,0 +1,58 @@
+"""Safety nets that keep card and ID numbers out of logs and error pages, wherever they came from.
+
+The code never writes a clear number on purpose (pii.py hashes and masks them as they are read);
+these catch what a request, a local variable or an exception message might still carry.
+"""
+import logging
+import re
+
+from django.views.debug import ExceptionReporter
+
+from ebank import pii
+
+_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_CARD = re.compile(r"(?<!\d)\d{16,19}(?!\d)")
+
+
+def mask_numbers(text: str) -> str:
+    """Mask every run of digits in `text` that could be a card or resident ID number."""
+    text = _ID.sub(lambda m: pii.resident_id_mask(m.group()), text)
+    return _CARD.sub(lambda m: pii.card_mask(m.group()), text)
+
+
+def _mask_all(value):
+    if isinstance(value, str):
+        return mask_numbers(value)
+    if isinstance(value, dict):
+        return {key: _mask_all(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_mask_all(item) for item in value)
+    return value
+
+
+class MaskingExceptionReporter(ExceptionReporter):
+    """Django's error report (the DEBUG page, error e-mails) with numbers masked everywhere in it:
+    request data, frame variables, the exception's message."""
+
+    def get_traceback_data(self):
+        data = super().get_traceback_data()
+        for key in ("frames", "exception_value", "request_GET_items", "filtered_POST_items",
+                    "request_COOKIES_items", "request_meta", "request", "lastframe"):
+            if key in data:
+                data[key] = _mask_all(data[key]) if key not in ("request",) else data[key]
+        return data
+
+
+class MaskNumbersFilter(logging.Filter):
+    """A logging filter that masks card and ID numbers in every record's message and traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_numbers(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask_numbers(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = mask_numbers(record.exc_text)
+        return True

@@ -1,0 +1,103 @@
+"""A sentinel card number and ID number pushed through every route that takes one — the command,
+the admin's import page, the admin's search, the API, a forced server error — never appear in
+clear in the database, the logs, the responses or the upload folder."""
+import logging
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from cards.models import Card
+from tests.imports.test_engine import CARDS_HEADER
+
+SENTINEL_CARD = "6212345678901234569"  # Luhn-valid
+SENTINEL_ID = "11010519491231002X"
+BAD_SENTINEL_CARD = "6212345678901234566"  # fails Luhn: goes into an error message, masked
+
+
+def _database_text() -> str:
+    chunks = []
+    for model in apps.get_models():
+        for row in model._default_manager.values_list():
+            chunks.append(repr(row))
+    for session in Session.objects.all():
+        chunks.append(repr(session.get_decoded()))
+    return "\n".join(chunks)
+
+
+@pytest.fixture
+def sentinel_files(tmp_path):
+    good = tmp_path / "cards.csv"
+    good.write_text(f"{CARDS_HEADER}\n{SENTINEL_CARD},哨兵,{SENTINEL_ID},101,2011-03-01,active,,0,\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{CARDS_HEADER}\n{BAD_SENTINEL_CARD},哨兵,{SENTINEL_ID},101,2011-03-01,active,,0,\n")
+    return good, bad
+
+
+@pytest.mark.django_db
+def test_sentinel_numbers_never_appear_in_clear(tree, staff, sentinel_files, caplog, capsys,
+                                                 django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.IMPORT_DIR = str(tmp_path / "uploads")
+    caplog.set_level(logging.DEBUG)
+    good, bad = sentinel_files
+    seen = []
+
+    # The command line, a bad file then a good one.
+    with pytest.raises(SystemExit):
+        call_command("import_extract", "cards", str(bad))
+    call_command("import_extract", "cards", str(good))
+    card = Card.objects.get()
+
+    # The admin's import page (upload, check, confirm) and its pages.
+    client = Client()
+    client.force_login(staff)
+    for path in (good, bad):
+        with open(path, "rb") as stream, django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("admin:imports_importrun_add"), {"kind": "cards", "file": stream})
+        seen.append(client.get(response["Location"]).content)
+        run_id = int(response["Location"].rstrip("/").split("/")[-2])
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("admin:imports_importrun_confirm", args=[run_id]))
+        seen.append(client.get(response["Location"]).content)
+
+    # The admin's search, by POST and (without JavaScript) by URL, and the card's pages.
+    response = client.post(reverse("admin:cards_card_find"), {"q": SENTINEL_CARD})
+    seen.append(response["Location"].encode())
+    seen.append(client.get(response["Location"]).content)
+    response = client.get(reverse("admin:cards_card_changelist"), {"q": SENTINEL_ID})
+    seen.append(response["Location"].encode())
+    seen.append(client.get(reverse("admin:cards_card_history", args=[card.pk])).content)
+    seen.append(client.get(reverse("admin:cards_card_changelist")).content)
+
+    # The API.
+    api = APIClient()
+    api.force_authenticate(staff)
+    seen.append(api.get("/api/v1/cards/").content)
+    seen.append(api.get(f"/api/v1/cards/{card.pk}/").content)
+
+    # A forced server error while a number is in the request, with and without DEBUG.
+    for debug in (False, True):
+        settings.DEBUG = debug
+        erring = Client(raise_request_exception=False)
+        erring.force_login(staff)
+        with mock.patch("cards.admin.pii.keyed_hash", side_effect=RuntimeError("forced")):
+            response = erring.post(reverse("admin:cards_card_find"), {"q": SENTINEL_CARD})
+        assert response.status_code == 500
+        seen.append(response.content)
+
+    everything = "\n".join([
+        _database_text(),
+        caplog.text,
+        "".join(capsys.readouterr()),
+        *(content.decode("utf-8", "replace") for content in seen),
+    ])
+    assert list(Path(settings.IMPORT_DIR).glob("*")) == []  # uploads are deleted when their run ends
+    assert "哨兵" in everything and "621234*********4569" in everything  # the test saw the data
+    for clear in (SENTINEL_CARD, SENTINEL_ID, BAD_SENTINEL_CARD, SENTINEL_ID.lower()):
+        assert clear not in everything
