@@ -12,7 +12,12 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin
 
 from ebank import pii
-from ebank.org.admin_base import ScopedAdmin, ScopedAdminMixin, ScopedBranchFilter
+from ebank.org.admin_base import (
+    EstimatedCountPaginator,
+    ScopedAdmin,
+    ScopedAdminMixin,
+    ScopedBranchFilter,
+)
 
 from . import selectors, services
 from .exports import CardExport, DisbursementExport
@@ -122,6 +127,7 @@ class CardBalanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["card"]
     ordering = ["-id"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     readonly_fields = ["card", "as_of", "balance"]
 
     def has_add_permission(self, request):
