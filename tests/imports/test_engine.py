@@ -252,3 +252,20 @@ def test_progress_goes_to_stderr(tree, write, numbers):
     out, err = io.StringIO(), io.StringIO()
     call_command("import_extract", "cards", str(write("c.csv", cards_csv(numbers, [{}]))), stdout=out, stderr=err)
     assert "rows read (100%)" in err.getvalue() and "rows read" not in out.getvalue()
+
+
+def test_a_branch_cannot_be_its_own_parent(tree, write):
+    outcome = extract_import(kind="branches", path=write("b.csv", "code,name,parent_code\n301,新社,301\n"))
+    assert outcome.errors == [(1, "parent_code", "机构不能以自身为上级机构")]
+
+
+def test_memory_stays_flat_because_rows_stream(tree, write, numbers, monkeypatch):
+    """The engine loads rows in batches: with a batch of 2, five rows make three loads."""
+    from ebank.imports import engine
+
+    loads = []
+    original = engine.Staging.load
+    monkeypatch.setattr(engine, "BATCH", 2)
+    monkeypatch.setattr(engine.Staging, "load", lambda self, rows: (loads.append(len(rows)), original(self, rows)))
+    extract_import(kind="cards", path=write("cards.csv", cards_csv(numbers, [{}] * 5)))
+    assert loads == [2, 2, 1]
