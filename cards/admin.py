@@ -110,12 +110,10 @@ class CardAdmin(ExportMixin, ScopedAdmin):
             for line in refused:
                 self.message_user(request, line, messages.ERROR)
             return None
-        return TemplateResponse(request, "admin/cards/card/change_status.html", {
+        return TemplateResponse(request, "admin/action_form.html", {
             **self.admin_site.each_context(request),
-            "title": _("Change the status of cards"),
-            "form": form,
-            "cards": queryset,
-            "opts": self.model._meta,
+            "title": _("Change the status of cards"), "form": form, "objects": queryset,
+            "action": "change_status", "opts": self.model._meta, "submit": _("Change status"),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         })
 

@@ -52,3 +52,15 @@ def leader_client(leader):
 @pytest.fixture
 def manager_client(manager):
     return _client_for(manager)
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write an extract file: write("cards.csv", "header\\nrow…", encoding="utf-8")."""
+
+    def write_file(name: str, text: str, encoding: str = "utf-8", newline: str = "\n"):
+        path = tmp_path / name
+        path.write_bytes(text.replace("\n", newline).encode(encoding))
+        return path
+
+    return write_file

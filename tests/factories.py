@@ -151,6 +151,26 @@ def _card_makers():
     }
 
 
+def _netbanking_makers():
+    from tests.netbanking.factories import (
+        CustomerFactory,
+        SecurityMediumFactory,
+        SpotCheckFactory,
+        TicketFactory,
+        TransferFactory,
+        calendar_day,
+    )
+
+    return {
+        "netbanking.customer": lambda branch: CustomerFactory(branch=branch),
+        "netbanking.securitymedium": lambda branch: SecurityMediumFactory(customer=CustomerFactory(branch=branch)),
+        "netbanking.transfer": lambda branch: TransferFactory(customer=CustomerFactory(branch=branch)),
+        "netbanking.calendarday": calendar_day,
+        "netbanking.ticket": lambda branch: TicketFactory(branch=branch),
+        "netbanking.spotcheck": lambda branch: SpotCheckFactory(branch=branch),
+    }
+
+
 OBJECT_MAKERS = {
     "org.branch": _make_branch,
     "org.user": _make_user,
@@ -167,4 +187,5 @@ OBJECT_MAKERS = {
     "django_celery_results.groupresult": _make_group_result,
     "imports.importrun": _make_import_run,
     **_card_makers(),
+    **_netbanking_makers(),
 }

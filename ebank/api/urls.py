@@ -4,4 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("ebank.org.urls")),
     path("", include("cards.urls")),
+    path("", include("netbanking.urls")),
 ]

@@ -30,6 +30,7 @@ BATCH = 10_000
 MAX_ERRORS = 10_000  # errors kept and shown; beyond this only the count grows
 PREVIEW_ROWS = 20
 CREATED, CHANGED, UNCHANGED = 1, 2, 0
+_EXTRA_TYPES = {"text": "text", "id": "bigint", "date": "date"}
 
 
 @dataclass
@@ -105,7 +106,7 @@ class Staging:
         for attname, model_field in self.fields.items():
             definitions.append(f"{_quote(attname)} {self._db_type(model_field)}")
         for name, kind in extract.extra.items():
-            definitions.append(f"{_quote(name)} {'text' if kind == 'text' else 'bigint'}")
+            definitions.append(f"{_quote(name)} {_EXTRA_TYPES[kind]}")
         definitions += ["target_id bigint", "action smallint"]
         self.execute(f"CREATE TEMPORARY TABLE {self.table} ({', '.join(definitions)})")
 

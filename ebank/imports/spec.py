@@ -49,7 +49,7 @@ class Extract:
     key: tuple[str, ...]
     # Target attnames written from the staging table (the key included).
     fields: tuple[str, ...]
-    # Further staging columns: name -> "text" or "id".
+    # Further staging columns: name -> "text", "id" or "date".
     extra: dict[str, str] = {}
     references: list[Reference] = []
     # "history": the model has simple-history and each created/changed record gets a history row.

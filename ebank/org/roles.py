@@ -57,6 +57,16 @@ ACCESS: dict[str, Access] = {
     "cards.cardbalance": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
     "cards.balancerevision": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
     "cards.disbursement": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW),
+    # Online banking: customers and transfers come from extracts; staff replace media; branch
+    # managers open and handle their branches' tickets; the department keeps the calendar and
+    # does the spot checks.
+    "netbanking.customer": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
+    "netbanking.securitymedium": Access(staff=("view", "add"), branch_manager=VIEW, leader=VIEW),
+    "netbanking.transfer": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
+    "netbanking.calendarday": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False),
+    "netbanking.ticket": Access(staff=("view", "add", "change"), branch_manager=("view", "add", "change"),
+                                leader=VIEW),
+    "netbanking.spotcheck": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
     # API tokens for phone apps and other systems: issued and revoked by the department.
     "authtoken.tokenproxy": Access(staff=("view", "add", "delete"), branch_owned=False),
     # Login lockouts: staff see them and lift one by deleting the attempt.

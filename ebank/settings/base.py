@@ -199,6 +199,17 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the package's own static files: no network needed to read the docs.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several models have a "status" or a "kind": name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CardStatusEnum": "cards.models.Card.Status",
+        "NetbankCustomerStatusEnum": "netbanking.models.Customer.Status",
+        "NetbankCustomerKindEnum": "netbanking.models.Customer.Kind",
+        "SecurityMediumStatusEnum": "netbanking.models.SecurityMedium.Status",
+        "SecurityMediumKindEnum": "netbanking.models.SecurityMedium.Kind",
+        "TicketStatusEnum": "netbanking.models.Ticket.Status",
+        "TicketKindEnum": "netbanking.models.Ticket.Kind",
+        "CalendarDayKindEnum": "netbanking.models.CalendarDay.Kind",
+    },
 }
 
 # Celery: without a broker, tasks run in-process so one machine needs nothing else.

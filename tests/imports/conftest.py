@@ -4,18 +4,6 @@ from tests.cards.factories import card_number, resident_id
 
 
 @pytest.fixture
-def write(tmp_path):
-    """Write an extract file: write("cards.csv", "header\\nrow…", encoding="utf-8")."""
-
-    def write_file(name: str, text: str, encoding: str = "utf-8", newline: str = "\n"):
-        path = tmp_path / name
-        path.write_bytes(text.replace("\n", newline).encode(encoding))
-        return path
-
-    return write_file
-
-
-@pytest.fixture
 def numbers():
     """Made-up, valid card and ID numbers, a few of each."""
     import random

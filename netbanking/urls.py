@@ -1,0 +1,13 @@
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("netbank-customers", api.CustomerViewSet, basename="netbank-customer")
+router.register("security-media", api.SecurityMediumViewSet, basename="security-medium")
+router.register("netbank-transfers", api.TransferViewSet, basename="netbank-transfer")
+router.register("calendar-days", api.CalendarDayViewSet, basename="calendar-day")
+router.register("tickets", api.TicketViewSet, basename="ticket")
+router.register("spot-checks", api.SpotCheckViewSet, basename="spot-check")
+
+urlpatterns = router.urls
