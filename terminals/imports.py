@@ -1,0 +1,145 @@
+"""The extracts of terminals (spec/extracts.md): `merchants`, `terminals`, `terminal_txns`."""
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ebank import pii
+from ebank.imports import columns as c
+from ebank.imports.spec import Extract, Reference, register
+from ebank.org.models import Branch
+
+from .models import Merchant, Terminal, TerminalTxn
+
+TYPES_BY_KIND = {
+    "pos": ("purchase", "refund"),
+    "atm": ("withdrawal", "deposit", "transfer", "inquiry"),
+}
+
+
+def _branch():
+    return Reference("branch_code", "branch_code", Branch, "code", "branch_id")
+
+
+@register
+class MerchantsExtract(Extract):
+    kind = "merchants"
+    title = "特约商户"
+    model = Merchant
+    columns = [
+        c.Column("merchant_no", "商户编号", c.pattern(r"[0-9A-Za-z]{15}", gettext_lazy("15 letters or digits"))),
+        c.Column("name", "商户名称", c.text(100)),
+        c.Column("branch_code", "签约机构", c.text(12)),
+        c.Column("mcc", "商户类别码", c.pattern(r"\d{4}", gettext_lazy("4 digits"))),
+        c.Column("signed_on", "签约日期", c.date),
+        c.Column("status", "状态", c.choice("active", "terminated")),
+        c.Column("terminated_on", "解约日期", c.date, required=False),
+    ]
+    natural_key = ("merchant_no",)
+    key_column = "merchant_no"
+    key = ("merchant_no",)
+    fields = ("merchant_no", "name", "branch_id", "mcc", "signed_on", "status", "terminated_on")
+    extra = {"branch_code": "text"}
+    references = [_branch()]
+
+    def stage(self, v):
+        errors = []
+        if v["status"] == "terminated" and v["terminated_on"] is None:
+            errors.append(("terminated_on", _("required when the status is terminated")))
+        if v["status"] != "terminated" and v["terminated_on"] is not None:
+            errors.append(("terminated_on", _("only a terminated merchant has this date")))
+        if v["terminated_on"] and v["terminated_on"] < v["signed_on"]:
+            errors.append(("terminated_on", _("must not be before signed_on")))
+        return ({} if errors else dict(v)), errors
+
+
+@register
+class TerminalsExtract(Extract):
+    kind = "terminals"
+    title = "机具"
+    model = Terminal
+    columns = [
+        c.Column("terminal_no", "终端号", c.pattern(r"[0-9A-Za-z]{8}", gettext_lazy("8 letters or digits"))),
+        c.Column("kind", "类型", c.choice("atm", "pos")),
+        c.Column("serial_no", "设备序列号", c.text(40)),
+        c.Column("model", "型号", c.text(60)),
+        c.Column("branch_code", "管理机构", c.text(12)),
+        c.Column("merchant_no", "商户编号", c.text(15), required=False),
+        c.Column("location", "布放地址", c.text(200)),
+        c.Column("installed_on", "布放日期", c.date),
+        c.Column("status", "状态", c.choice("in_service", "faulty", "removed")),
+        c.Column("removed_on", "撤机日期", c.date, required=False),
+    ]
+    natural_key = ("terminal_no",)
+    key_column = "terminal_no"
+    key = ("terminal_no",)
+    fields = ("terminal_no", "kind", "serial_no", "model", "branch_id", "merchant_id", "location",
+              "installed_on", "status", "removed_on")
+    extra = {"branch_code": "text", "merchant_no": "text"}
+    references = [_branch(), Reference("merchant_no", "merchant_no", Merchant, "merchant_no", "merchant_id")]
+
+    def stage(self, v):
+        errors = []
+        if v["kind"] == "pos" and v["merchant_no"] is None:
+            errors.append(("merchant_no", _("required for a POS")))
+        if v["kind"] != "pos" and v["merchant_no"] is not None:
+            errors.append(("merchant_no", _("only a POS stands at a merchant")))
+        if v["status"] == "removed" and v["removed_on"] is None:
+            errors.append(("removed_on", _("required when the status is removed")))
+        if v["status"] != "removed" and v["removed_on"] is not None:
+            errors.append(("removed_on", _("only a removed terminal has this date")))
+        if v["removed_on"] and v["removed_on"] < v["installed_on"]:
+            errors.append(("removed_on", _("must not be before installed_on")))
+        return ({} if errors else dict(v)), errors
+
+
+@register
+class TerminalTxnsExtract(Extract):
+    """Tens of millions of rows: no history row per transaction; the ImportRun is the record."""
+
+    kind = "terminal_txns"
+    title = "机具交易"
+    model = TerminalTxn
+    columns = [
+        c.Column("reference", "流水号", c.text(40)),
+        c.Column("terminal_no", "终端号", c.text(8)),
+        c.Column("txn_at", "交易时间", c.date_time),
+        c.Column("txn_type", "交易类型", c.choice(*TYPES_BY_KIND["pos"], *TYPES_BY_KIND["atm"])),
+        c.Column("amount", "金额", c.amount()),
+        c.Column("fee", "手续费收入", c.amount(minimum=None)),
+        c.Column("card_no", "卡号", c.card_number, required=False, sensitive=True),
+    ]
+    natural_key = ("reference",)
+    key_column = "reference"
+    key = ("reference",)
+    fields = ("reference", "terminal_id", "txn_at", "txn_type", "amount", "fee", "card_hash", "card_masked")
+    extra = {"terminal_no": "text", "txn_date": "date"}
+    references = [Reference("terminal_no", "terminal_no", Terminal, "terminal_no", "terminal_id")]
+    record = None
+
+    def stage(self, v):
+        if v["txn_type"] == "inquiry" and v["amount"] != 0:
+            return {}, [("amount", _("must be 0 for a balance inquiry"))]
+        number = v["card_no"]
+        return {
+            "reference": v["reference"], "terminal_no": v["terminal_no"], "txn_at": v["txn_at"],
+            "txn_date": v["txn_at"].date(), "txn_type": v["txn_type"], "amount": v["amount"], "fee": v["fee"],
+            "card_hash": pii.keyed_hash(number) if number else "",
+            "card_masked": pii.card_mask(number) if number else "",
+        }, []
+
+    def check(self, staging):
+        terminals = Terminal._meta.db_table
+        pos_types = ", ".join(f"'{t}'" for t in TYPES_BY_KIND["pos"])
+        wrong_kind = staging.fetch(
+            f"SELECT s.row_no, t.kind FROM {staging.table} AS s JOIN {terminals} AS t ON t.id = s.terminal_id "
+            f"WHERE (t.kind = 'pos') <> (s.txn_type IN ({pos_types})) ORDER BY s.row_no"
+        )
+        early = staging.fetch(
+            f"SELECT s.row_no, t.installed_on FROM {staging.table} AS s JOIN {terminals} AS t "
+            f"ON t.id = s.terminal_id WHERE s.txn_date < t.installed_on ORDER BY s.row_no"
+        )
+        return [
+            *((row, "txn_type", _("does not fit a terminal of type %(kind)s") % {"kind": kind})
+              for row, kind in wrong_kind),
+            *((row, "txn_at", _("before the terminal was installed (%(date)s)") % {"date": installed})
+              for row, installed in early),
+        ]

@@ -1,0 +1,161 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ebank.org.models import Branch
+
+
+class Merchant(models.Model):
+    """A contracted merchant (特约商户) where the union's POS terminals stand."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("signed")
+        TERMINATED = "terminated", _("terminated")
+
+    merchant_no = models.CharField(_("merchant number"), max_length=15, unique=True)
+    name = models.CharField(_("merchant name"), max_length=100)
+    branch = models.ForeignKey(Branch, verbose_name=_("signing branch"), on_delete=models.PROTECT,
+                               related_name="merchants")
+    mcc = models.CharField(_("merchant category code"), max_length=4)
+    signed_on = models.DateField(_("signed on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    history = HistoricalRecords(verbose_name=_("merchant history"), verbose_name_plural=_("merchant history"))
+
+    branch_lookup = "branch"
+
+    class Meta:
+        verbose_name = _("merchant")
+        verbose_name_plural = _("merchants")
+        indexes = [models.Index(fields=["branch", "signed_on"], name="merchant_branch_signed")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="terminated", terminated_on__isnull=False)
+                | (~Q(status="terminated") & Q(terminated_on__isnull=True)),
+                name="merchant_terminated_iff_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.merchant_no} {self.name}"
+
+
+class Terminal(models.Model):
+    """An ATM or a POS terminal; a POS stands at a merchant."""
+
+    class Kind(models.TextChoices):
+        ATM = "atm", _("ATM")
+        POS = "pos", _("POS")
+
+    class Status(models.TextChoices):
+        IN_SERVICE = "in_service", _("in service")
+        FAULTY = "faulty", _("faulty")
+        REMOVED = "removed", _("removed")
+
+    terminal_no = models.CharField(_("terminal number"), max_length=8, unique=True)
+    kind = models.CharField(_("type"), max_length=3, choices=Kind.choices)
+    serial_no = models.CharField(_("serial number"), max_length=40)
+    model = models.CharField(_("model"), max_length=60)
+    branch = models.ForeignKey(Branch, verbose_name=_("managing branch"), on_delete=models.PROTECT,
+                               related_name="terminals")
+    merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="terminals")
+    location = models.CharField(_("location"), max_length=200)
+    installed_on = models.DateField(_("installed on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    removed_on = models.DateField(_("removed on"), null=True, blank=True)
+    history = HistoricalRecords(verbose_name=_("terminal history"), verbose_name_plural=_("terminal history"))
+
+    branch_lookup = "branch"
+
+    class Meta:
+        verbose_name = _("terminal")
+        verbose_name_plural = _("terminals")
+        indexes = [models.Index(fields=["kind", "branch", "installed_on"], name="terminal_kind_branch")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="pos", merchant__isnull=False) | (~Q(kind="pos") & Q(merchant__isnull=True)),
+                name="terminal_merchant_iff_pos",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="removed", removed_on__isnull=False)
+                | (~Q(status="removed") & Q(removed_on__isnull=True)),
+                name="terminal_removed_iff_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.terminal_no} {self.location}"
+
+
+class TerminalTxn(models.Model):
+    """A transaction at a terminal: tens of millions of rows; the ImportRun is their record."""
+
+    class Type(models.TextChoices):
+        PURCHASE = "purchase", _("purchase")
+        REFUND = "refund", _("refund")
+        WITHDRAWAL = "withdrawal", _("withdrawal")
+        DEPOSIT = "deposit", _("deposit")
+        TRANSFER = "transfer", _("transfer")
+        INQUIRY = "inquiry", _("balance inquiry")
+
+    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    terminal = models.ForeignKey(Terminal, verbose_name=_("terminal"), on_delete=models.PROTECT,
+                                 related_name="transactions", db_index=False)
+    txn_at = models.DateTimeField(_("time"))
+    txn_type = models.CharField(_("transaction type"), max_length=10, choices=Type.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=18, decimal_places=2)
+    fee = models.DecimalField(_("fee income (yuan)"), max_digits=18, decimal_places=2)
+    card_hash = models.CharField(_("card number (keyed hash)"), max_length=64, blank=True)
+    card_masked = models.CharField(_("card number"), max_length=19, blank=True)
+
+    branch_lookup = "terminal__branch"
+
+    class Meta:
+        verbose_name = _("terminal transaction")
+        verbose_name_plural = _("terminal transactions")
+        indexes = [
+            models.Index(fields=["terminal", "txn_type", "txn_at"], name="txn_terminal_type_time"),
+            models.Index(fields=["txn_at"], name="txn_time"),
+        ]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="txn_amount_not_negative")]
+
+    def __str__(self):
+        return self.reference
+
+
+class DormantPosReview(models.Model):
+    """A POS proposed for reclaim (连续三个月无交易) as of a month end, and what the branch decided
+    after visiting the merchant."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("awaiting the branch's visit")
+        KEPT = "kept", _("kept")
+        RECLAIMED = "reclaimed", _("reclaimed")
+
+    terminal = models.ForeignKey(Terminal, verbose_name=_("POS"), on_delete=models.PROTECT,
+                                 related_name="dormancy_reviews")
+    as_of = models.DateField(_("as of"))
+    window_start = models.DateField(_("no purchase since"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    visited_on = models.DateField(_("merchant visited on"), null=True, blank=True)
+    visit_notes = models.TextField(_("visit notes"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(verbose_name=_("dormant POS review history"),
+                                verbose_name_plural=_("dormant POS review history"))
+
+    branch_lookup = "terminal__branch"
+
+    class Meta:
+        verbose_name = _("dormant POS")
+        verbose_name_plural = _("dormant POS proposed for reclaim")
+        ordering = ["-as_of", "terminal__terminal_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["terminal", "as_of"], name="dormant_pos_terminal_as_of"),
+        ]
+
+    def __str__(self):
+        return f"{self.terminal} · {self.as_of}"
