@@ -171,6 +171,17 @@ def _netbanking_makers():
     }
 
 
+def _terminal_makers():
+    from tests.terminals.factories import MerchantFactory, TerminalFactory, TerminalTxnFactory, dormant_review
+
+    return {
+        "terminals.merchant": lambda branch: MerchantFactory(branch=branch),
+        "terminals.terminal": lambda branch: TerminalFactory(branch=branch),
+        "terminals.terminaltxn": lambda branch: TerminalTxnFactory(terminal=TerminalFactory(branch=branch)),
+        "terminals.dormantposreview": dormant_review,
+    }
+
+
 OBJECT_MAKERS = {
     "org.branch": _make_branch,
     "org.user": _make_user,
@@ -188,4 +199,5 @@ OBJECT_MAKERS = {
     "imports.importrun": _make_import_run,
     **_card_makers(),
     **_netbanking_makers(),
+    **_terminal_makers(),
 }

@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("ebank.org.urls")),
     path("", include("cards.urls")),
     path("", include("netbanking.urls")),
+    path("", include("terminals.urls")),
 ]

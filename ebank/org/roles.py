@@ -57,6 +57,13 @@ ACCESS: dict[str, Access] = {
     "cards.cardbalance": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
     "cards.balancerevision": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
     "cards.disbursement": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW),
+    # Terminals: from extracts; staff record lifecycle changes; a branch manager records the visit
+    # and decision on their branch's dormant POS.
+    "terminals.merchant": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
+    "terminals.terminal": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
+    "terminals.terminaltxn": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
+    "terminals.dormantposreview": Access(staff=("view", "change"), branch_manager=("view", "change"),
+                                         leader=VIEW),
     # Online banking: customers and transfers come from extracts; staff replace media; branch
     # managers open and handle their branches' tickets; the department keeps the calendar and
     # does the spot checks.

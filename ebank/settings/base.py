@@ -209,6 +209,9 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "netbanking.models.Ticket.Status",
         "TicketKindEnum": "netbanking.models.Ticket.Kind",
         "CalendarDayKindEnum": "netbanking.models.CalendarDay.Kind",
+        "MerchantStatusEnum": "terminals.models.Merchant.Status",
+        "TerminalStatusEnum": "terminals.models.Terminal.Status",
+        "TerminalKindEnum": "terminals.models.Terminal.Kind",
     },
 }
 

@@ -1,0 +1,142 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ebank.org.admin_base import EstimatedCountPaginator, ScopedAdmin, ScopedAdminMixin, ScopedBranchFilter
+
+from . import services
+from .forms import DatedReasonForm, DormantPosDecisionForm
+from .models import DormantPosReview, Merchant, Terminal, TerminalTxn
+
+
+def _dated_action(model_admin, request, queryset, *, action, title, service, submit):
+    """An admin action that asks for a date and a reason, then calls `service` on each object."""
+    form = DatedReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        for obj in queryset:
+            try:
+                service(obj, by=request.user, **form.cleaned_data)
+                model_admin.message_user(request, _("%(object)s: done.") % {"object": obj})
+            except ValidationError as error:
+                model_admin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+        return None
+    return TemplateResponse(request, "admin/action_form.html", {
+        **model_admin.admin_site.each_context(request), "title": title, "form": form, "objects": queryset,
+        "action": action, "opts": model_admin.model._meta, "submit": submit,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    })
+
+
+class FromExtractMixin:
+    """Rows that come from the core banking extracts; their changes are services (actions)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Merchant)
+class MerchantAdmin(FromExtractMixin, ScopedAdmin):
+    list_display = ["merchant_no", "name", "branch", "mcc", "signed_on", "status", "terminated_on"]
+    list_filter = ["status", ("branch", ScopedBranchFilter), "signed_on"]
+    list_select_related = ["branch"]
+    search_fields = ["merchant_no", "name"]
+    readonly_fields = list_display
+    actions = ["terminate"]
+
+    @admin.action(description=gettext_lazy("End the merchant's contract"), permissions=["change"])
+    def terminate(self, request, queryset):
+        return _dated_action(
+            self, request, queryset, action="terminate", title=_("End merchant contracts"), submit=_("End"),
+            service=lambda m, **kw: services.merchant_terminate(merchant=m, **kw),
+        )
+
+
+@admin.register(Terminal)
+class TerminalAdmin(FromExtractMixin, ScopedAdmin):
+    list_display = ["terminal_no", "kind", "location", "branch", "merchant", "installed_on", "status", "removed_on"]
+    list_filter = ["kind", "status", ("branch", ScopedBranchFilter), "installed_on"]
+    list_select_related = ["branch", "merchant"]
+    search_fields = ["terminal_no", "serial_no", "location", "merchant__name"]
+    readonly_fields = ["terminal_no", "kind", "serial_no", "model", "branch", "merchant", "location",
+                       "installed_on", "status", "removed_on"]
+    actions = ["report_faulty", "restore", "remove"]
+
+    @admin.action(description=gettext_lazy("Report faulty"), permissions=["change"])
+    def report_faulty(self, request, queryset):
+        return _dated_action(
+            self, request, queryset, action="report_faulty", title=_("Report terminals faulty"),
+            submit=_("Report faulty"), service=lambda t, **kw: services.terminal_report_faulty(terminal=t, **kw),
+        )
+
+    @admin.action(description=gettext_lazy("Back in service after repair"), permissions=["change"])
+    def restore(self, request, queryset):
+        return _dated_action(
+            self, request, queryset, action="restore", title=_("Put terminals back in service"),
+            submit=_("Back in service"), service=lambda t, **kw: services.terminal_restore(terminal=t, **kw),
+        )
+
+    @admin.action(description=gettext_lazy("Remove (撤机)"), permissions=["change"])
+    def remove(self, request, queryset):
+        return _dated_action(
+            self, request, queryset, action="remove", title=_("Remove terminals"), submit=_("Remove"),
+            service=lambda t, **kw: services.terminal_remove(terminal=t, **kw),
+        )
+
+
+@admin.register(TerminalTxn)
+class TerminalTxnAdmin(FromExtractMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["reference", "terminal", "txn_at", "txn_type", "amount", "fee", "card_masked"]
+    list_filter = ["txn_type", "txn_at"]
+    list_select_related = ["terminal"]
+    search_fields = ["=reference"]
+    ordering = ["-id"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    readonly_fields = list_display
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DormantPosReview)
+class DormantPosReviewAdmin(ScopedAdmin):
+    """The POS proposed for reclaim: the branch visits the merchant and keeps or reclaims it."""
+
+    list_display = ["terminal", "merchant", "branch", "as_of", "window_start", "outcome", "visited_on"]
+    list_filter = ["outcome", "as_of", ("terminal__branch", ScopedBranchFilter)]
+    list_select_related = ["terminal__merchant", "terminal__branch"]
+    form = DormantPosDecisionForm
+
+    @admin.display(description=gettext_lazy("merchant"))
+    def merchant(self, review):
+        return review.terminal.merchant
+
+    @admin.display(description=gettext_lazy("branch"))
+    def branch(self, review):
+        return review.terminal.branch
+
+    def has_add_permission(self, request):
+        return False  # proposals come from the monthly check
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_fields(self, request, obj=None):
+        return ["terminal", "as_of", "window_start", "visited_on", "visit_notes", "outcome", "decided_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["terminal", "as_of", "window_start", "decided_by"]
+        if obj and obj.outcome != DormantPosReview.Outcome.PENDING:
+            return [*fixed, "visited_on", "visit_notes", "outcome"]
+        return fixed
+
+    def save_model(self, request, obj, form, change):
+        current = DormantPosReview.objects.get(pk=obj.pk)
+        services.dormant_pos_decide(review=current, by=request.user, **{
+            "outcome": form.cleaned_data["outcome"], "visited_on": form.cleaned_data["visited_on"],
+            "notes": form.cleaned_data["visit_notes"]})

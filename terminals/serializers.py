@@ -1,0 +1,54 @@
+from rest_framework import serializers
+
+from .models import DormantPosReview, Merchant, Terminal, TerminalTxn
+
+
+class MerchantSerializer(serializers.ModelSerializer):
+    branch_code = serializers.CharField(source="branch.code", read_only=True)
+
+    class Meta:
+        model = Merchant
+        fields = ["id", "merchant_no", "name", "branch_code", "mcc", "signed_on", "status", "terminated_on"]
+        read_only_fields = fields
+
+
+class TerminalSerializer(serializers.ModelSerializer):
+    branch_code = serializers.CharField(source="branch.code", read_only=True)
+    merchant_no = serializers.CharField(source="merchant.merchant_no", read_only=True, default=None)
+
+    class Meta:
+        model = Terminal
+        fields = ["id", "terminal_no", "kind", "serial_no", "model", "branch_code", "merchant_no", "location",
+                  "installed_on", "status", "removed_on"]
+        read_only_fields = fields
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    """A lifecycle change with its date and reason."""
+
+    status = serializers.CharField()
+    on = serializers.DateField()
+    reason = serializers.CharField(max_length=100)
+
+
+class TerminalTxnSerializer(serializers.ModelSerializer):
+    terminal_no = serializers.CharField(source="terminal.terminal_no", read_only=True)
+    branch_code = serializers.CharField(source="terminal.branch.code", read_only=True)
+
+    class Meta:
+        model = TerminalTxn
+        fields = ["id", "reference", "terminal_no", "branch_code", "txn_at", "txn_type", "amount", "fee",
+                  "card_masked"]
+        read_only_fields = fields
+
+
+class DormantPosReviewSerializer(serializers.ModelSerializer):
+    terminal_no = serializers.CharField(source="terminal.terminal_no", read_only=True)
+    merchant_name = serializers.CharField(source="terminal.merchant.name", read_only=True, default=None)
+    branch_code = serializers.CharField(source="terminal.branch.code", read_only=True)
+
+    class Meta:
+        model = DormantPosReview
+        fields = ["id", "terminal_no", "merchant_name", "branch_code", "as_of", "window_start", "outcome",
+                  "visited_on", "visit_notes"]
+        read_only_fields = ["as_of", "window_start"]

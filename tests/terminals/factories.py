@@ -1,0 +1,49 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from terminals.models import DormantPosReview, Merchant, Terminal, TerminalTxn
+
+
+class MerchantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Merchant
+
+    merchant_no = factory.Sequence(lambda n: f"M{n:014d}")
+    name = factory.Sequence(lambda n: f"寿县第{n}超市")
+    mcc = "5411"
+    signed_on = datetime.date(2011, 1, 10)
+    status = Merchant.Status.ACTIVE
+
+
+class TerminalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Terminal
+
+    terminal_no = factory.Sequence(lambda n: f"T{n:07d}")
+    kind = Terminal.Kind.POS
+    serial_no = factory.Sequence(lambda n: f"SN{n:08d}")
+    model = "新大陆 NL-8210"
+    merchant = factory.LazyAttribute(lambda o: MerchantFactory(branch=o.branch) if o.kind == "pos" else None)
+    location = "寿春镇东大街"
+    installed_on = datetime.date(2011, 3, 1)
+    status = Terminal.Status.IN_SERVICE
+
+
+class TerminalTxnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TerminalTxn
+
+    reference = factory.Sequence(lambda n: f"TX{n:012d}")
+    txn_at = factory.LazyFunction(lambda: timezone.make_aware(datetime.datetime(2011, 6, 1, 10, 0)))
+    txn_type = TerminalTxn.Type.PURCHASE
+    amount = Decimal("100.00")
+    fee = Decimal("0.50")
+
+
+def dormant_review(branch):
+    terminal = TerminalFactory(branch=branch)
+    return DormantPosReview.objects.create(terminal=terminal, as_of=datetime.date(2011, 12, 31),
+                                           window_start=datetime.date(2011, 10, 1))
