@@ -13,6 +13,7 @@ from import_export.admin import ExportMixin
 
 from ebank import pii
 from ebank.org.admin_base import (
+    ChangedByActionsOnlyMixin,
     EstimatedCountPaginator,
     ScopedAdmin,
     ScopedAdminMixin,
@@ -26,8 +27,10 @@ from .models import BalanceRevision, Card, CardBalance, Disbursement
 
 
 @admin.register(Card)
-class CardAdmin(ExportMixin, ScopedAdmin):
+class CardAdmin(ChangedByActionsOnlyMixin, ExportMixin, ScopedAdmin):
     resource_classes = [CardExport]
+    # Our list template (the POST search) under django-import-export's export button.
+    change_list_template = "admin/cards/card/change_list.html"
     list_display = ["number_masked", "holder_name", "holder_id_masked", "branch", "issued_on",
                     "status", "sms_alert"]
     list_filter = ["status", "sms_alert", ("branch", ScopedBranchFilter), "issued_on"]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ebank.org.models import Branch
@@ -12,10 +13,10 @@ class Card(models.Model):
     hash (to join on) and a masked form (to show)."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        LOST = "lost", _("reported lost")
-        FROZEN = "frozen", _("frozen")
-        CLOSED = "closed", _("closed")
+        ACTIVE = "active", pgettext_lazy("card status", "active")
+        LOST = "lost", pgettext_lazy("card status", "reported lost")
+        FROZEN = "frozen", pgettext_lazy("card status", "frozen")
+        CLOSED = "closed", pgettext_lazy("card status", "closed")
 
     number_hash = models.CharField(_("card number (keyed hash)"), max_length=64, unique=True)
     number_masked = models.CharField(_("card number"), max_length=19)

@@ -133,9 +133,19 @@ class TicketAdmin(ScopedAdmin):
     readonly_fields = ["kind", "branch", "customer", "subject", "description", "opened_at", "opened_by",
                        "deadline", "status", "closed_at"]
 
-    @admin.display(description=gettext_lazy("overdue"), boolean=True)
+    @admin.display(description=gettext_lazy("overdue"))
     def is_overdue(self, ticket):
-        return ticket.status != Ticket.Status.CLOSED and ticket.deadline < timezone.localdate()
+        late = ticket.status != Ticket.Status.CLOSED and ticket.deadline < timezone.localdate()
+        return _("overdue") if late else ""
+
+    def has_change_permission(self, request, obj=None):
+        closed = obj is not None and obj.status == Ticket.Status.CLOSED
+        return not closed and super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            kwargs["queryset"] = selectors.ticket_assignees(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = TicketHandleForm if obj else TicketOpenForm
@@ -144,14 +154,12 @@ class TicketAdmin(ScopedAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return list(TicketOpenForm.Meta.fields)
+        if obj.status == Ticket.Status.CLOSED:
+            return [*self.readonly_fields, "assigned_to", "resolution"]
         return [*self.readonly_fields, "assigned_to", "resolution", "close"]
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        if obj.status == Ticket.Status.CLOSED:
-            return [*self.readonly_fields, "assigned_to", "resolution"]
-        return self.readonly_fields
+        return [] if obj is None else self.readonly_fields
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ebank.org.models import Branch
@@ -15,8 +16,8 @@ class Customer(models.Model):
         CORPORATE = "corporate", _("corporate")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        CLOSED = "closed", _("closed")
+        ACTIVE = "active", pgettext_lazy("customer status", "active")
+        CLOSED = "closed", pgettext_lazy("customer status", "closed")
 
     customer_no = models.CharField(_("customer number"), max_length=32, unique=True)
     kind = models.CharField(_("customer type"), max_length=10, choices=Kind.choices)
@@ -159,9 +160,9 @@ class Ticket(models.Model):
         COMPLAINT = "complaint", _("customer complaint")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        IN_PROGRESS = "in_progress", _("being handled")
-        CLOSED = "closed", _("closed")
+        OPEN = "open", pgettext_lazy("ticket status", "open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("ticket status", "being handled")
+        CLOSED = "closed", pgettext_lazy("ticket status", "closed")
 
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="tickets")

@@ -4,6 +4,8 @@ import datetime
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
+from ebank.org.roles import Role
+
 from .models import CalendarDay, Ticket
 
 
@@ -60,3 +62,14 @@ def spot_checks_overdue(*, queryset: QuerySet, today: datetime.date | None = Non
     """Spot checks whose findings are not rectified by their deadline."""
     today = today or timezone.localdate()
     return queryset.exclude(findings="").filter(rectified_on__isnull=True, rectify_by__lt=today)
+
+
+def ticket_assignees(*, user) -> QuerySet:
+    """Who may handle tickets the user can see: department staff, and the branch managers of the
+    user's branches (a branch manager hands a ticket to a colleague of theirs, or to staff)."""
+    from ebank.org.models import User
+    from ebank.org.scoping import user_branch_ids
+
+    ids = user_branch_ids(user=user)
+    managers = Q(role=Role.BRANCH_MANAGER) if ids is None else Q(role=Role.BRANCH_MANAGER, branch__in=ids)
+    return User.objects.filter(is_active=True).filter(Q(role=Role.STAFF) | managers).order_by("username")

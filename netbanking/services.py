@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ebank.org.roles import Role
 from ebank.org.scoping import user_may_use_branch
 
 from .models import SecurityMedium, SpotCheck, Ticket
@@ -46,6 +47,8 @@ def ticket_assign(*, ticket: Ticket, to, by) -> Ticket:
     """Give a ticket to the person who handles it."""
     if ticket.status == Ticket.Status.CLOSED:
         raise ValidationError({"status": _("The ticket is already closed.")})
+    if not (to.role == Role.STAFF or (to.role == Role.BRANCH_MANAGER and user_may_use_branch(user=to, branch=ticket.branch))):
+        raise ValidationError({"assigned_to": _("Give the ticket to department staff or to a manager of its branch.")})
     ticket.assigned_to, ticket.status = to, Ticket.Status.IN_PROGRESS
     _on_record(ticket, by)
     ticket.save()

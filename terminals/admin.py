@@ -4,7 +4,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ebank.org.admin_base import EstimatedCountPaginator, ScopedAdmin, ScopedAdminMixin, ScopedBranchFilter
+from ebank.org.admin_base import (
+    ChangedByActionsOnlyMixin,
+    EstimatedCountPaginator,
+    ScopedAdmin,
+    ScopedAdminMixin,
+    ScopedBranchFilter,
+)
 
 from . import services
 from .forms import DatedReasonForm, DormantPosDecisionForm
@@ -40,7 +46,7 @@ class FromExtractMixin:
 
 
 @admin.register(Merchant)
-class MerchantAdmin(FromExtractMixin, ScopedAdmin):
+class MerchantAdmin(ChangedByActionsOnlyMixin, FromExtractMixin, ScopedAdmin):
     list_display = ["merchant_no", "name", "branch", "mcc", "signed_on", "status", "terminated_on"]
     list_filter = ["status", ("branch", ScopedBranchFilter), "signed_on"]
     list_select_related = ["branch"]
@@ -57,7 +63,7 @@ class MerchantAdmin(FromExtractMixin, ScopedAdmin):
 
 
 @admin.register(Terminal)
-class TerminalAdmin(FromExtractMixin, ScopedAdmin):
+class TerminalAdmin(ChangedByActionsOnlyMixin, FromExtractMixin, ScopedAdmin):
     list_display = ["terminal_no", "kind", "location", "branch", "merchant", "installed_on", "status", "removed_on"]
     list_filter = ["kind", "status", ("branch", ScopedBranchFilter), "installed_on"]
     list_select_related = ["branch", "merchant"]
@@ -122,6 +128,10 @@ class DormantPosReviewAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # proposals come from the monthly check
+
+    def has_change_permission(self, request, obj=None):
+        decided = obj is not None and obj.outcome != DormantPosReview.Outcome.PENDING
+        return not decided and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -7,7 +7,7 @@ from .models import DormantPosReview
 
 class DatedReasonForm(forms.Form):
     on = forms.DateField(label=_("effective on"), initial=timezone.localdate,
-                         widget=forms.DateInput(attrs={"type": "date"}))
+                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label=_("reason"), max_length=100)
 
 
@@ -15,7 +15,7 @@ class DormantPosDecisionForm(forms.ModelForm):
     class Meta:
         model = DormantPosReview
         fields = ["visited_on", "visit_notes", "outcome"]
-        widgets = {"visited_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ebank.org.admin_base import ScopedAdminMixin
 
@@ -17,12 +18,16 @@ from .models import ImportRun
 class ImportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The record of every import; "add" uploads a file, the run's page checks and confirms it."""
 
-    list_display = ["created_at", "kind", "file_name", "status", "rows", "created", "updated",
+    list_display = ["created_at", "kind_title", "file_name", "status", "rows", "created", "updated",
                     "unchanged", "error_count", "started_by", "source"]
     list_filter = ["kind", "status", "source"]
     list_select_related = ["started_by"]
     search_fields = ["file_name", "sha256"]
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("extract"), ordering="kind")
+    def kind_title(self, run):
+        return run.kind_title
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -67,6 +72,9 @@ class ImportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": str(run),
             "run": run,
+            "errors": services.import_run_errors_labelled(run=run),
+            "same_file_imported": self.get_queryset(request).filter(
+                sha256=run.sha256, kind=run.kind, status=ImportRun.Status.DONE).exclude(pk=run.pk).first(),
             "opts": self.model._meta,
             "can_confirm": self.has_add_permission(request) and run.status == ImportRun.Status.VALID
             and not run.dry_run,

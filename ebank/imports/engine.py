@@ -41,7 +41,8 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)
-    error_count: int = 0
+    error_count: int = 0  # every error found
+    invalid_rows: int = 0  # the rows with at least one
     header: list[str] = field(default_factory=list)
     preview: list[list[str]] = field(default_factory=list)
     written: bool = False
@@ -49,6 +50,11 @@ class Outcome:
     @property
     def valid(self) -> bool:
         return self.error_count == 0
+
+    def refuse(self, errors: list[tuple[int, str, str]]) -> "Outcome":
+        """Record errors found before any row was read (the file, the header)."""
+        self.errors, self.error_count, self.invalid_rows = errors, len(errors), 0
+        return self
 
     def summary(self) -> str:
         """The one line of spec/cli.md: `KIND: N rows (C created, U updated, S unchanged)`."""
@@ -61,7 +67,7 @@ class Outcome:
         lines = [f"row {row}: {column}: {reason}" if row else f"{column}: {reason}"
                  for row, column, reason in self.errors]
         if self.error_count > len(self.errors):
-            lines.append(_("… and %(n)d more invalid rows") % {"n": self.error_count - len(self.errors)})
+            lines.append(_("… and %(n)d more errors") % {"n": self.error_count - len(self.errors)})
         return lines
 
 
@@ -69,9 +75,11 @@ class _Errors:
     def __init__(self):
         self.kept: list[tuple[int, str, str]] = []
         self.count = 0
+        self.rows: set[int] = set()
 
     def add(self, row: int, column: str, reason: str) -> None:
         self.count += 1
+        self.rows.add(row)
         if len(self.kept) < MAX_ERRORS:
             self.kept.append((row, column, str(reason)))
 
@@ -101,13 +109,13 @@ class Staging:
         self.table = f"stg_{extract.kind}_{uuid.uuid4().hex[:8]}"
         self.target = self.model._meta.db_table
         self.fields = {f: self.model._meta.get_field(self._field_name(f)) for f in extract.fields}
-        self.columns = ["row_no", *extract.fields, *extract.extra]
+        self.columns = ["row_no", *extract.fields, *extract.extra, "invalid"]
         definitions = ["row_no integer NOT NULL"]
         for attname, model_field in self.fields.items():
             definitions.append(f"{_quote(attname)} {self._db_type(model_field)}")
         for name, kind in extract.extra.items():
             definitions.append(f"{_quote(name)} {_EXTRA_TYPES[kind]}")
-        definitions += ["target_id bigint", "action smallint"]
+        definitions += ["target_id bigint", "action smallint", "invalid boolean"]
         self.execute(f"CREATE TEMPORARY TABLE {self.table} ({', '.join(definitions)})")
 
     def _field_name(self, attname: str) -> str:
@@ -195,7 +203,8 @@ class Staging:
         keys = ", ".join(_quote(k) for k in self.extract.natural_key)
         duplicates = self.fetch(
             f"SELECT row_no, first_row FROM (SELECT row_no, MIN(row_no) OVER (PARTITION BY {keys}) "
-            f"AS first_row FROM {self.table}) AS d WHERE row_no <> first_row ORDER BY row_no"
+            f"AS first_row FROM {self.table} WHERE invalid IS NULL) AS d WHERE row_no <> first_row "
+            f"ORDER BY row_no"
         )
         for row, first in duplicates:
             errors.add(row, self.extract.key_column, _("duplicate key: the same as row %(first)d") % {"first": first})
@@ -310,20 +319,18 @@ def extract_import(
     try:
         table = open_table(Path(path), file_name)
     except UnreadableFile as error:
-        outcome.errors, outcome.error_count = [(0, "file", str(error))], 1
-        return outcome
+        return outcome.refuse([(0, "file", str(error))])
     mapping, header_errors = _map_header(extract, table.header)
     if header_errors:
-        outcome.errors, outcome.error_count = header_errors, len(header_errors)
-        return outcome
+        return outcome.refuse(header_errors)
     try:
         with transaction.atomic():
             _run(extract, table, mapping, outcome, dry_run, by, reason, progress)
     except _Rollback as rollback:
         return rollback.outcome
     except UnreadableFile as error:
-        outcome.errors, outcome.error_count = [(0, "file", str(error))], 1
         outcome.created = outcome.updated = outcome.unchanged = 0
+        return outcome.refuse([(0, "file", str(error))])
     return outcome
 
 
@@ -334,13 +341,14 @@ def _run(extract, table, mapping, outcome, dry_run, by, reason, progress):
     columns = list(zip(extract.columns, mapping))
     for number, cells in table.rows:
         outcome.rows += 1
-        values, bad = {}, False
+        values, bad, faulty = {}, False, set()
         for column, position in columns:
             text = cells[position] if position is not None and position < len(cells) else ""
             if not text:
                 if column.required:
                     errors.add(number, column.name, _("a value is required"))
                     bad = True
+                    faulty.add(column.name)
                 values[column.name] = None
                 continue
             try:
@@ -348,18 +356,24 @@ def _run(extract, table, mapping, outcome, dry_run, by, reason, progress):
             except ValueError as error:
                 errors.add(number, column.name, str(error))
                 bad = True
+                faulty.add(column.name)
         if len(outcome.preview) < PREVIEW_ROWS:
             outcome.preview.append([
                 _shown(column, cells[position] if position is not None and position < len(cells) else "")
                 for column, position in columns
             ])
+        if not bad:
+            staged, row_errors = extract.stage(values)
+            for column_name, reason_text in row_errors:
+                errors.add(number, column_name, reason_text)
+                faulty.add(column_name)
+            bad = bool(row_errors)
         if bad:
-            continue
-        staged, row_errors = extract.stage(values)
-        for column_name, reason_text in row_errors:
-            errors.add(number, column_name, reason_text)
-        if row_errors:
-            continue
+            # Still staged, with what can be looked up, so its references are checked too and
+            # the person fixing the file learns every problem of the row at once.
+            staged = {ref.source: values.get(ref.source) for ref in extract.references
+                      if ref.column not in faulty}
+            staged["invalid"] = True
         batch.append((number, staged))
         if len(batch) >= BATCH:
             staging.load(batch)
@@ -376,7 +390,7 @@ def _run(extract, table, mapping, outcome, dry_run, by, reason, progress):
         errors.add(row, column_name, reason_text)
     if errors.count:
         outcome.errors = sorted(errors.kept)
-        outcome.error_count = errors.count
+        outcome.error_count, outcome.invalid_rows = errors.count, len(errors.rows)
         raise _Rollback(outcome)
     counts = staging.classify()
     outcome.created = counts.get(CREATED, 0)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,7 +51,17 @@ class ImportRun(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.kind} · {self.file_name} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.kind_title} · {self.file_name} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def kind_title(self) -> str:
+        """The extract as the department names it: 代发资金（disbursements）."""
+        from .spec import extract_for
+
+        try:
+            return f"{extract_for(self.kind).title}（{self.kind}）"
+        except LookupError:
+            return self.kind
 
     @property
     def finished(self) -> bool:

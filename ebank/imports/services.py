@@ -52,7 +52,7 @@ def _progress_reporter(run_id: int):
 def _record(run: ImportRun, outcome: Outcome) -> None:
     run.rows = outcome.rows
     run.created, run.updated, run.unchanged = outcome.created, outcome.updated, outcome.unchanged
-    run.error_count = outcome.error_count
+    run.error_count = outcome.invalid_rows or outcome.error_count
     run.errors = [list(error) for error in outcome.errors]
     run.preview = [outcome.header, *outcome.preview]
 
@@ -163,6 +163,18 @@ def import_run_apply(*, run_id: int) -> ImportRun:
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def import_run_errors_labelled(*, run: ImportRun) -> list[tuple[int, str, str]]:
+    """The run's errors with each column as the file may name it: `branch_code（发放机构）`."""
+    from .spec import extract_for
+
+    try:
+        labels = {column.name: column.label for column in extract_for(run.kind).columns}
+    except LookupError:
+        labels = {}
+    return [(row, f"{column}（{labels[column]}）" if column in labels else column, reason)
+            for row, column, reason in run.errors]
 
 
 def _import_reason(run: ImportRun) -> str:

@@ -1,9 +1,12 @@
 """The admin class every area's admin builds on: scoped, on record, light on big tables."""
+import datetime
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.http import Http404
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -49,6 +52,10 @@ class HistoryValues(HistoricalRecordContextHelper):
             return "—"  # simple-history stands an empty foreign key in as a "deleted" object
         if isinstance(field, models.BooleanField):
             return _("Yes") if value else _("No")
+        if isinstance(value, datetime.datetime):
+            return formats.localize(timezone.localtime(value))
+        if isinstance(value, datetime.date):
+            return formats.localize(value)
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         return super().prepare_delta_change_value(change, value)
@@ -104,6 +111,14 @@ class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ChangedByActionsOnlyMixin:
+    """For records whose changes are services (actions with a date and a reason): the change
+    permission lets a user run the actions, but a record's own page is read-only."""
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
 
 
 class ScopedBranchFilter(admin.RelatedFieldListFilter):

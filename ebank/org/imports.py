@@ -33,7 +33,9 @@ class BranchesExtract(Extract):
         return {"code": values["code"], "name": values["name"], "parent_code": values["parent_code"]}, []
 
     def check(self, staging):
-        rows = staging.fetch(f"SELECT row_no, code, parent_code FROM {staging.table} ORDER BY row_no")
+        rows = staging.fetch(
+            f"SELECT row_no, code, parent_code FROM {staging.table} WHERE invalid IS NULL ORDER BY row_no"
+        )
         parents = dict(Branch.objects.values_list("code", "parent__code"))
         parents.update({code: parent for _row, code, parent in rows})
         errors = []

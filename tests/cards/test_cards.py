@@ -168,3 +168,23 @@ def test_api_manager_reads_only_their_disbursements(manager, tree):
     DisbursementFactory(branch=tree["b"])
     rows = _api(manager).get("/api/v1/disbursements/").json()["results"]
     assert [row["branch_code"] for row in rows] == ["10101"]
+
+
+def test_the_card_list_carries_the_post_search_and_the_export_button(staff_client, card):
+    page = staff_client.get(reverse("admin:cards_card_changelist")).content.decode()
+    assert 'id="card-find"' in page and reverse("admin:cards_card_find") in page
+    assert reverse("admin:cards_card_export") in page
+
+
+def test_a_card_page_is_read_only_even_for_staff(staff_client, card):
+    page = staff_client.get(reverse("admin:cards_card_change", args=[card.pk])).content.decode()
+    assert 'name="_save"' not in page and pii.card_mask(NUMBER) in page
+    assert staff_client.post(reverse("admin:cards_card_change", args=[card.pk]), {}).status_code == 403
+
+
+def test_status_action_form_offers_today_in_a_date_picker(staff_client, card):
+    from django.utils import timezone
+
+    page = staff_client.post(reverse("admin:cards_card_changelist"),
+                             {"action": "change_status", "_selected_action": [card.pk]}).content.decode()
+    assert f'type="date" name="on" value="{timezone.localdate():%Y-%m-%d}"' in page

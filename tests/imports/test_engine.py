@@ -269,3 +269,12 @@ def test_memory_stays_flat_because_rows_stream(tree, write, numbers, monkeypatch
     monkeypatch.setattr(engine.Staging, "load", lambda self, rows: (loads.append(len(rows)), original(self, rows)))
     extract_import(kind="cards", path=write("cards.csv", cards_csv(numbers, [{}] * 5)))
     assert loads == [2, 2, 1]
+
+
+def test_a_row_with_several_problems_reports_them_all_and_counts_once(tree, write):
+    path = write("d.csv", "program,paid_on,branch_code,households,amount\n"
+                 "pension,2011-06-30,101,1200,66000.50\nbonus,2011-06-31,999,-1,-5\n")
+    outcome = extract_import(kind="disbursements", path=path)
+    assert [column for _row, column, _reason in outcome.errors] == [
+        "amount", "branch_code", "households", "paid_on", "program"]
+    assert (outcome.invalid_rows, outcome.error_count) == (1, 5)

@@ -137,3 +137,21 @@ def test_api_open_assign_close(tree, manager, staff):
         "status"] == "in_progress"
     closed = client.post(f"/api/v1/tickets/{ticket_id}/close/", {"resolution": "已更换U盾"}, format="json")
     assert closed.json()["status"] == "closed"
+
+
+def test_a_ticket_goes_to_staff_or_a_manager_of_its_branch_only(tree, staff, manager):
+    from tests.factories import user_with_role
+
+    other = user_with_role("branch_manager", tree["b"], username="mgr-201")
+    ticket = services.ticket_open(kind="fault", branch=tree["a1"], subject="x", description="x", by=manager)
+    with pytest.raises(ValidationError):
+        services.ticket_assign(ticket=ticket, to=other, by=manager)
+    assert services.ticket_assign(ticket=ticket, to=manager, by=manager).assigned_to == manager
+    assert set(selectors.ticket_assignees(user=manager)) == {staff, manager}
+
+
+def test_a_closed_ticket_reads_as_closed_and_cannot_be_edited(tree, staff_client, manager):
+    ticket = services.ticket_open(kind="fault", branch=tree["a"], subject="x", description="x", by=manager)
+    services.ticket_close(ticket=ticket, resolution="已处理", by=manager)
+    page = staff_client.get(reverse("admin:netbanking_ticket_change", args=[ticket.pk])).content.decode()
+    assert "已办结" in page and "销卡" not in page and 'name="_save"' not in page
