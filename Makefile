@@ -21,8 +21,9 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py ensure_staff_login
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The whole suite; SQLite unless DATABASE_URL names PostgreSQL.
+# The linter, then the whole suite; SQLite unless DATABASE_URL names PostgreSQL.
 test: $(INSTALLED)
+	$(BIN)/ruff check ebank cards netbanking terminals reports tests
 	$(BIN)/python -m pytest
 
 # Refresh the Chinese catalogue from the code, then compile it (the .mo file is committed).

@@ -3,8 +3,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.http import urlencode
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
@@ -31,8 +31,15 @@ class CardAdmin(ChangedByActionsOnlyMixin, ExportMixin, ScopedAdmin):
     resource_classes = [CardExport]
     # Our list template (the POST search) under django-import-export's export button.
     change_list_template = "admin/cards/card/change_list.html"
-    list_display = ["number_masked", "holder_name", "holder_id_masked", "branch", "issued_on",
-                    "status", "sms_alert"]
+    list_display = [
+        "number_masked",
+        "holder_name",
+        "holder_id_masked",
+        "branch",
+        "issued_on",
+        "status",
+        "sms_alert",
+    ]
     list_filter = ["status", "sms_alert", ("branch", ScopedBranchFilter), "issued_on"]
     list_select_related = ["branch"]
     search_fields = ["holder_name"]  # the real search is cards_matching (get_search_results)
@@ -41,8 +48,18 @@ class CardAdmin(ChangedByActionsOnlyMixin, ExportMixin, ScopedAdmin):
     )
     ordering = ["-id"]
     actions = ["change_status"]
-    fields = ["number_masked", "holder_name", "holder_id_masked", "branch", "issued_on", "status",
-              "status_changed_on", "closed_on", "sms_alert", "sms_since"]
+    fields = [
+        "number_masked",
+        "holder_name",
+        "holder_id_masked",
+        "branch",
+        "issued_on",
+        "status",
+        "status_changed_on",
+        "closed_on",
+        "sms_alert",
+        "sms_since",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -96,8 +113,10 @@ class CardAdmin(ChangedByActionsOnlyMixin, ExportMixin, ScopedAdmin):
             return HttpResponseRedirect(reverse("admin:cards_card_change", args=matches))
         return HttpResponseRedirect(f"{changelist}?{key}={value}")
 
-    @admin.action(description=gettext_lazy("Change status (report lost, freeze, close, reactivate)"),
-                  permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Change status (report lost, freeze, close, reactivate)"),
+        permissions=["change"],
+    )
     def change_status(self, request, queryset):
         form = StatusChangeForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -113,12 +132,20 @@ class CardAdmin(ChangedByActionsOnlyMixin, ExportMixin, ScopedAdmin):
             for line in refused:
                 self.message_user(request, line, messages.ERROR)
             return None
-        return TemplateResponse(request, "admin/action_form.html", {
-            **self.admin_site.each_context(request),
-            "title": _("Change the status of cards"), "form": form, "objects": queryset,
-            "action": "change_status", "opts": self.model._meta, "submit": _("Change status"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        })
+        return TemplateResponse(
+            request,
+            "admin/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Change the status of cards"),
+                "form": form,
+                "objects": queryset,
+                "action": "change_status",
+                "opts": self.model._meta,
+                "submit": _("Change status"),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(CardBalance)

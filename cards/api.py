@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from ebank.api.filters import BranchFilter
 from ebank.api.scoping import ScopedQuerysetMixin
+from ebank.org.scoping import scope_queryset
 
 from . import services
 from .models import Card, CardBalance, Disbursement
@@ -22,8 +23,9 @@ class CardFilter(django_filters.FilterSet):
         fields = ["branch", "issued_on", "status", "sms_alert", "last4"]
 
 
-class CardViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                  viewsets.GenericViewSet):
+class CardViewSet(
+    ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Cards, masked. PATCH changes a card's status (department staff): lost, frozen, closed,
     active again — with the date and the reason."""
 
@@ -43,9 +45,16 @@ class CardViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         return Response(CardSerializer(card).data)
 
 
+def _scoped_cards(request):
+    return scope_queryset(user=request.user, queryset=Card.objects.all()) if request else Card.objects.none()
+
+
 class CardBalanceFilter(django_filters.FilterSet):
     branch = BranchFilter()
     as_of = django_filters.DateFromToRangeFilter()
+    # Choices among the cards the user may see: another branch's card id is "not a valid choice"
+    # exactly like one that does not exist.
+    card = django_filters.ModelChoiceFilter(queryset=_scoped_cards)
 
     class Meta:
         model = CardBalance

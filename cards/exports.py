@@ -1,4 +1,5 @@
 """What the admin's export (django-import-export) writes: masked numbers only, branch by code."""
+
 from import_export import fields, resources
 
 from .models import Card, Disbursement
@@ -9,8 +10,17 @@ class CardExport(resources.ModelResource):
 
     class Meta:
         model = Card
-        fields = ("number_masked", "holder_name", "holder_id_masked", "branch_code", "issued_on",
-                  "status", "closed_on", "sms_alert", "sms_since")
+        fields = (
+            "number_masked",
+            "holder_name",
+            "holder_id_masked",
+            "branch_code",
+            "issued_on",
+            "status",
+            "closed_on",
+            "sms_alert",
+            "sms_since",
+        )
         export_order = fields
 
 

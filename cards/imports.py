@@ -1,4 +1,5 @@
 """The extracts of the card business (spec/extracts.md): `cards`, `card_balances`, `disbursements`."""
+
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,9 +36,20 @@ class CardsExtract(Extract):
     natural_key = ("number_hash",)
     key_column = "card_no"
     key = ("number_hash",)
-    fields = ("number_hash", "number_masked", "last4", "holder_name", "holder_id_hash",
-              "holder_id_masked", "branch_id", "issued_on", "status", "closed_on", "sms_alert",
-              "sms_since")
+    fields = (
+        "number_hash",
+        "number_masked",
+        "last4",
+        "holder_name",
+        "holder_id_hash",
+        "holder_id_masked",
+        "branch_id",
+        "issued_on",
+        "status",
+        "closed_on",
+        "sms_alert",
+        "sms_since",
+    )
     extra = {"branch_code": "text"}
     references = [_branch_reference()]
 
@@ -111,8 +123,12 @@ class CardBalancesExtract(Extract):
             f"changed_by_id, reason) SELECT t.id, t.balance, s.balance, %s, %s, %s "
             f"FROM {staging.target} AS t JOIN {staging.table} AS s ON s.target_id = t.id "
             f"WHERE s.action = %s",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), by.pk if by else None,
-             reason[:200], CHANGED],
+            [
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                by.pk if by else None,
+                reason[:200],
+                CHANGED,
+            ],
         )
         super().write(staging, by=by, reason=reason)
 
@@ -126,7 +142,7 @@ class DisbursementsExtract(Extract):
         c.Column("program", "项目", c.choice("pension", "agri_subsidy", "salary", "other")),
         c.Column("paid_on", "发放日期", c.date),
         c.Column("branch_code", "发放机构", c.text(12)),
-        c.Column("households", "户数", c.integer(minimum=0)),
+        c.Column("households", "户数", c.integer(minimum=0, maximum=2_147_483_647)),
         c.Column("amount", "金额", c.amount()),
     ]
     natural_key = ("program", "paid_on", "branch_code")

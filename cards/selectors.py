@@ -1,9 +1,8 @@
 """Reads on cards that carry logic."""
+
 from django.db.models import QuerySet
 
 from ebank import pii
-
-from .models import Card
 
 
 def cards_matching(*, queryset: QuerySet, term: str) -> QuerySet:

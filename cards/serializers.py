@@ -10,8 +10,19 @@ class CardSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Card
-        fields = ["id", "number_masked", "holder_name", "holder_id_masked", "branch_code",
-                  "issued_on", "status", "status_changed_on", "closed_on", "sms_alert", "sms_since"]
+        fields = [
+            "id",
+            "number_masked",
+            "holder_name",
+            "holder_id_masked",
+            "branch_code",
+            "issued_on",
+            "status",
+            "status_changed_on",
+            "closed_on",
+            "sms_alert",
+            "sms_since",
+        ]
         read_only_fields = fields
 
 
@@ -39,3 +50,4 @@ class DisbursementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Disbursement
         fields = ["id", "program", "paid_on", "branch_code", "households", "amount"]
+        extra_kwargs = {"amount": {"min_value": 0}}

@@ -1,4 +1,5 @@
 """Writes on cards with business meaning, each on record with its date and reason."""
+
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -27,13 +28,17 @@ def card_status_change(*, card: Card, status: str, on: datetime.date, reason: st
     status = Card.Status(status)
     if card.status not in _ALLOWED[status]:
         raise ValidationError(
-            {"status": _("A %(current)s card cannot become %(new)s.")
-             % {"current": card.get_status_display(), "new": status.label}}
+            {
+                "status": _("A %(current)s card cannot become %(new)s.")
+                % {"current": card.get_status_display(), "new": status.label}
+            }
         )
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the change.")})
     if on < card.issued_on:
         raise ValidationError({"on": _("The date must not be before the card was issued.")})
+    if card.status_changed_on and on < card.status_changed_on:
+        raise ValidationError({"on": _("The date must not be before the card's last status change.")})
     if on > timezone.localdate():
         raise ValidationError({"on": _("The date must not be in the future.")})
     card.status = status

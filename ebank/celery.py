@@ -1,4 +1,5 @@
 """The Celery application: configured from Django's settings (CELERY_*), tasks autodiscovered."""
+
 import os
 
 from celery import Celery

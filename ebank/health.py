@@ -1,4 +1,5 @@
 """The health check that the container orchestrator and the proxy poll."""
+
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse

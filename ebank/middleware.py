@@ -3,6 +3,7 @@
 Django's LocaleMiddleware would follow the browser's Accept-Language, so an English-language
 browser at a branch would get English pages; the department wants Chinese unless someone asks.
 """
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation

@@ -4,6 +4,7 @@ The hash (HMAC-SHA256 with settings.CARD_HASH_KEY, hex) is the join key: the sam
 gives the same hash, and without the key nobody can recompute it from a list of card numbers.
 The masked form is what people see.
 """
+
 import datetime
 import hashlib
 import hmac

@@ -3,6 +3,7 @@
 The code never writes a clear number on purpose (pii.py hashes and masks them as they are read);
 these catch what a request, a local variable or an exception message might still carry.
 """
+
 import logging
 import re
 
@@ -36,10 +37,22 @@ class MaskingExceptionReporter(ExceptionReporter):
 
     def get_traceback_data(self):
         data = super().get_traceback_data()
-        for key in ("frames", "exception_value", "request_GET_items", "filtered_POST_items",
-                    "request_COOKIES_items", "request_meta", "request", "lastframe"):
+        for key in (
+            "frames",
+            "exception_value",
+            "request_GET_items",
+            "filtered_POST_items",
+            "request_FILES_items",
+            "request_COOKIES_items",
+            "request_meta",
+            "lastframe",
+            "request_insecure_uri",
+        ):
             if key in data:
-                data[key] = _mask_all(data[key]) if key not in ("request",) else data[key]
+                value = data[key]
+                if not isinstance(value, (str, dict, list, tuple)) and hasattr(value, "__iter__"):
+                    value = list(value)  # Django hands some items over as generators
+                data[key] = _mask_all(value)
         return data
 
 

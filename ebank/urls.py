@@ -1,4 +1,5 @@
 """The site's URLs. Areas are named by string, so the platform imports none of them."""
+
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _

@@ -1,5 +1,3 @@
-
-
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
@@ -51,7 +49,16 @@ class SecurityMediumAdmin(ScopedAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["customer"]
     search_fields = ["customer__customer_no", "customer__name", "serial_no"]
-    readonly_fields = ["customer", "kind", "serial_no", "issued_on", "status", "replaced_on", "replaces", "reason"]
+    readonly_fields = [
+        "customer",
+        "kind",
+        "serial_no",
+        "issued_on",
+        "status",
+        "replaced_on",
+        "replaces",
+        "reason",
+    ]
     actions = ["replace"]
 
     def has_add_permission(self, request):
@@ -73,16 +80,30 @@ class SecurityMediumAdmin(ScopedAdmin):
             for medium in queryset:
                 try:
                     services.security_medium_replace(medium=medium, by=request.user, **form.cleaned_data)
-                    self.message_user(request, _("%(medium)s of %(customer)s replaced.")
-                                      % {"medium": medium.get_kind_display(), "customer": medium.customer})
+                    self.message_user(
+                        request,
+                        _("%(medium)s of %(customer)s replaced.")
+                        % {"medium": medium.get_kind_display(), "customer": medium.customer},
+                    )
                 except ValidationError as error:
-                    self.message_user(request, f"{medium.customer}: {' '.join(error.messages)}", messages.ERROR)
+                    self.message_user(
+                        request, f"{medium.customer}: {' '.join(error.messages)}", messages.ERROR
+                    )
             return None
-        return TemplateResponse(request, "admin/action_form.html", {
-            **self.admin_site.each_context(request), "title": _("Replace security media"), "form": form,
-            "objects": queryset, "action": "replace", "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME, "submit": _("Replace"),
-        })
+        return TemplateResponse(
+            request,
+            "admin/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Replace security media"),
+                "form": form,
+                "objects": queryset,
+                "action": "replace",
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "submit": _("Replace"),
+            },
+        )
 
 
 @admin.register(Transfer)
@@ -124,14 +145,33 @@ def model_admin_overdue(queryset):
 
 @admin.register(Ticket)
 class TicketAdmin(ScopedAdmin):
-    list_display = ["subject", "kind", "branch", "opened_at", "deadline", "status", "assigned_to", "is_overdue"]
+    list_display = [
+        "subject",
+        "kind",
+        "branch",
+        "opened_at",
+        "deadline",
+        "status",
+        "assigned_to",
+        "is_overdue",
+    ]
     list_filter = [OverdueFilter, "status", "kind", ("branch", ScopedBranchFilter), "opened_at"]
     list_select_related = ["branch", "assigned_to"]
     search_fields = ["subject", "customer__customer_no", "customer__name"]
     autocomplete_fields = ["customer"]
     ordering = ["-opened_at"]
-    readonly_fields = ["kind", "branch", "customer", "subject", "description", "opened_at", "opened_by",
-                       "deadline", "status", "closed_at"]
+    readonly_fields = [
+        "kind",
+        "branch",
+        "customer",
+        "subject",
+        "description",
+        "opened_at",
+        "opened_by",
+        "deadline",
+        "status",
+        "closed_at",
+    ]
 
     @admin.display(description=gettext_lazy("overdue"))
     def is_overdue(self, ticket):
@@ -176,7 +216,9 @@ class TicketAdmin(ScopedAdmin):
             return
         current = Ticket.objects.get(pk=obj.pk)
         if form.cleaned_data.get("assigned_to") and form.cleaned_data["assigned_to"] != current.assigned_to:
-            current = services.ticket_assign(ticket=current, to=form.cleaned_data["assigned_to"], by=request.user)
+            current = services.ticket_assign(
+                ticket=current, to=form.cleaned_data["assigned_to"], by=request.user
+            )
         if form.cleaned_data.get("close"):
             services.ticket_close(ticket=current, resolution=form.cleaned_data["resolution"], by=request.user)
 
@@ -185,7 +227,9 @@ class TicketAdmin(ScopedAdmin):
         months = []
         year, month = today.year, today.month
         for _step in range(6):
-            summary = selectors.tickets_month_summary(queryset=self.get_queryset(request), year=year, month=month)
+            summary = selectors.tickets_month_summary(
+                queryset=self.get_queryset(request), year=year, month=month
+            )
             average = summary["average_handling"]
             summary["average_hours"] = round(average.total_seconds() / 3600, 1) if average else None
             months.append(summary)
@@ -195,8 +239,16 @@ class TicketAdmin(ScopedAdmin):
 
 @admin.register(SpotCheck)
 class SpotCheckAdmin(ScopedAdmin):
-    list_display = ["branch", "checked_on", "scope", "documents_checked", "has_findings", "rectify_by",
-                    "rectified_on", "deadline_met"]
+    list_display = [
+        "branch",
+        "checked_on",
+        "scope",
+        "documents_checked",
+        "has_findings",
+        "rectify_by",
+        "rectified_on",
+        "deadline_met",
+    ]
     list_filter = [OverdueFilter, ("branch", ScopedBranchFilter), "checked_on"]
     list_select_related = ["branch"]
     ordering = ["-checked_on"]
@@ -230,8 +282,9 @@ class SpotCheckAdmin(ScopedAdmin):
             obj.pk = services.spot_check_record(by=request.user, **fields).pk
         elif form.cleaned_data.get("rectified_on"):
             current = SpotCheck.objects.get(pk=obj.pk)
-            services.spot_check_rectify(check=current, on=form.cleaned_data["rectified_on"],
-                                        rectification=form.cleaned_data.get("rectification", ""), by=request.user)
-
-
-
+            services.spot_check_rectify(
+                check=current,
+                on=form.cleaned_data["rectified_on"],
+                rectification=form.cleaned_data.get("rectification", ""),
+                by=request.user,
+            )

@@ -54,7 +54,10 @@ class SpotCheckRectifyForm(forms.ModelForm):
 
 
 class MediumReplaceForm(forms.Form):
-    on = forms.DateField(label=_("replaced on"), initial=timezone.localdate,
-                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    on = forms.DateField(
+        label=_("replaced on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     serial_no = forms.CharField(label=_("serial number of the new medium"), max_length=40, required=False)
     reason = forms.CharField(label=_("reason"), max_length=100)

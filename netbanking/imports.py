@@ -1,4 +1,5 @@
 """The online-banking extracts (spec/extracts.md): `netbank_customers`, `netbank_transfers`."""
+
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +40,16 @@ class CustomersExtract(Extract):
     natural_key = ("customer_no",)
     key_column = "customer_no"
     key = ("customer_no",)
-    fields = ("customer_no", "kind", "name", "branch_id", "signed_on", "status", "closed_on", "security_media")
+    fields = (
+        "customer_no",
+        "kind",
+        "name",
+        "branch_id",
+        "signed_on",
+        "status",
+        "closed_on",
+        "security_media",
+    )
     extra = {"branch_code": "text"}
     references = [Reference("branch_code", "branch_code", Branch, "code", "branch_id")]
 
@@ -53,9 +63,19 @@ class CustomersExtract(Extract):
             errors.append(("closed_on", _("must not be before signed_on")))
         if errors:
             return {}, errors
-        return {name: v[name] for name in
-                ("customer_no", "kind", "name", "branch_code", "signed_on", "status", "closed_on",
-                 "security_media")}, []
+        return {
+            name: v[name]
+            for name in (
+                "customer_no",
+                "kind",
+                "name",
+                "branch_code",
+                "signed_on",
+                "status",
+                "closed_on",
+                "security_media",
+            )
+        }, []
 
     def write(self, staging, *, by, reason):
         super().write(staging, by=by, reason=reason)
@@ -71,8 +91,17 @@ class CustomersExtract(Extract):
                 f"WHERE s.action IN (%s, %s) AND ('|' || t.security_media || '|') LIKE %s "
                 f"AND NOT EXISTS (SELECT 1 FROM {media} AS m WHERE m.customer_id = t.id "
                 f"AND m.kind = %s AND m.status = %s)",
-                [kind, CREATED, today, SecurityMedium.Status.IN_USE, CREATED, CHANGED, f"%|{kind}|%",
-                 kind, SecurityMedium.Status.IN_USE],
+                [
+                    kind,
+                    CREATED,
+                    today,
+                    SecurityMedium.Status.IN_USE,
+                    CREATED,
+                    CHANGED,
+                    f"%|{kind}|%",
+                    kind,
+                    SecurityMedium.Status.IN_USE,
+                ],
             )
 
 
@@ -100,8 +129,12 @@ class TransfersExtract(Extract):
 
     def stage(self, v):
         return {
-            "reference": v["reference"], "customer_no": v["customer_no"], "txn_at": v["txn_at"],
-            "txn_date": v["txn_at"].date(), "channel": v["channel"], "amount": v["amount"],
+            "reference": v["reference"],
+            "customer_no": v["customer_no"],
+            "txn_at": v["txn_at"],
+            "txn_date": v["txn_at"].date(),
+            "channel": v["channel"],
+            "amount": v["amount"],
         }, []
 
     def check(self, staging):
@@ -109,5 +142,7 @@ class TransfersExtract(Extract):
             f"SELECT s.row_no, t.signed_on FROM {staging.table} AS s JOIN {Customer._meta.db_table} AS t "
             f"ON t.id = s.customer_id WHERE s.txn_date < t.signed_on ORDER BY s.row_no"
         )
-        return [(row, "txn_at", _("before the customer signed on (%(date)s)") % {"date": signed})
-                for row, signed in early]
+        return [
+            (row, "txn_at", _("before the customer signed on (%(date)s)") % {"date": signed})
+            for row, signed in early
+        ]

@@ -75,7 +75,11 @@ class SecurityMedium(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.IN_USE)
     replaced_on = models.DateField(_("replaced on"), null=True, blank=True)
     replaces = models.OneToOneField(
-        "self", verbose_name=_("replaces"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="replaced_by",
     )
     reason = models.CharField(_("reason for replacement"), max_length=100, blank=True)
@@ -90,7 +94,9 @@ class SecurityMedium(models.Model):
         verbose_name_plural = _("security media")
         constraints = [
             models.UniqueConstraint(
-                fields=["customer", "kind"], condition=Q(status="in_use"), name="nb_one_medium_in_use_per_kind"
+                fields=["customer", "kind"],
+                condition=Q(status="in_use"),
+                name="nb_one_medium_in_use_per_kind",
             ),
         ]
 
@@ -108,7 +114,10 @@ class Transfer(models.Model):
 
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="transfers",
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="transfers",
         db_index=False,
     )
     txn_at = models.DateTimeField(_("time"))
@@ -165,22 +174,35 @@ class Ticket(models.Model):
         CLOSED = "closed", pgettext_lazy("ticket status", "closed")
 
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
-    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="tickets")
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="tickets"
+    )
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), null=True, blank=True, on_delete=models.PROTECT,
+        Customer,
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="tickets",
     )
     subject = models.CharField(_("subject"), max_length=100)
     description = models.TextField(_("description"))
     opened_at = models.DateTimeField(_("opened at"))
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     deadline = models.DateField(_("deadline (T+3)"))
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -213,7 +235,10 @@ class SpotCheck(models.Model):
     )
     checked_on = models.DateField(_("checked on"))
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        null=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     scope = models.CharField(_("what was checked"), max_length=200)
@@ -234,7 +259,8 @@ class SpotCheck(models.Model):
         ordering = ["-checked_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(findings="") | Q(rectify_by__isnull=False), name="nb_spot_check_findings_have_deadline"
+                condition=Q(findings="") | Q(rectify_by__isnull=False),
+                name="nb_spot_check_findings_have_deadline",
             ),
         ]
 

@@ -1,4 +1,5 @@
 """Reads on online banking that carry logic: working days, overdue tickets, the monthly summary."""
+
 import datetime
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
@@ -12,7 +13,9 @@ from .models import CalendarDay, Ticket
 def working_day_after(*, start: datetime.date, days: int) -> datetime.date:
     """Return the `days`-th working day after `start` (Monday to Friday, less the holidays, plus
     the weekend days worked in exchange, as the calendar in the admin says)."""
-    window = CalendarDay.objects.filter(day__gt=start, day__lte=start + datetime.timedelta(days=days * 7 + 30))
+    window = CalendarDay.objects.filter(
+        day__gt=start, day__lte=start + datetime.timedelta(days=days * 7 + 30)
+    )
     overrides = dict(window.values_list("day", "kind"))
     day, counted = start, 0
     while counted < days:
@@ -29,7 +32,9 @@ def tickets_overdue(*, queryset: QuerySet, today: datetime.date | None = None) -
     return queryset.exclude(status=Ticket.Status.CLOSED).filter(deadline__lt=today)
 
 
-def _month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime, datetime.date, datetime.date]:
+def _month_bounds(
+    year: int, month: int
+) -> tuple[datetime.datetime, datetime.datetime, datetime.date, datetime.date]:
     first = datetime.date(year, month, 1)
     following = datetime.date(year + month // 12, month % 12 + 1, 1)
     zone = timezone.get_current_timezone()
@@ -50,9 +55,14 @@ def tickets_month_summary(*, queryset: QuerySet, year: int, month: int) -> dict:
     figures = queryset.aggregate(
         opened=Count("id", filter=Q(opened_at__gte=start, opened_at__lt=end)),
         closed=Count("id", filter=Q(closed_at__gte=start, closed_at__lt=end)),
-        overdue=Count("id", filter=Q(deadline__gte=first, deadline__lte=last)
-                      & (Q(closed_at__isnull=True, deadline__lt=timezone.localdate())
-                         | Q(closed_at__date__gt=F("deadline")))),
+        overdue=Count(
+            "id",
+            filter=Q(deadline__gte=first, deadline__lte=last)
+            & (
+                Q(closed_at__isnull=True, deadline__lt=timezone.localdate())
+                | Q(closed_at__date__gt=F("deadline"))
+            ),
+        ),
         average_handling=Avg(handling, filter=Q(closed_at__gte=start, closed_at__lt=end)),
     )
     return {"year": year, "month": month, **figures}

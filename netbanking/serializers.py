@@ -12,8 +12,17 @@ class CustomerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = ["id", "customer_no", "kind", "name", "branch_code", "signed_on", "status", "closed_on",
-                  "security_media"]
+        fields = [
+            "id",
+            "customer_no",
+            "kind",
+            "name",
+            "branch_code",
+            "signed_on",
+            "status",
+            "closed_on",
+            "security_media",
+        ]
         read_only_fields = fields
 
 
@@ -23,8 +32,18 @@ class SecurityMediumSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SecurityMedium
-        fields = ["id", "customer_no", "branch_code", "kind", "serial_no", "issued_on", "status",
-                  "replaced_on", "replaces", "reason"]
+        fields = [
+            "id",
+            "customer_no",
+            "branch_code",
+            "kind",
+            "serial_no",
+            "issued_on",
+            "status",
+            "replaced_on",
+            "replaces",
+            "reason",
+        ]
         read_only_fields = fields
 
 
@@ -53,15 +72,31 @@ class CalendarDaySerializer(serializers.ModelSerializer):
 class TicketSerializer(serializers.ModelSerializer):
     branch_code = BranchCodeField(source="branch", default=UserBranchDefault())
     customer_no = serializers.SlugRelatedField(
-        source="customer", slug_field="customer_no", required=False, allow_null=True,
+        source="customer",
+        slug_field="customer_no",
+        required=False,
+        allow_null=True,
         queryset=Customer.objects.all(),
     )
     overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Ticket
-        fields = ["id", "kind", "branch_code", "customer_no", "subject", "description", "opened_at",
-                  "deadline", "status", "assigned_to", "closed_at", "resolution", "overdue"]
+        fields = [
+            "id",
+            "kind",
+            "branch_code",
+            "customer_no",
+            "subject",
+            "description",
+            "opened_at",
+            "deadline",
+            "status",
+            "assigned_to",
+            "closed_at",
+            "resolution",
+            "overdue",
+        ]
         read_only_fields = ["opened_at", "deadline", "status", "assigned_to", "closed_at", "resolution"]
 
     def get_overdue(self, ticket) -> bool:
@@ -71,7 +106,9 @@ class TicketSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            fields["customer_no"].queryset = scope_queryset(user=request.user, queryset=Customer.objects.all())
+            fields["customer_no"].queryset = scope_queryset(
+                user=request.user, queryset=Customer.objects.all()
+            )
         return fields
 
 
@@ -98,8 +135,18 @@ class SpotCheckSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SpotCheck
-        fields = ["id", "branch_code", "checked_on", "scope", "documents_checked", "findings", "rectify_by",
-                  "rectified_on", "rectification", "deadline_met"]
+        fields = [
+            "id",
+            "branch_code",
+            "checked_on",
+            "scope",
+            "documents_checked",
+            "findings",
+            "rectify_by",
+            "rectified_on",
+            "rectification",
+            "deadline_met",
+        ]
         read_only_fields = ["rectified_on", "rectification"]
 
 

@@ -1,4 +1,5 @@
 """Writes on online banking with business meaning, each on record (simple-history)."""
+
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ebank.org.roles import Role
-from ebank.org.scoping import user_may_use_branch
+from ebank.org.scoping import branch_subtree_ids, user_may_use_branch
 
 from .models import SecurityMedium, SpotCheck, Ticket
 from .selectors import working_day_after
@@ -22,18 +23,33 @@ def _on_record(obj, by, reason: str = ""):
 
 
 @transaction.atomic
-def ticket_open(*, kind: str, branch, subject: str, description: str, by, customer=None,
-                opened_at: datetime.datetime | None = None) -> Ticket:
+def ticket_open(
+    *,
+    kind: str,
+    branch,
+    subject: str,
+    description: str,
+    by,
+    customer=None,
+    opened_at: datetime.datetime | None = None,
+) -> Ticket:
     """Open a fault or complaint ticket for a branch; its deadline is T+3 working days."""
     if not user_may_use_branch(user=by, branch=branch):
         raise ValidationError({"branch": _("This branch is not within your branches.")})
+    if customer is not None and customer.branch_id not in branch_subtree_ids(branch=branch):
+        raise ValidationError({"customer": _("The customer signed at another branch.")})
     opened_at = opened_at or timezone.now()
     if opened_at > timezone.now():
         raise ValidationError({"opened_at": _("The time must not be in the future.")})
     start = timezone.localtime(opened_at).date()
     ticket = Ticket(
-        kind=kind, branch=branch, customer=customer, subject=subject, description=description,
-        opened_at=opened_at, opened_by=by,
+        kind=kind,
+        branch=branch,
+        customer=customer,
+        subject=subject,
+        description=description,
+        opened_at=opened_at,
+        opened_by=by,
         deadline=working_day_after(start=start, days=TICKET_WORKING_DAYS),
     )
     ticket.full_clean()
@@ -47,8 +63,13 @@ def ticket_assign(*, ticket: Ticket, to, by) -> Ticket:
     """Give a ticket to the person who handles it."""
     if ticket.status == Ticket.Status.CLOSED:
         raise ValidationError({"status": _("The ticket is already closed.")})
-    if not (to.role == Role.STAFF or (to.role == Role.BRANCH_MANAGER and user_may_use_branch(user=to, branch=ticket.branch))):
-        raise ValidationError({"assigned_to": _("Give the ticket to department staff or to a manager of its branch.")})
+    may_handle = to.role == Role.STAFF or (
+        to.role == Role.BRANCH_MANAGER and user_may_use_branch(user=to, branch=ticket.branch)
+    )
+    if not to.is_active or not may_handle:
+        raise ValidationError(
+            {"assigned_to": _("Give the ticket to department staff or to a manager of its branch.")}
+        )
     ticket.assigned_to, ticket.status = to, Ticket.Status.IN_PROGRESS
     _on_record(ticket, by)
     ticket.save()
@@ -56,7 +77,9 @@ def ticket_assign(*, ticket: Ticket, to, by) -> Ticket:
 
 
 @transaction.atomic
-def ticket_close(*, ticket: Ticket, resolution: str, by, closed_at: datetime.datetime | None = None) -> Ticket:
+def ticket_close(
+    *, ticket: Ticket, resolution: str, by, closed_at: datetime.datetime | None = None
+) -> Ticket:
     """Close a ticket with its resolution."""
     if ticket.status == Ticket.Status.CLOSED:
         raise ValidationError({"status": _("The ticket is already closed.")})
@@ -72,8 +95,9 @@ def ticket_close(*, ticket: Ticket, resolution: str, by, closed_at: datetime.dat
 
 
 @transaction.atomic
-def security_medium_replace(*, medium: SecurityMedium, on: datetime.date, reason: str, by,
-                            serial_no: str = "") -> SecurityMedium:
+def security_medium_replace(
+    *, medium: SecurityMedium, on: datetime.date, reason: str, by, serial_no: str = ""
+) -> SecurityMedium:
     """Replace a customer's lost or broken medium with a new one of the same kind."""
     medium = SecurityMedium.objects.select_for_update().get(pk=medium.pk)
     if medium.status != SecurityMedium.Status.IN_USE:
@@ -85,23 +109,44 @@ def security_medium_replace(*, medium: SecurityMedium, on: datetime.date, reason
     medium.status, medium.replaced_on = SecurityMedium.Status.REPLACED, on
     _on_record(medium, by, reason)
     medium.save()
-    new = SecurityMedium(customer=medium.customer, kind=medium.kind, serial_no=serial_no, issued_on=on,
-                         replaces=medium, reason=reason.strip())
+    new = SecurityMedium(
+        customer=medium.customer,
+        kind=medium.kind,
+        serial_no=serial_no,
+        issued_on=on,
+        replaces=medium,
+        reason=reason.strip(),
+    )
     _on_record(new, by, reason)
     new.save()
     return new
 
 
 @transaction.atomic
-def spot_check_record(*, branch, checked_on: datetime.date, scope: str, documents_checked: int,
-                      findings: str = "", rectify_by: datetime.date | None = None, by) -> SpotCheck:
+def spot_check_record(
+    *,
+    branch,
+    checked_on: datetime.date,
+    scope: str,
+    documents_checked: int,
+    findings: str = "",
+    rectify_by: datetime.date | None = None,
+    by,
+) -> SpotCheck:
     """Record a spot check of a branch's sign-up documents; findings need a rectification deadline."""
     if findings.strip() and rectify_by is None:
         raise ValidationError({"rectify_by": _("Findings need a rectification deadline.")})
     if rectify_by and rectify_by < checked_on:
         raise ValidationError({"rectify_by": _("The deadline must not be before the check.")})
-    check = SpotCheck(branch=branch, checked_on=checked_on, checked_by=by, scope=scope,
-                      documents_checked=documents_checked, findings=findings.strip(), rectify_by=rectify_by)
+    check = SpotCheck(
+        branch=branch,
+        checked_on=checked_on,
+        checked_by=by,
+        scope=scope,
+        documents_checked=documents_checked,
+        findings=findings.strip(),
+        rectify_by=rectify_by,
+    )
     check.full_clean()
     _on_record(check, by)
     check.save()

@@ -28,11 +28,20 @@ def _dated_action(model_admin, request, queryset, *, action, title, service, sub
             except ValidationError as error:
                 model_admin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
         return None
-    return TemplateResponse(request, "admin/action_form.html", {
-        **model_admin.admin_site.each_context(request), "title": title, "form": form, "objects": queryset,
-        "action": action, "opts": model_admin.model._meta, "submit": submit,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    })
+    return TemplateResponse(
+        request,
+        "admin/action_form.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "objects": queryset,
+            "action": action,
+            "opts": model_admin.model._meta,
+            "submit": submit,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
 
 
 class FromExtractMixin:
@@ -57,39 +66,78 @@ class MerchantAdmin(ChangedByActionsOnlyMixin, FromExtractMixin, ScopedAdmin):
     @admin.action(description=gettext_lazy("End the merchant's contract"), permissions=["change"])
     def terminate(self, request, queryset):
         return _dated_action(
-            self, request, queryset, action="terminate", title=_("End merchant contracts"), submit=_("End"),
+            self,
+            request,
+            queryset,
+            action="terminate",
+            title=_("End merchant contracts"),
+            submit=_("End"),
             service=lambda m, **kw: services.merchant_terminate(merchant=m, **kw),
         )
 
 
 @admin.register(Terminal)
 class TerminalAdmin(ChangedByActionsOnlyMixin, FromExtractMixin, ScopedAdmin):
-    list_display = ["terminal_no", "kind", "location", "branch", "merchant", "installed_on", "status", "removed_on"]
+    list_display = [
+        "terminal_no",
+        "kind",
+        "location",
+        "branch",
+        "merchant",
+        "installed_on",
+        "status",
+        "removed_on",
+    ]
     list_filter = ["kind", "status", ("branch", ScopedBranchFilter), "installed_on"]
     list_select_related = ["branch", "merchant"]
     search_fields = ["terminal_no", "serial_no", "location", "merchant__name"]
-    readonly_fields = ["terminal_no", "kind", "serial_no", "model", "branch", "merchant", "location",
-                       "installed_on", "status", "removed_on"]
+    readonly_fields = [
+        "terminal_no",
+        "kind",
+        "serial_no",
+        "model",
+        "branch",
+        "merchant",
+        "location",
+        "installed_on",
+        "status",
+        "removed_on",
+    ]
     actions = ["report_faulty", "restore", "remove"]
 
     @admin.action(description=gettext_lazy("Report faulty"), permissions=["change"])
     def report_faulty(self, request, queryset):
         return _dated_action(
-            self, request, queryset, action="report_faulty", title=_("Report terminals faulty"),
-            submit=_("Report faulty"), service=lambda t, **kw: services.terminal_report_faulty(terminal=t, **kw),
+            self,
+            request,
+            queryset,
+            action="report_faulty",
+            title=_("Report terminals faulty"),
+            submit=_("Report faulty"),
+            service=lambda t, **kw: services.terminal_report_faulty(terminal=t, **kw),
         )
 
     @admin.action(description=gettext_lazy("Back in service after repair"), permissions=["change"])
     def restore(self, request, queryset):
         return _dated_action(
-            self, request, queryset, action="restore", title=_("Put terminals back in service"),
-            submit=_("Back in service"), service=lambda t, **kw: services.terminal_restore(terminal=t, **kw),
+            self,
+            request,
+            queryset,
+            action="restore",
+            title=_("Put terminals back in service"),
+            submit=_("Back in service"),
+            service=lambda t, **kw: services.terminal_restore(terminal=t, **kw),
         )
 
     @admin.action(description=gettext_lazy("Remove (撤机)"), permissions=["change"])
     def remove(self, request, queryset):
         return _dated_action(
-            self, request, queryset, action="remove", title=_("Remove terminals"), submit=_("Remove"),
+            self,
+            request,
+            queryset,
+            action="remove",
+            title=_("Remove terminals"),
+            submit=_("Remove"),
             service=lambda t, **kw: services.terminal_remove(terminal=t, **kw),
         )
 
@@ -147,6 +195,12 @@ class DormantPosReviewAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         current = DormantPosReview.objects.get(pk=obj.pk)
-        services.dormant_pos_decide(review=current, by=request.user, **{
-            "outcome": form.cleaned_data["outcome"], "visited_on": form.cleaned_data["visited_on"],
-            "notes": form.cleaned_data["visit_notes"]})
+        services.dormant_pos_decide(
+            review=current,
+            by=request.user,
+            **{
+                "outcome": form.cleaned_data["outcome"],
+                "visited_on": form.cleaned_data["visited_on"],
+                "notes": form.cleaned_data["visit_notes"],
+            },
+        )

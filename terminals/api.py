@@ -35,8 +35,9 @@ class MerchantFilter(django_filters.FilterSet):
         fields = ["branch", "status", "signed_on", "merchant_no"]
 
 
-class MerchantViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      viewsets.GenericViewSet):
+class MerchantViewSet(
+    ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Contracted merchants. PATCH with status `terminated`, `on` and `reason` ends a contract (staff)."""
 
     queryset = Merchant.objects.select_related("branch").order_by("merchant_no")
@@ -51,8 +52,13 @@ class MerchantViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
         data = change.validated_data
         if data["status"] != Merchant.Status.TERMINATED:
             raise ValidationError({"status": ["Only `terminated` can be set."]})
-        merchant = _service(services.merchant_terminate, merchant=merchant, on=data["on"], reason=data["reason"],
-                            by=request.user)
+        merchant = _service(
+            services.merchant_terminate,
+            merchant=merchant,
+            on=data["on"],
+            reason=data["reason"],
+            by=request.user,
+        )
         return Response(MerchantSerializer(merchant).data)
 
 
@@ -72,8 +78,9 @@ TERMINAL_CHANGES = {
 }
 
 
-class TerminalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      viewsets.GenericViewSet):
+class TerminalViewSet(
+    ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """ATMs and POS. PATCH with a status (`faulty`, `in_service`, `removed`), `on` and `reason`
     records a lifecycle change (staff)."""
 
@@ -119,8 +126,9 @@ class DormantPosFilter(django_filters.FilterSet):
         fields = ["branch", "outcome", "as_of"]
 
 
-class DormantPosViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        viewsets.GenericViewSet):
+class DormantPosViewSet(
+    ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """POS proposed for reclaim. PATCH with `outcome` (kept, reclaimed), `visited_on` and
     `visit_notes` records the branch's visit; reclaiming removes the POS."""
 
@@ -136,6 +144,12 @@ class DormantPosViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retri
         data = body.validated_data
         if not data.get("visited_on"):
             raise ValidationError({"visited_on": ["Give the day of the visit."]})
-        review = _service(services.dormant_pos_decide, review=review, outcome=data.get("outcome", ""),
-                          visited_on=data["visited_on"], notes=data.get("visit_notes", ""), by=request.user)
+        review = _service(
+            services.dormant_pos_decide,
+            review=review,
+            outcome=data.get("outcome", ""),
+            visited_on=data["visited_on"],
+            notes=data.get("visit_notes", ""),
+            by=request.user,
+        )
         return Response(DormantPosReviewSerializer(review).data)

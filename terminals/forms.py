@@ -6,8 +6,11 @@ from .models import DormantPosReview
 
 
 class DatedReasonForm(forms.Form):
-    on = forms.DateField(label=_("effective on"), initial=timezone.localdate,
-                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    on = forms.DateField(
+        label=_("effective on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     reason = forms.CharField(label=_("reason"), max_length=100)
 
 
@@ -25,7 +28,9 @@ class DormantPosDecisionForm(forms.ModelForm):
         if not visited_on:
             self.add_error("visited_on", _("Give the day of the visit."))
         elif visited_on < self.instance.window_start or visited_on > timezone.localdate():
-            self.add_error("visited_on", _("The visit must lie between the start of the quiet months and today."))
+            self.add_error(
+                "visited_on", _("The visit must lie between the start of the quiet months and today.")
+            )
         if not (cleaned.get("visit_notes") or "").strip():
             self.add_error("visit_notes", _("Note what the visit found."))
         return cleaned

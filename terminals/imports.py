@@ -1,4 +1,5 @@
 """The extracts of terminals (spec/extracts.md): `merchants`, `terminals`, `terminal_txns`."""
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,7 +26,9 @@ class MerchantsExtract(Extract):
     title = "特约商户"
     model = Merchant
     columns = [
-        c.Column("merchant_no", "商户编号", c.pattern(r"[0-9A-Za-z]{15}", gettext_lazy("15 letters or digits"))),
+        c.Column(
+            "merchant_no", "商户编号", c.pattern(r"[0-9A-Za-z]{15}", gettext_lazy("15 letters or digits"))
+        ),
         c.Column("name", "商户名称", c.text(100)),
         c.Column("branch_code", "签约机构", c.text(12)),
         c.Column("mcc", "商户类别码", c.pattern(r"\d{4}", gettext_lazy("4 digits"))),
@@ -71,8 +74,18 @@ class TerminalsExtract(Extract):
     natural_key = ("terminal_no",)
     key_column = "terminal_no"
     key = ("terminal_no",)
-    fields = ("terminal_no", "kind", "serial_no", "model", "branch_id", "merchant_id", "location",
-              "installed_on", "status", "removed_on")
+    fields = (
+        "terminal_no",
+        "kind",
+        "serial_no",
+        "model",
+        "branch_id",
+        "merchant_id",
+        "location",
+        "installed_on",
+        "status",
+        "removed_on",
+    )
     extra = {"branch_code": "text", "merchant_no": "text"}
     references = [_branch(), Reference("merchant_no", "merchant_no", Merchant, "merchant_no", "merchant_id")]
 
@@ -120,8 +133,13 @@ class TerminalTxnsExtract(Extract):
             return {}, [("amount", _("must be 0 for a balance inquiry"))]
         number = v["card_no"]
         return {
-            "reference": v["reference"], "terminal_no": v["terminal_no"], "txn_at": v["txn_at"],
-            "txn_date": v["txn_at"].date(), "txn_type": v["txn_type"], "amount": v["amount"], "fee": v["fee"],
+            "reference": v["reference"],
+            "terminal_no": v["terminal_no"],
+            "txn_at": v["txn_at"],
+            "txn_date": v["txn_at"].date(),
+            "txn_type": v["txn_type"],
+            "amount": v["amount"],
+            "fee": v["fee"],
             "card_hash": pii.keyed_hash(number) if number else "",
             "card_masked": pii.card_mask(number) if number else "",
         }, []
@@ -130,7 +148,8 @@ class TerminalTxnsExtract(Extract):
         terminals = Terminal._meta.db_table
         pos_types = ", ".join(f"'{t}'" for t in TYPES_BY_KIND["pos"])
         wrong_kind = staging.fetch(
-            f"SELECT s.row_no, t.kind FROM {staging.table} AS s JOIN {terminals} AS t ON t.id = s.terminal_id "
+            f"SELECT s.row_no, t.kind FROM {staging.table} AS s "
+            f"JOIN {terminals} AS t ON t.id = s.terminal_id "
             f"WHERE (t.kind = 'pos') <> (s.txn_type IN ({pos_types})) ORDER BY s.row_no"
         )
         early = staging.fetch(
@@ -138,8 +157,12 @@ class TerminalTxnsExtract(Extract):
             f"ON t.id = s.terminal_id WHERE s.txn_date < t.installed_on ORDER BY s.row_no"
         )
         return [
-            *((row, "txn_type", _("does not fit a terminal of type %(kind)s") % {"kind": kind})
-              for row, kind in wrong_kind),
-            *((row, "txn_at", _("before the terminal was installed (%(date)s)") % {"date": installed})
-              for row, installed in early),
+            *(
+                (row, "txn_type", _("does not fit a terminal of type %(kind)s") % {"kind": kind})
+                for row, kind in wrong_kind
+            ),
+            *(
+                (row, "txn_at", _("before the terminal was installed (%(date)s)") % {"date": installed})
+                for row, installed in early
+            ),
         ]

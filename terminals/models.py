@@ -16,8 +16,9 @@ class Merchant(models.Model):
 
     merchant_no = models.CharField(_("merchant number"), max_length=15, unique=True)
     name = models.CharField(_("merchant name"), max_length=100)
-    branch = models.ForeignKey(Branch, verbose_name=_("signing branch"), on_delete=models.PROTECT,
-                               related_name="merchants")
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("signing branch"), on_delete=models.PROTECT, related_name="merchants"
+    )
     mcc = models.CharField(_("merchant category code"), max_length=4)
     signed_on = models.DateField(_("signed on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
@@ -58,10 +59,17 @@ class Terminal(models.Model):
     kind = models.CharField(_("type"), max_length=3, choices=Kind.choices)
     serial_no = models.CharField(_("serial number"), max_length=40)
     model = models.CharField(_("model"), max_length=60)
-    branch = models.ForeignKey(Branch, verbose_name=_("managing branch"), on_delete=models.PROTECT,
-                               related_name="terminals")
-    merchant = models.ForeignKey(Merchant, verbose_name=_("merchant"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="terminals")
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("managing branch"), on_delete=models.PROTECT, related_name="terminals"
+    )
+    merchant = models.ForeignKey(
+        Merchant,
+        verbose_name=_("merchant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="terminals",
+    )
     location = models.CharField(_("location"), max_length=200)
     installed_on = models.DateField(_("installed on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
@@ -102,8 +110,13 @@ class TerminalTxn(models.Model):
         INQUIRY = "inquiry", _("balance inquiry")
 
     reference = models.CharField(_("reference"), max_length=40, unique=True)
-    terminal = models.ForeignKey(Terminal, verbose_name=_("terminal"), on_delete=models.PROTECT,
-                                 related_name="transactions", db_index=False)
+    terminal = models.ForeignKey(
+        Terminal,
+        verbose_name=_("terminal"),
+        on_delete=models.PROTECT,
+        related_name="transactions",
+        db_index=False,
+    )
     txn_at = models.DateTimeField(_("time"))
     txn_type = models.CharField(_("transaction type"), max_length=10, choices=Type.choices)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=18, decimal_places=2)
@@ -135,17 +148,25 @@ class DormantPosReview(models.Model):
         KEPT = "kept", _("kept")
         RECLAIMED = "reclaimed", _("reclaimed")
 
-    terminal = models.ForeignKey(Terminal, verbose_name=_("POS"), on_delete=models.PROTECT,
-                                 related_name="dormancy_reviews")
+    terminal = models.ForeignKey(
+        Terminal, verbose_name=_("POS"), on_delete=models.PROTECT, related_name="dormancy_reviews"
+    )
     as_of = models.DateField(_("as of"))
     window_start = models.DateField(_("no purchase since"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     visited_on = models.DateField(_("merchant visited on"), null=True, blank=True)
     visit_notes = models.TextField(_("visit notes"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords(verbose_name=_("dormant POS review history"),
-                                verbose_name_plural=_("dormant POS review history"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords(
+        verbose_name=_("dormant POS review history"), verbose_name_plural=_("dormant POS review history")
+    )
 
     branch_lookup = "terminal__branch"
 

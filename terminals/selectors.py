@@ -1,4 +1,5 @@
 """Reads on terminals that carry logic: what is in force, and the dormant-POS rule of spec/kpi.md."""
+
 import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -30,9 +31,12 @@ def dormant_pos(*, queryset: QuerySet, as_of: datetime.date) -> QuerySet:
     """POS in force at `as_of`, installed before the window, with no purchase inside it."""
     start = dormancy_window_start(as_of=as_of)
     purchases = TerminalTxn.objects.filter(
-        terminal=OuterRef("pk"), txn_type=TerminalTxn.Type.PURCHASE,
-        txn_at__gte=local_midnight(start), txn_at__lt=local_midnight(as_of + datetime.timedelta(days=1)),
+        terminal=OuterRef("pk"),
+        txn_type=TerminalTxn.Type.PURCHASE,
+        txn_at__gte=local_midnight(start),
+        txn_at__lt=local_midnight(as_of + datetime.timedelta(days=1)),
     )
-    pos = in_force(queryset=queryset.filter(kind=Terminal.Kind.POS), as_of=as_of,
-                   start="installed_on", end="removed_on")
+    pos = in_force(
+        queryset=queryset.filter(kind=Terminal.Kind.POS), as_of=as_of, start="installed_on", end="removed_on"
+    )
     return pos.filter(installed_on__lt=start).exclude(Exists(purchases))

@@ -18,8 +18,19 @@ class TerminalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Terminal
-        fields = ["id", "terminal_no", "kind", "serial_no", "model", "branch_code", "merchant_no", "location",
-                  "installed_on", "status", "removed_on"]
+        fields = [
+            "id",
+            "terminal_no",
+            "kind",
+            "serial_no",
+            "model",
+            "branch_code",
+            "merchant_no",
+            "location",
+            "installed_on",
+            "status",
+            "removed_on",
+        ]
         read_only_fields = fields
 
 
@@ -37,8 +48,17 @@ class TerminalTxnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TerminalTxn
-        fields = ["id", "reference", "terminal_no", "branch_code", "txn_at", "txn_type", "amount", "fee",
-                  "card_masked"]
+        fields = [
+            "id",
+            "reference",
+            "terminal_no",
+            "branch_code",
+            "txn_at",
+            "txn_type",
+            "amount",
+            "fee",
+            "card_masked",
+        ]
         read_only_fields = fields
 
 
@@ -49,6 +69,15 @@ class DormantPosReviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DormantPosReview
-        fields = ["id", "terminal_no", "merchant_name", "branch_code", "as_of", "window_start", "outcome",
-                  "visited_on", "visit_notes"]
+        fields = [
+            "id",
+            "terminal_no",
+            "merchant_name",
+            "branch_code",
+            "as_of",
+            "window_start",
+            "outcome",
+            "visited_on",
+            "visit_notes",
+        ]
         read_only_fields = ["as_of", "window_start"]

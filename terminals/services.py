@@ -1,4 +1,5 @@
 """Writes on merchants and terminals with business meaning: each with its date and reason, on record."""
+
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -76,15 +77,19 @@ def dormant_pos_refresh(*, as_of: datetime.date) -> int:
     start = dormancy_window_start(as_of=as_of)
     dormant = dormant_pos(queryset=Terminal.objects.all(), as_of=as_of)
     known = set(DormantPosReview.objects.filter(as_of=as_of).values_list("terminal_id", flat=True))
-    new = [DormantPosReview(terminal_id=pk, as_of=as_of, window_start=start)
-           for pk in dormant.values_list("pk", flat=True) if pk not in known]
+    new = [
+        DormantPosReview(terminal_id=pk, as_of=as_of, window_start=start)
+        for pk in dormant.values_list("pk", flat=True)
+        if pk not in known
+    ]
     DormantPosReview.objects.bulk_create(new)
     return len(new)
 
 
 @transaction.atomic
-def dormant_pos_decide(*, review: DormantPosReview, outcome: str, visited_on: datetime.date, notes: str,
-                       by) -> DormantPosReview:
+def dormant_pos_decide(
+    *, review: DormantPosReview, outcome: str, visited_on: datetime.date, notes: str, by
+) -> DormantPosReview:
     """Record the branch's visit to the merchant and its decision; reclaiming removes the POS."""
     if review.outcome != DormantPosReview.Outcome.PENDING:
         raise ValidationError({"outcome": _("This proposal has already been decided.")})
@@ -93,11 +98,17 @@ def dormant_pos_decide(*, review: DormantPosReview, outcome: str, visited_on: da
     if not notes.strip():
         raise ValidationError({"visit_notes": _("Note what the visit found.")})
     _check_day(visited_on, review.window_start, field="visited_on")
-    review.outcome, review.visited_on, review.visit_notes, review.decided_by = outcome, visited_on, notes.strip(), by
+    review.outcome, review.visited_on, review.visit_notes, review.decided_by = (
+        outcome,
+        visited_on,
+        notes.strip(),
+        by,
+    )
     _save(review, by=by, reason=notes)
     if outcome == DormantPosReview.Outcome.RECLAIMED:
         terminal = Terminal.objects.select_for_update().get(pk=review.terminal_id)
         if terminal.status != Terminal.Status.REMOVED:
-            terminal_remove(terminal=terminal, on=visited_on, reason=_("reclaimed: no purchase for three months"),
-                            by=by)
+            terminal_remove(
+                terminal=terminal, on=visited_on, reason=_("reclaimed: no purchase for three months"), by=by
+            )
     return review

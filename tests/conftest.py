@@ -1,5 +1,6 @@
 """Shared fixtures: a small union (head office → 城关信用社 → 东街分社; 北山信用社 beside it) and one
 user per role."""
+
 import pytest
 from django.test import Client
 

@@ -4,6 +4,7 @@
 served by the API needs a maker that creates one object belonging to a given branch (or, for a
 model no branch owns, one object at all). A model without a maker fails the matrix test.
 """
+
 import datetime
 import itertools
 
@@ -64,9 +65,13 @@ def _make_access_attempt(branch):
     from axes.models import AccessAttempt
 
     return AccessAttempt.objects.create(
-        username=f"someone{next(_serial)}", ip_address="10.0.0.1", user_agent="test",
+        username=f"someone{next(_serial)}",
+        ip_address="10.0.0.1",
+        user_agent="test",
         failures_since_start=1,
-        attempt_time=timezone.now(), get_data="", post_data="",
+        attempt_time=timezone.now(),
+        get_data="",
+        post_data="",
     )
 
 
@@ -101,9 +106,7 @@ def _make_interval(branch):
 def _make_solar(branch):
     from django_celery_beat.models import SolarSchedule
 
-    return SolarSchedule.objects.create(
-        event="sunrise", latitude=32.58, longitude=116 + next(_serial) / 100
-    )
+    return SolarSchedule.objects.create(event="sunrise", latitude=32.58, longitude=116 + next(_serial) / 100)
 
 
 def _make_clocked(branch):
@@ -116,7 +119,8 @@ def _make_periodic_task(branch):
     from django_celery_beat.models import PeriodicTask
 
     return PeriodicTask.objects.create(
-        name=f"test-{next(_serial)}", task="ebank.org.tasks.sessions_clear_expired_task",
+        name=f"test-{next(_serial)}",
+        task="ebank.org.tasks.sessions_clear_expired_task",
         interval=_make_interval(branch),
     )
 
@@ -136,8 +140,13 @@ def _make_group_result(branch):
 def _make_import_run(branch):
     from ebank.imports.models import ImportRun
 
-    return ImportRun.objects.create(kind="cards", file_name=f"cards-{next(_serial)}.csv",
-                                    sha256="0" * 64, size=1, source=ImportRun.Source.COMMAND)
+    return ImportRun.objects.create(
+        kind="cards",
+        file_name=f"cards-{next(_serial)}.csv",
+        sha256="0" * 64,
+        size=1,
+        source=ImportRun.Source.COMMAND,
+    )
 
 
 def _card_makers():
@@ -163,7 +172,9 @@ def _netbanking_makers():
 
     return {
         "netbanking.customer": lambda branch: CustomerFactory(branch=branch),
-        "netbanking.securitymedium": lambda branch: SecurityMediumFactory(customer=CustomerFactory(branch=branch)),
+        "netbanking.securitymedium": lambda branch: SecurityMediumFactory(
+            customer=CustomerFactory(branch=branch)
+        ),
         "netbanking.transfer": lambda branch: TransferFactory(customer=CustomerFactory(branch=branch)),
         "netbanking.calendarday": calendar_day,
         "netbanking.ticket": lambda branch: TicketFactory(branch=branch),

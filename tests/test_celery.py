@@ -1,19 +1,19 @@
 """Tasks run in-process without a broker, and in a real worker process with one; either way their
 results are on record (django-celery-results, shown in the admin)."""
+
 import datetime
 import os
 import subprocess
 import sys
-import time
 import uuid
 
 import pytest
+from celery import Celery
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
-from celery import Celery
 from django_celery_results.models import TaskResult
 
 from ebank.org.tasks import sessions_clear_expired_task
@@ -75,9 +75,27 @@ def test_a_real_worker_takes_the_task_from_redis_and_its_result_is_seen():
         "CELERY_BROKER_URL": BROKER,
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "ebank", "worker", "--pool=solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--loglevel=INFO", "-n", f"{queue}@%h"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "ebank",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     # A client app of its own, as the web process is in production: settings with a real broker.
     client = Celery("ebank-test-client")

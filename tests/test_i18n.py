@@ -1,5 +1,6 @@
 """The interface speaks Simplified Chinese by default, English on request, and the Chinese
 catalogue is complete and compiled (a fresh machine needs no GNU gettext)."""
+
 import shutil
 import subprocess
 import sys
@@ -54,7 +55,9 @@ def test_catalogue_holds_every_string_of_the_code(tmp_path):
         copy(source, tmp_path / name)
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-location"],
-        cwd=tmp_path, check=True, capture_output=True,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "ebank.settings.local"},
     )
     extracted = {e.msgid for e in polib.pofile(str(tmp_path / CATALOGUE.relative_to(settings.BASE_DIR)))}

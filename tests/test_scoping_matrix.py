@@ -8,6 +8,7 @@ route that is not declared there fails these tests.
 For each: anonymous → login required; branch manager → nothing of a sibling branch (not in lists,
 404 or refused on read and write); union manager → read-only.
 """
+
 import re
 
 import pytest
@@ -220,8 +221,11 @@ def test_admin_autocomplete_offers_only_branches_in_scope(client, users, tree, m
         client.force_login(user)
         response = client.get(
             reverse("admin:autocomplete"),
-            {"app_label": model._meta.app_label, "model_name": model._meta.model_name,
-             "field_name": field_name},
+            {
+                "app_label": model._meta.app_label,
+                "model_name": model._meta.model_name,
+                "field_name": field_name,
+            },
         )
         if response.status_code == 403:
             assert "view" not in access_for(model).actions(role)

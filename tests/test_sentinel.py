@@ -1,6 +1,7 @@
 """A sentinel card number and ID number pushed through every route that takes one — the command,
 the admin's import page, the admin's search, the API, a forced server error — never appear in
 clear in the database, the logs, the responses or the upload folder."""
+
 import logging
 from pathlib import Path
 from unittest import mock
@@ -41,8 +42,9 @@ def sentinel_files(tmp_path):
 
 
 @pytest.mark.django_db
-def test_sentinel_numbers_never_appear_in_clear(tree, staff, sentinel_files, caplog, capsys,
-                                                 django_capture_on_commit_callbacks, settings, tmp_path):
+def test_sentinel_numbers_never_appear_in_clear(
+    tree, staff, sentinel_files, caplog, capsys, django_capture_on_commit_callbacks, settings, tmp_path
+):
     settings.IMPORT_DIR = str(tmp_path / "uploads")
     caplog.set_level(logging.DEBUG)
     good, bad = sentinel_files
@@ -91,12 +93,14 @@ def test_sentinel_numbers_never_appear_in_clear(tree, staff, sentinel_files, cap
         assert response.status_code == 500
         seen.append(response.content)
 
-    everything = "\n".join([
-        _database_text(),
-        caplog.text,
-        "".join(capsys.readouterr()),
-        *(content.decode("utf-8", "replace") for content in seen),
-    ])
+    everything = "\n".join(
+        [
+            _database_text(),
+            caplog.text,
+            "".join(capsys.readouterr()),
+            *(content.decode("utf-8", "replace") for content in seen),
+        ]
+    )
     assert list(Path(settings.IMPORT_DIR).glob("*")) == []  # uploads are deleted when their run ends
     assert "哨兵" in everything and "621234*********4569" in everything  # the test saw the data
     for clear in (SENTINEL_CARD, SENTINEL_ID, BAD_SENTINEL_CARD, SENTINEL_ID.lower()):

@@ -1,4 +1,5 @@
 """Production settings: refuse to start without the secrets, pass `check --deploy` cleanly."""
+
 import os
 import secrets
 import subprocess
@@ -20,8 +21,11 @@ PRODUCTION = {
 def _manage(*args, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CARD_", "CELERY_"))}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR,
-        env={**clean, **env}, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
     )
 
 

@@ -1,5 +1,6 @@
 """Errors as JSON a person can act on: one `detail` sentence, and `errors` per field when the
 input was at fault. Paths under /api/ answer JSON even for Django's own 404 and 500."""
+
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults

@@ -1,4 +1,5 @@
 """Filters every list shares: by branch (with the branches below it) and by date range."""
+
 import django_filters
 
 from ebank.org.models import Branch

@@ -1,5 +1,6 @@
 """Who may call what: the role's model permissions, reads included (a role without `view` sees 404s
 nowhere because it is refused first)."""
+
 from rest_framework.permissions import DjangoModelPermissions
 
 

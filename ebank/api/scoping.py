@@ -1,4 +1,5 @@
 """The API's side of the scoping layer: viewsets and a branch field that go through it."""
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 

@@ -1,4 +1,5 @@
 """/api/v1/: the platform's routes, then each area's, included by name."""
+
 from django.urls import include, path
 
 urlpatterns = [

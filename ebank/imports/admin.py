@@ -18,8 +18,19 @@ from .models import ImportRun
 class ImportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The record of every import; "add" uploads a file, the run's page checks and confirms it."""
 
-    list_display = ["created_at", "kind_title", "file_name", "status", "rows", "created", "updated",
-                    "unchanged", "error_count", "started_by", "source"]
+    list_display = [
+        "created_at",
+        "kind_title",
+        "file_name",
+        "status",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "error_count",
+        "started_by",
+        "source",
+    ]
     list_filter = ["kind", "status", "source"]
     list_select_related = ["started_by"]
     search_fields = ["file_name", "sha256"]
@@ -52,12 +63,16 @@ class ImportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 kind=form.cleaned_data["kind"], uploaded_file=form.cleaned_data["file"], by=request.user
             )
             return HttpResponseRedirect(reverse("admin:imports_importrun_change", args=[run.pk]))
-        return TemplateResponse(request, "admin/imports/importrun/upload.html", {
-            **self.admin_site.each_context(request),
-            "title": _("Import an extract"),
-            "form": form,
-            "opts": self.model._meta,
-        })
+        return TemplateResponse(
+            request,
+            "admin/imports/importrun/upload.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Import an extract"),
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
 
     def _run(self, request, run_id):
         if not self.has_view_permission(request):
@@ -68,23 +83,31 @@ class ImportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if request.method != "GET":
             raise PermissionDenied
         run = self._run(request, object_id)
-        return TemplateResponse(request, "admin/imports/importrun/run.html", {
-            **self.admin_site.each_context(request),
-            "title": str(run),
-            "run": run,
-            "errors": services.import_run_errors_labelled(run=run),
-            "same_file_imported": self.get_queryset(request).filter(
-                sha256=run.sha256, kind=run.kind, status=ImportRun.Status.DONE).exclude(pk=run.pk).first(),
-            "opts": self.model._meta,
-            "can_confirm": self.has_add_permission(request) and run.status == ImportRun.Status.VALID
-            and not run.dry_run,
-            "progress": services.import_run_progress(run_id=run.pk),
-        })
+        return TemplateResponse(
+            request,
+            "admin/imports/importrun/run.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": str(run),
+                "run": run,
+                "errors": services.import_run_errors_labelled(run=run),
+                "same_file_imported": self.get_queryset(request)
+                .filter(sha256=run.sha256, kind=run.kind, status=ImportRun.Status.DONE)
+                .exclude(pk=run.pk)
+                .first(),
+                "opts": self.model._meta,
+                "can_confirm": self.has_add_permission(request)
+                and run.status == ImportRun.Status.VALID
+                and not run.dry_run,
+                "progress": services.import_run_progress(run_id=run.pk),
+            },
+        )
 
     def progress_view(self, request, run_id):
         run = self._run(request, run_id)
-        return JsonResponse({"status": run.status, "finished": run.finished,
-                             **services.import_run_progress(run_id=run.pk)})
+        return JsonResponse(
+            {"status": run.status, "finished": run.finished, **services.import_run_progress(run_id=run.pk)}
+        )
 
     def confirm_view(self, request, run_id):
         if request.method != "POST" or not self.has_add_permission(request):

@@ -1,6 +1,7 @@
 """Column parsers for the extracts: each takes the cell's text (stripped, non-empty) and returns the
 typed value, or raises ValueError with a reason a person can act on (never the value itself when
 it is a card or ID number)."""
+
 import datetime
 import re
 import zoneinfo
@@ -63,6 +64,8 @@ def choice(*choices: str):
 
 
 def date(value: str) -> datetime.date:
+    if _DATETIME.match(value) and value.endswith(" 00:00:00"):
+        value = value[:10]  # an Excel date cell
     if not _DATE.match(value):
         raise ValueError(_("must be a date YYYY-MM-DD"))
     try:

@@ -10,6 +10,7 @@
 
 Everything happens in one transaction: a killed process or a lost connection leaves nothing.
 """
+
 import csv
 import io
 import uuid
@@ -17,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ebank import pii
 
-from .readers import UnreadableFile, open_table
+from .readers import CellProblem, UnreadableFile, open_table
 from .spec import Extract, extract_for
 
 BATCH = 10_000
@@ -64,23 +65,26 @@ class Outcome:
         )
 
     def error_lines(self) -> list[str]:
-        lines = [f"row {row}: {column}: {reason}" if row else f"{column}: {reason}"
-                 for row, column, reason in self.errors]
+        lines = [
+            f"row {row}: {column}: {reason}" if row else f"{column}: {reason}"
+            for row, column, reason in self.errors
+        ]
         if self.error_count > len(self.errors):
             lines.append(_("… and %(n)d more errors") % {"n": self.error_count - len(self.errors)})
         return lines
 
 
 class _Errors:
-    def __init__(self):
+    def __init__(self, keep: int | None):
         self.kept: list[tuple[int, str, str]] = []
         self.count = 0
         self.rows: set[int] = set()
+        self.keep = keep
 
     def add(self, row: int, column: str, reason: str) -> None:
         self.count += 1
         self.rows.add(row)
-        if len(self.kept) < MAX_ERRORS:
+        if self.keep is None or len(self.kept) < self.keep:
             self.kept.append((row, column, str(reason)))
 
 
@@ -170,8 +174,10 @@ class Staging:
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {self.table} ({column_list}) VALUES ({placeholders})",
-                [[number, *(self._db_value(name, values.get(name)) for name in names)]
-                 for number, values in rows],
+                [
+                    [number, *(self._db_value(name, values.get(name)) for name in names)]
+                    for number, values in rows
+                ],
             )
 
     # -- checks ------------------------------------------------------------------------------
@@ -196,8 +202,12 @@ class Staging:
                 f"AND {_quote(ref.target)} IS NULL{earlier} ORDER BY row_no"
             )
             for row, value in missing:
-                errors.add(row, ref.column, _("%(value)s is not known (neither in the database nor earlier in this file)")
-                           % {"value": value})
+                errors.add(
+                    row,
+                    ref.column,
+                    _("%(value)s is not known (neither in the database nor earlier in this file)")
+                    % {"value": value},
+                )
 
     def find_duplicates(self, errors: _Errors) -> None:
         keys = ", ".join(_quote(k) for k in self.extract.natural_key)
@@ -207,7 +217,9 @@ class Staging:
             f"ORDER BY row_no"
         )
         for row, first in duplicates:
-            errors.add(row, self.extract.key_column, _("duplicate key: the same as row %(first)d") % {"first": first})
+            errors.add(
+                row, self.extract.key_column, _("duplicate key: the same as row %(first)d") % {"first": first}
+            )
 
     # -- counting and writing ----------------------------------------------------------------
 
@@ -246,8 +258,7 @@ class Staging:
     def record_history(self, *, by, reason: str) -> None:
         """Give every created and changed record a simple-history row (who, when, why)."""
         history = self.model.history.model
-        tracked = [f.attname for f in history._meta.concrete_fields
-                   if not f.attname.startswith("history_")]
+        tracked = [f.attname for f in history._meta.concrete_fields if not f.attname.startswith("history_")]
         names = ", ".join(_quote(f) for f in tracked)
         values = ", ".join(f"t.{_quote(f)}" for f in tracked)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -259,6 +270,10 @@ class Staging:
                 f"WHERE s.action = %s",
                 [now, reason[:100], history_type, by.pk if by else None, action],
             )
+
+    def drop(self) -> None:
+        """Drop the staging table (a rolled-back import drops it with its transaction)."""
+        self.execute(f"DROP TABLE {self.table}")
 
     def analyze(self) -> None:
         if connection.vendor == "postgresql":
@@ -286,8 +301,14 @@ def _map_header(extract: Extract, header: list[str]) -> tuple[list[int | None], 
     for column in extract.columns:
         position = positions.get(column.name.lower(), positions.get(column.label.lower()))
         if position is None and column.required:
-            errors.append((0, column.name, _("column missing from the header (%(name)s or %(label)s)")
-                           % {"name": column.name, "label": column.label}))
+            errors.append(
+                (
+                    0,
+                    column.name,
+                    _("column missing from the header (%(name)s or %(label)s)")
+                    % {"name": column.name, "label": column.label},
+                )
+            )
         mapping.append(position)
     return mapping, errors
 
@@ -309,10 +330,12 @@ def extract_import(
     by=None,
     reason: str = "",
     progress: Callable[[int, int, int], None] | None = None,
+    keep_errors: int | None = MAX_ERRORS,
 ) -> Outcome:
     """Import the extract at `path` as `kind`, all or nothing; report what it did or would do.
 
-    `progress(rows_read, bytes_read, bytes_total)` is called every few thousand rows.
+    `progress(rows_read, bytes_read, bytes_total)` is called every few thousand rows. At most
+    `keep_errors` errors are kept (None: all of them, as the command line prints every one).
     """
     extract = extract_for(kind)
     outcome = Outcome(kind=kind, header=[c.name for c in extract.columns])
@@ -325,18 +348,30 @@ def extract_import(
         return outcome.refuse(header_errors)
     try:
         with transaction.atomic():
-            _run(extract, table, mapping, outcome, dry_run, by, reason, progress)
+            _run(extract, table, mapping, outcome, dry_run, by, reason, progress, keep_errors)
     except _Rollback as rollback:
         return rollback.outcome
+    except DataError as error:
+        # A value the checks let through but the database cannot hold: nothing was written.
+        outcome.created = outcome.updated = outcome.unchanged = 0
+        return outcome.refuse(
+            [
+                (
+                    0,
+                    "file",
+                    _("the database refused a value: %(error)s") % {"error": str(error).splitlines()[0]},
+                )
+            ]
+        )
     except UnreadableFile as error:
         outcome.created = outcome.updated = outcome.unchanged = 0
         return outcome.refuse([(0, "file", str(error))])
     return outcome
 
 
-def _run(extract, table, mapping, outcome, dry_run, by, reason, progress):
+def _run(extract, table, mapping, outcome, dry_run, by, reason, progress, keep_errors):
     staging = Staging(extract)
-    errors = _Errors()
+    errors = _Errors(keep_errors)
     batch: list[tuple[int, dict[str, Any]]] = []
     columns = list(zip(extract.columns, mapping))
     for number, cells in table.rows:
@@ -344,6 +379,11 @@ def _run(extract, table, mapping, outcome, dry_run, by, reason, progress):
         values, bad, faulty = {}, False, set()
         for column, position in columns:
             text = cells[position] if position is not None and position < len(cells) else ""
+            if isinstance(text, CellProblem):
+                errors.add(number, column.name, str(text))
+                bad = True
+                faulty.add(column.name)
+                continue
             if not text:
                 if column.required:
                     errors.add(number, column.name, _("a value is required"))
@@ -358,10 +398,12 @@ def _run(extract, table, mapping, outcome, dry_run, by, reason, progress):
                 bad = True
                 faulty.add(column.name)
         if len(outcome.preview) < PREVIEW_ROWS:
-            outcome.preview.append([
-                _shown(column, cells[position] if position is not None and position < len(cells) else "")
-                for column, position in columns
-            ])
+            outcome.preview.append(
+                [
+                    _shown(column, cells[position] if position is not None and position < len(cells) else "")
+                    for column, position in columns
+                ]
+            )
         if not bad:
             staged, row_errors = extract.stage(values)
             for column_name, reason_text in row_errors:
@@ -371,8 +413,9 @@ def _run(extract, table, mapping, outcome, dry_run, by, reason, progress):
         if bad:
             # Still staged, with what can be looked up, so its references are checked too and
             # the person fixing the file learns every problem of the row at once.
-            staged = {ref.source: values.get(ref.source) for ref in extract.references
-                      if ref.column not in faulty}
+            staged = {
+                ref.source: values.get(ref.source) for ref in extract.references if ref.column not in faulty
+            }
             staged["invalid"] = True
         batch.append((number, staged))
         if len(batch) >= BATCH:
@@ -400,6 +443,7 @@ def _run(extract, table, mapping, outcome, dry_run, by, reason, progress):
         raise _Rollback(outcome)
     if outcome.created or outcome.updated:
         extract.write(staging, by=by, reason=reason)
+    staging.drop()
     outcome.written = True
 
 

@@ -10,8 +10,10 @@ def _kind_choices():
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("extract"), choices=_kind_choices)
-    file = forms.FileField(label=_("file"), help_text=_("A .csv (UTF-8 or GB18030) or .xlsx file "
-                                                        "with one header row, as spec/extracts.md says."))
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_("A .csv (UTF-8 or GB18030) or .xlsx file with one header row, as spec/extracts.md says."),
+    )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

@@ -29,8 +29,12 @@ class ImportRun(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     dry_run = models.BooleanField(_("check only"), default=False)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="import_runs",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="import_runs",
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

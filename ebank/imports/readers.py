@@ -3,6 +3,7 @@
 CSV: UTF-8 (with or without BOM), or GB18030 when the file is not valid UTF-8; CRLF or LF.
 XLSX: the first sheet. Blank rows are skipped but still counted, so row N is the N-th data row.
 """
+
 import codecs
 import csv
 import datetime
@@ -19,6 +20,10 @@ CHUNK = 1 << 20
 
 class UnreadableFile(Exception):
     """The file cannot be read as CSV or XLSX at all."""
+
+
+class CellProblem(str):
+    """A cell the reader already knows to be wrong, carrying the reason (the engine reports it)."""
 
 
 @dataclass
@@ -85,14 +90,19 @@ def _xlsx_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time(0):
-            return value.date().isoformat()
+        # Excel keeps dates as date-times at midnight; the date columns accept that form too.
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+    if isinstance(value, (int, float)) and abs(value) >= 1e14:
+        # Excel keeps 15 significant digits: a card or ID number typed as a number has lost its
+        # last digits (and may still pass the Luhn check as another card).
+        return CellProblem(
+            _("a long number stored as a number loses its last digits in Excel; format the column as text")
+        )
+    if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 

@@ -1,5 +1,6 @@
 """Import runs: record an upload, check it, import it — from the admin (through Celery) or the
 command line (in-process). Every run is on record in ImportRun."""
+
 import datetime
 import hashlib
 import logging
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .engine import Outcome, extract_import
+from .engine import MAX_ERRORS, Outcome, extract_import
 from .models import ImportRun
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def _record(run: ImportRun, outcome: Outcome) -> None:
     run.rows = outcome.rows
     run.created, run.updated, run.unchanged = outcome.created, outcome.updated, outcome.unchanged
     run.error_count = outcome.invalid_rows or outcome.error_count
-    run.errors = [list(error) for error in outcome.errors]
+    run.errors = [list(error) for error in outcome.errors[:MAX_ERRORS]]
     run.preview = [outcome.header, *outcome.preview]
 
 
@@ -81,8 +82,13 @@ def import_run_upload(*, kind: str, uploaded_file, by) -> ImportRun:
             size += len(chunk)
             target.write(chunk)
     run = ImportRun.objects.create(
-        kind=kind, file_name=Path(uploaded_file.name).name, sha256=digest.hexdigest(), size=size,
-        stored_file=stored, source=ImportRun.Source.ADMIN, started_by=by,
+        kind=kind,
+        file_name=Path(uploaded_file.name).name,
+        sha256=digest.hexdigest(),
+        size=size,
+        stored_file=stored,
+        source=ImportRun.Source.ADMIN,
+        started_by=by,
     )
     transaction.on_commit(lambda: import_run_check_task.delay(run.id))
     return run
@@ -95,18 +101,33 @@ def _discard_file(run: ImportRun) -> None:
 
 
 def import_runs_discard_stale(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
-    """Delete the files of checked imports nobody confirmed; return how many runs were closed."""
+    """Delete the files of imports nobody confirmed within a day, or that never finished (a lost
+    task, a broker that was down); return how many runs were closed."""
     stale = ImportRun.objects.filter(
-        status=ImportRun.Status.VALID, created_at__lt=timezone.now() - older_than
+        status__in=[
+            ImportRun.Status.VALID,
+            ImportRun.Status.QUEUED,
+            ImportRun.Status.VALIDATING,
+            ImportRun.Status.IMPORTING,
+        ],
+        created_at__lt=timezone.now() - older_than,
     ).exclude(stored_file="")
     count = 0
     for run in stale:
         _discard_file(run)
         run.status, run.finished_at = ImportRun.Status.FAILED, timezone.now()
-        run.message = _("Not confirmed within a day; the file was deleted. Upload it again.")
+        run.message = _("Not confirmed or not finished within a day; the file was deleted. Upload it again.")
         run.save()
         count += 1
     return count
+
+
+def _fail(run: ImportRun, error: Exception) -> None:
+    """Mark a run failed and delete its file: nothing was written (the import is one transaction)."""
+    log.exception("import run %s failed", run.id)
+    run.status, run.message, run.finished_at = ImportRun.Status.FAILED, type(error).__name__, timezone.now()
+    _discard_file(run)
+    run.save()
 
 
 def import_run_check(*, run_id: int) -> ImportRun:
@@ -116,9 +137,18 @@ def import_run_check(*, run_id: int) -> ImportRun:
         return run
     run.status, run.started_at = ImportRun.Status.VALIDATING, timezone.now()
     run.save(update_fields=["status", "started_at"])
-    outcome = extract_import(
-        kind=run.kind, path=_upload_path(run), file_name=run.file_name, dry_run=True, by=run.started_by, progress=_progress_reporter(run.id),
-    )
+    try:
+        outcome = extract_import(
+            kind=run.kind,
+            path=_upload_path(run),
+            file_name=run.file_name,
+            dry_run=True,
+            by=run.started_by,
+            progress=_progress_reporter(run.id),
+        )
+    except Exception as error:
+        _fail(run, error)
+        raise
     _record(run, outcome)
     run.status = ImportRun.Status.VALID if outcome.valid else ImportRun.Status.INVALID
     if not outcome.valid:
@@ -133,10 +163,13 @@ def import_run_confirm(*, run: ImportRun, by) -> ImportRun:
     """Confirm a checked import; the import itself runs as a task."""
     from .tasks import import_run_apply_task
 
-    if run.status != ImportRun.Status.VALID:
+    # One confirmation only, however often the button is pressed: the status moves once.
+    moved = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.VALID, dry_run=False).update(
+        status=ImportRun.Status.IMPORTING
+    )
+    if not moved:
         raise ValueError(_("Only a checked import that awaits confirmation can be confirmed."))
-    run.status = ImportRun.Status.IMPORTING
-    run.save(update_fields=["status"])
+    run.refresh_from_db()
     transaction.on_commit(lambda: import_run_apply_task.delay(run.id))
     return run
 
@@ -148,14 +181,15 @@ def import_run_apply(*, run_id: int) -> ImportRun:
         return run
     try:
         outcome = extract_import(
-            kind=run.kind, path=_upload_path(run), file_name=run.file_name, by=run.started_by, reason=_import_reason(run), progress=_progress_reporter(run.id),
+            kind=run.kind,
+            path=_upload_path(run),
+            file_name=run.file_name,
+            by=run.started_by,
+            reason=_import_reason(run),
+            progress=_progress_reporter(run.id),
         )
     except Exception as error:
-        log.exception("import run %s failed", run.id)
-        run.status, run.message = ImportRun.Status.FAILED, type(error).__name__
-        _discard_file(run)
-        run.finished_at = timezone.now()
-        run.save()
+        _fail(run, error)
         raise
     _record(run, outcome)
     run.status = ImportRun.Status.DONE if outcome.valid else ImportRun.Status.INVALID
@@ -173,28 +207,48 @@ def import_run_errors_labelled(*, run: ImportRun) -> list[tuple[int, str, str]]:
         labels = {column.name: column.label for column in extract_for(run.kind).columns}
     except LookupError:
         labels = {}
-    return [(row, f"{column}（{labels[column]}）" if column in labels else column, reason)
-            for row, column, reason in run.errors]
+    return [
+        (row, f"{column}（{labels[column]}）" if column in labels else column, reason)
+        for row, column, reason in run.errors
+    ]
 
 
 def _import_reason(run: ImportRun) -> str:
     return _("import #%(id)d of %(file)s") % {"id": run.id, "file": run.file_name}
 
 
-def import_file(*, kind: str, path: Path, dry_run: bool, by=None, progress=None) -> tuple[ImportRun, Outcome]:
+def import_file(
+    *, kind: str, path: Path, dry_run: bool, by=None, progress=None, keep_errors: int | None = None
+) -> tuple[ImportRun, Outcome]:
     """Import a file from the command line, in-process, on record."""
     sha256, size = file_fingerprint(path)
     run = ImportRun.objects.create(
-        kind=kind, file_name=path.name, sha256=sha256, size=size, source=ImportRun.Source.COMMAND,
-        dry_run=dry_run, started_by=by, started_at=timezone.now(),
+        kind=kind,
+        file_name=path.name,
+        sha256=sha256,
+        size=size,
+        source=ImportRun.Source.COMMAND,
+        dry_run=dry_run,
+        started_by=by,
+        started_at=timezone.now(),
         status=ImportRun.Status.VALIDATING if dry_run else ImportRun.Status.IMPORTING,
     )
     try:
         outcome = extract_import(
-            kind=kind, path=path, dry_run=dry_run, by=by, reason=_import_reason(run), progress=progress
+            kind=kind,
+            path=path,
+            dry_run=dry_run,
+            by=by,
+            reason=_import_reason(run),
+            progress=progress,
+            keep_errors=keep_errors,
         )
     except BaseException as error:
-        run.status, run.message, run.finished_at = ImportRun.Status.FAILED, type(error).__name__, timezone.now()
+        run.status, run.message, run.finished_at = (
+            ImportRun.Status.FAILED,
+            type(error).__name__,
+            timezone.now(),
+        )
         run.save()
         raise
     _record(run, outcome)

@@ -3,6 +3,7 @@
 An app declares each extract it receives in its `imports.py` (a subclass of `Extract`, registered
 with `register`); the engine (engine.py) does the rest the same way for every kind.
 """
+
 from dataclasses import dataclass
 from typing import Any
 

@@ -1,8 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
@@ -21,7 +21,27 @@ admin.site.unregister(TokenProxy)
 
 @admin.register(TokenProxy)
 class TokenAdmin(ScopedAdminMixin, DrfTokenAdmin):
-    pass
+    """API tokens, listed masked. A user gets their own token by logging in at /api/v1/auth/token/;
+    staff see who holds one and revoke it (delete) — they never read or issue one for someone."""
+
+    list_display = ["masked_key", "user", "created"]
+    fields = ["masked_key", "user", "created"]
+    readonly_fields = fields
+    search_fields = ["user__username"]
+
+    @admin.display(description=_("token"))
+    def masked_key(self, token):
+        return f"{token.key[:4]}…{token.key[-4:]}"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user__is_superuser=False)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class BranchForm(forms.ModelForm):

@@ -1,4 +1,5 @@
 """The admin class every area's admin builds on: scoped, on record, light on big tables."""
+
 import datetime
 
 from django.contrib import admin
@@ -29,9 +30,7 @@ class ScopedAdminMixin:
     def _scope_choices(self, db_field, request, kwargs):
         related = db_field.remote_field.model
         if "queryset" not in kwargs and branch_lookup(related) is not None:
-            kwargs["queryset"] = scope_queryset(
-                user=request.user, queryset=related._default_manager.all()
-            )
+            kwargs["queryset"] = scope_queryset(user=request.user, queryset=related._default_manager.all())
         return kwargs
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -1,4 +1,5 @@
 """The `branches` extract (spec/extracts.md): the branch tree, key `code`."""
+
 from django.utils.translation import gettext as _
 
 from ebank.imports import columns as c
@@ -23,8 +24,9 @@ class BranchesExtract(Extract):
     fields = ("code", "name", "parent_id")
     extra = {"parent_code": "text"}
     references = [
-        Reference("parent_code", "parent_code", Branch, "code", "parent_id",
-                  earlier_in_file=True, file_key="code"),
+        Reference(
+            "parent_code", "parent_code", Branch, "code", "parent_id", earlier_in_file=True, file_key="code"
+        ),
     ]
 
     def stage(self, values):

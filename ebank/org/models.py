@@ -21,9 +21,7 @@ class Branch(models.Model):
         related_name="children",
         help_text=_("Empty only for the union's head office."),
     )
-    history = HistoricalRecords(
-        verbose_name=_("branch history"), verbose_name_plural=_("branch history")
-    )
+    history = HistoricalRecords(verbose_name=_("branch history"), verbose_name_plural=_("branch history"))
 
     # The scoping layer's path from this model to its branch (see ebank/org/scoping.py).
     branch_lookup = "id"
@@ -33,9 +31,7 @@ class Branch(models.Model):
         verbose_name_plural = _("branches")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=models.F("id")), name="branch_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="branch_not_own_parent"),
         ]
 
     def __str__(self):

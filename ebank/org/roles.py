@@ -4,6 +4,7 @@ Every model shown in the admin or the API is named here. `groups_sync` (run by d
 gives each role's group exactly these permissions; the scoping test reads this table too, so a model
 that is not named here fails it.
 """
+
 from dataclasses import dataclass
 
 from django.db import models
@@ -62,8 +63,9 @@ ACCESS: dict[str, Access] = {
     "terminals.merchant": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
     "terminals.terminal": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
     "terminals.terminaltxn": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
-    "terminals.dormantposreview": Access(staff=("view", "change"), branch_manager=("view", "change"),
-                                         leader=VIEW),
+    "terminals.dormantposreview": Access(
+        staff=("view", "change"), branch_manager=("view", "change"), leader=VIEW
+    ),
     # Online banking: customers and transfers come from extracts; staff replace media; branch
     # managers open and handle their branches' tickets; the department keeps the calendar and
     # does the spot checks.
@@ -71,11 +73,12 @@ ACCESS: dict[str, Access] = {
     "netbanking.securitymedium": Access(staff=("view", "add"), branch_manager=VIEW, leader=VIEW),
     "netbanking.transfer": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
     "netbanking.calendarday": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False),
-    "netbanking.ticket": Access(staff=("view", "add", "change"), branch_manager=("view", "add", "change"),
-                                leader=VIEW),
+    "netbanking.ticket": Access(
+        staff=("view", "add", "change"), branch_manager=("view", "add", "change"), leader=VIEW
+    ),
     "netbanking.spotcheck": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
-    # API tokens for phone apps and other systems: issued and revoked by the department.
-    "authtoken.tokenproxy": Access(staff=("view", "add", "delete"), branch_owned=False),
+    # API tokens (each user gets their own by logging in): the department sees and revokes them.
+    "authtoken.tokenproxy": Access(staff=("view", "delete"), branch_owned=False),
     # Login lockouts: staff see them and lift one by deleting the attempt.
     "axes.accessattempt": Access(staff=("view", "delete"), branch_owned=False),
     "axes.accesslog": Access(staff=VIEW, branch_owned=False),

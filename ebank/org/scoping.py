@@ -3,6 +3,7 @@
 The admin, the API, the command line's `--branch`, exports and reports all call `scope_queryset`.
 A branch-owned model names its path to `Branch` in `branch_lookup` ("branch", "card__branch", …).
 """
+
 from django.db.models import Model, QuerySet
 
 from .models import Branch

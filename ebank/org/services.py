@@ -1,4 +1,5 @@
 """Writes with business meaning for branches and users; each one on record (simple-history)."""
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction

@@ -1,4 +1,5 @@
 """Settings shared by every environment, read from the environment in this one place."""
+
 from pathlib import Path
 
 import environ

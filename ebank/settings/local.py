@@ -2,6 +2,7 @@
 
 The secrets get throwaway defaults here only; production has none.
 """
+
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "1")

@@ -2,6 +2,7 @@
 
 Passes `python manage.py check --deploy` without warnings (tests/test_settings.py runs it).
 """
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403

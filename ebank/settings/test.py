@@ -3,6 +3,7 @@
 DATABASE_URL chooses the database (SQLite by default, PostgreSQL in CI); tasks run in-process
 unless a test starts a real worker itself.
 """
+
 import os
 import tempfile
 

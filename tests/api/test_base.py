@@ -1,4 +1,5 @@
 """The API base: branches as cli.md describes them, JSON errors a person can act on, tokens."""
+
 from rest_framework.test import APIClient
 
 from ebank.org.models import Branch
@@ -75,7 +76,10 @@ def test_unknown_api_address_answers_json(tree, staff):
 
 def test_me_tells_role_and_branch(tree, manager):
     assert _api(manager).get("/api/v1/me/").json() == {
-        "username": "mgr-101", "full_name": "", "role": "branch_manager", "branch_code": "101",
+        "username": "mgr-101",
+        "full_name": "",
+        "role": "branch_manager",
+        "branch_code": "101",
     }
 
 

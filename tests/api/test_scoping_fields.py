@@ -1,5 +1,6 @@
 """The serializer parts every area's API uses for a branch-owned object: a branch manager's new
 object gets their branch from the server, and a branch outside their scope is refused."""
+
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 

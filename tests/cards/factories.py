@@ -64,6 +64,9 @@ class DisbursementFactory(factory.django.DjangoModelFactory):
 def balance_revision(branch):
     balance = CardBalanceFactory(card=CardFactory(branch=branch))
     return BalanceRevision.objects.create(
-        balance=balance, old_balance=Decimal("1.00"), new_balance=balance.balance,
-        changed_at=timezone.now(), reason="test",
+        balance=balance,
+        old_balance=Decimal("1.00"),
+        new_balance=balance.balance,
+        changed_at=timezone.now(),
+        reason="test",
     )

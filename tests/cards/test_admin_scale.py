@@ -1,5 +1,6 @@
 """The card list stays usable at a million cards: no exact COUNT(*) on PostgreSQL past a
 threshold, newest first by the primary key."""
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,7 +16,11 @@ def test_card_list_pages_without_an_exact_count(staff_client, tree, monkeypatch)
     with CaptureQueriesContext(connection) as queries:
         response = staff_client.get(reverse("admin:cards_card_changelist"))
     assert response.status_code == 200
-    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "cards_card" in q["sql"]]
+    counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COUNT(" in q["sql"].upper() and "cards_card" in q["sql"]
+    ]
     if connection.vendor == "postgresql":
         assert counts == [] and any(q["sql"].startswith("EXPLAIN") for q in queries.captured_queries)
     else:

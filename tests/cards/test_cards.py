@@ -1,4 +1,5 @@
 """Cards as staff and branch managers meet them: finding one, changing its status, the API."""
+
 import datetime
 
 import pytest
@@ -23,28 +24,37 @@ def card(tree):
 
 
 def test_report_lost_then_reactivate_on_record(card, staff):
-    services.card_status_change(card=card, status="lost", on=datetime.date(2011, 5, 2),
-                                reason="持卡人电话挂失", by=staff)
+    services.card_status_change(
+        card=card, status="lost", on=datetime.date(2011, 5, 2), reason="持卡人电话挂失", by=staff
+    )
     card.refresh_from_db()
     assert card.status == "lost" and card.status_changed_on == datetime.date(2011, 5, 2)
-    services.card_status_change(card=card, status="active", on=datetime.date(2011, 5, 9),
-                                reason="持卡人本人解挂", by=staff)
+    services.card_status_change(
+        card=card, status="active", on=datetime.date(2011, 5, 9), reason="持卡人本人解挂", by=staff
+    )
     latest = Card.objects.get(pk=card.pk).history.first()
     assert latest.history_user == staff and latest.history_change_reason == "持卡人本人解挂"
 
 
 def test_closing_sets_the_closing_date_and_is_final(card, staff):
-    services.card_status_change(card=card, status="closed", on=datetime.date(2011, 8, 1), reason="销户", by=staff)
+    services.card_status_change(
+        card=card, status="closed", on=datetime.date(2011, 8, 1), reason="销户", by=staff
+    )
     assert Card.objects.get(pk=card.pk).closed_on == datetime.date(2011, 8, 1)
     with pytest.raises(ValidationError) as error:
-        services.card_status_change(card=card, status="active", on=datetime.date(2011, 8, 2), reason="x", by=staff)
+        services.card_status_change(
+            card=card, status="active", on=datetime.date(2011, 8, 2), reason="x", by=staff
+        )
     assert "status" in error.value.message_dict
 
 
 @pytest.mark.parametrize(
     "on,reason,field",
-    [(datetime.date(2011, 2, 1), "早于发卡", "on"), (datetime.date(2099, 1, 1), "未来", "on"),
-     (datetime.date(2011, 5, 1), "  ", "reason")],
+    [
+        (datetime.date(2011, 2, 1), "早于发卡", "on"),
+        (datetime.date(2099, 1, 1), "未来", "on"),
+        (datetime.date(2011, 5, 1), "  ", "reason"),
+    ],
 )
 def test_status_change_refusals(card, staff, on, reason, field):
     with pytest.raises(ValidationError) as error:
@@ -90,17 +100,34 @@ def test_status_action_with_date_and_reason(staff_client, card):
     url = reverse("admin:cards_card_changelist")
     form = staff_client.post(url, {"action": "change_status", "_selected_action": [card.pk]})
     assert "变更卡状态" in form.content.decode()
-    staff_client.post(url, {"action": "change_status", "_selected_action": [card.pk], "apply": "1",
-                            "status": "frozen", "on": "2011-06-01", "reason": "司法冻结"})
+    staff_client.post(
+        url,
+        {
+            "action": "change_status",
+            "_selected_action": [card.pk],
+            "apply": "1",
+            "status": "frozen",
+            "on": "2011-06-01",
+            "reason": "司法冻结",
+        },
+    )
     card.refresh_from_db()
     assert card.status == "frozen" and card.history.first().history_change_reason == "司法冻结"
 
 
 def test_managers_and_leaders_have_no_status_action(manager_client, leader_client, card):
     for client in (manager_client, leader_client):
-        client.post(reverse("admin:cards_card_changelist"),
-                    {"action": "change_status", "_selected_action": [card.pk], "apply": "1",
-                     "status": "frozen", "on": "2011-06-01", "reason": "x"})
+        client.post(
+            reverse("admin:cards_card_changelist"),
+            {
+                "action": "change_status",
+                "_selected_action": [card.pk],
+                "apply": "1",
+                "status": "frozen",
+                "on": "2011-06-01",
+                "reason": "x",
+            },
+        )
     assert Card.objects.get(pk=card.pk).status == "active"
 
 
@@ -113,15 +140,20 @@ def test_a_branch_managers_export_holds_only_their_branches(manager_client, tree
 
 def _export(client):
     fields = ["number_masked", "holder_name", "holder_id_masked", "branch_code", "issued_on"]
-    response = client.post(reverse("admin:cards_card_export"), {
-        "format": "0", "resource": "0", **{f"cardexport_{name}": "on" for name in fields},
-    })
+    response = client.post(
+        reverse("admin:cards_card_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            **{f"cardexport_{name}": "on" for name in fields},
+        },
+    )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     return response.content.decode("utf-8-sig")
 
 
 def test_staff_export_masks_numbers_and_escapes_formulas(staff_client, tree):
-    CardFactory(branch=tree["a"], holder_name="=HYPERLINK(\"http://x\")", number=NUMBER)
+    CardFactory(branch=tree["a"], holder_name='=HYPERLINK("http://x")', number=NUMBER)
     body = _export(staff_client)
     assert pii.card_mask(NUMBER) in body and NUMBER not in body
     assert "HYPERLINK" in body and ",=HYPERLINK" not in body and ',"=HYPERLINK' not in body
@@ -157,8 +189,13 @@ def test_api_status_change_by_staff_only(staff, manager, leader, card):
 
 
 def test_api_disbursement_created_by_staff_for_a_branch(staff, tree):
-    body = {"program": "pension", "paid_on": "2011-06-30", "branch_code": "201", "households": 1200,
-            "amount": "66000.50"}
+    body = {
+        "program": "pension",
+        "paid_on": "2011-06-30",
+        "branch_code": "201",
+        "households": 1200,
+        "amount": "66000.50",
+    }
     response = _api(staff).post("/api/v1/disbursements/", body, format="json")
     assert response.status_code == 201 and response.json()["branch_code"] == "201"
 
@@ -185,6 +222,7 @@ def test_a_card_page_is_read_only_even_for_staff(staff_client, card):
 def test_status_action_form_offers_today_in_a_date_picker(staff_client, card):
     from django.utils import timezone
 
-    page = staff_client.post(reverse("admin:cards_card_changelist"),
-                             {"action": "change_status", "_selected_action": [card.pk]}).content.decode()
+    page = staff_client.post(
+        reverse("admin:cards_card_changelist"), {"action": "change_status", "_selected_action": [card.pk]}
+    ).content.decode()
     assert f'type="date" name="on" value="{timezone.localdate():%Y-%m-%d}"' in page

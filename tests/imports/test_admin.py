@@ -1,10 +1,9 @@
 """The import page as department staff use it: upload, see the check, confirm; or read the errors."""
+
 import re
-
-import pytest
-
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 

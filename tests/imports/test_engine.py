@@ -1,4 +1,5 @@
 """The import engine as staff meet it: every rule of spec/extracts.md, all or nothing, idempotent."""
+
 import io
 from decimal import Decimal
 
@@ -18,9 +19,17 @@ CARDS_HEADER = "card_no,holder_name,holder_id_no,branch_code,issued_on,status,cl
 def cards_csv(numbers, rows):
     lines = [CARDS_HEADER]
     for i, row in enumerate(rows):
-        values = {"card_no": numbers["cards"][i], "holder_name": f"持卡人{i}",
-                  "holder_id_no": numbers["ids"][i], "branch_code": "101", "issued_on": "2011-03-01",
-                  "status": "active", "closed_on": "", "sms_alert": "0", "sms_since": ""}
+        values = {
+            "card_no": numbers["cards"][i],
+            "holder_name": f"持卡人{i}",
+            "holder_id_no": numbers["ids"][i],
+            "branch_code": "101",
+            "issued_on": "2011-03-01",
+            "status": "active",
+            "closed_on": "",
+            "sms_alert": "0",
+            "sms_since": "",
+        }
         values.update(row)
         lines.append(",".join(values[c] for c in CARDS_HEADER.split(",")))
     return "\n".join(lines) + "\n"
@@ -34,7 +43,9 @@ def errors_of(outcome):
 
 
 def test_branches_import_with_parents_earlier_in_the_file(db, write):
-    path = write("branches.csv", "code,name,parent_code\n000,联社营业部,\n101,城关信用社,000\n10101,东街分社,101\n")
+    path = write(
+        "branches.csv", "code,name,parent_code\n000,联社营业部,\n101,城关信用社,000\n10101,东街分社,101\n"
+    )
     outcome = extract_import(kind="branches", path=path)
     assert outcome.summary() == "branches: 3 rows (3 created, 0 updated, 0 unchanged)"
     assert Branch.objects.get(code="10101").parent.code == "101"
@@ -44,7 +55,9 @@ def test_branches_import_with_parents_earlier_in_the_file(db, write):
 
 
 def test_branch_references_must_exist_or_come_earlier(db, write):
-    path = write("branches.csv", "code,name,parent_code\n000,联社营业部,\n10101,东街分社,101\n101,城关信用社,000\n")
+    path = write(
+        "branches.csv", "code,name,parent_code\n000,联社营业部,\n10101,东街分社,101\n101,城关信用社,000\n"
+    )
     outcome = extract_import(kind="branches", path=path)
     assert errors_of(outcome) == [(2, "parent_code")]
     assert "101" in outcome.errors[0][2]
@@ -108,7 +121,9 @@ def test_duplicate_card_in_one_file(tree, write, numbers):
 
 def test_errors_never_show_a_full_number(tree, write, numbers):
     bad_card = numbers["cards"][1][:-1] + str((int(numbers["cards"][1][-1]) + 1) % 10)
-    outcome = extract_import(kind="cards", path=write("cards.csv", cards_csv(numbers, [{"card_no": bad_card}])))
+    outcome = extract_import(
+        kind="cards", path=write("cards.csv", cards_csv(numbers, [{"card_no": bad_card}]))
+    )
     assert bad_card not in " ".join(outcome.error_lines())
     assert pii.card_mask(bad_card) in outcome.error_lines()[0]
 
@@ -141,7 +156,9 @@ def test_dry_run_writes_nothing(tree, write, numbers):
 
 
 def test_gb18030_crlf_and_chinese_headers(tree, write, numbers):
-    text = cards_csv(numbers, [{}]).replace(CARDS_HEADER, "卡号,持卡人,证件号码,发卡机构,发卡日期,卡状态,销卡日期,短信通知,短信开通日期")
+    text = cards_csv(numbers, [{}]).replace(
+        CARDS_HEADER, "卡号,持卡人,证件号码,发卡机构,发卡日期,卡状态,销卡日期,短信通知,短信开通日期"
+    )
     path = write("cards.csv", text, encoding="gb18030", newline="\r\n")
     outcome = extract_import(kind="cards", path=path)
     assert outcome.created == 1
@@ -192,16 +209,22 @@ def test_balances_reference_known_cards_and_keep_corrections(tree, staff, write,
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 1, 1)
     revision = BalanceRevision.objects.get()
     assert (revision.old_balance, revision.new_balance, revision.changed_by) == (
-        Decimal("2550.00"), Decimal("2600.10"), staff)
+        Decimal("2550.00"),
+        Decimal("2600.10"),
+        staff,
+    )
     assert CardBalance.objects.get(card__last4=a[-4:]).balance == Decimal("2600.10")
 
 
 def test_balances_refuse_unknown_cards_negative_amounts_and_duplicates(tree, write, numbers):
     extract_import(kind="cards", path=write("cards.csv", cards_csv(numbers, [{}])))
     a, unknown = numbers["cards"][0], numbers["cards"][5]
-    path = write("bal.csv", "card_no,as_of,balance\n"
-                 f"{a},2011-12-31,-1.00\n{unknown},2011-12-31,5\n{a},2011-11-30,1.234\n"
-                 f"{a},2011-10-31,1\n{a},2011-10-31,2\n")
+    path = write(
+        "bal.csv",
+        "card_no,as_of,balance\n"
+        f"{a},2011-12-31,-1.00\n{unknown},2011-12-31,5\n{a},2011-11-30,1.234\n"
+        f"{a},2011-10-31,1\n{a},2011-10-31,2\n",
+    )
     outcome = extract_import(kind="card_balances", path=path)
     assert errors_of(outcome) == [(1, "balance"), (2, "card_no"), (3, "balance"), (5, "card_no")]
     assert pii.card_mask(unknown) in outcome.errors[1][2] and unknown not in outcome.errors[1][2]
@@ -210,9 +233,14 @@ def test_balances_refuse_unknown_cards_negative_amounts_and_duplicates(tree, wri
 
 @pytest.mark.parametrize(
     "row,column",
-    [("bonus,2011-06-30,101,1,1", "program"), ("pension,2011-06-30,101,-1,1", "households"),
-     ("pension,2011-06-30,101,1.5,1", "households"), ("pension,2011-06-30,101,1,-5", "amount"),
-     ("pension,2011-06-30,999,1,1", "branch_code"), ("pension,2011-06-31,101,1,1", "paid_on")],
+    [
+        ("bonus,2011-06-30,101,1,1", "program"),
+        ("pension,2011-06-30,101,-1,1", "households"),
+        ("pension,2011-06-30,101,1.5,1", "households"),
+        ("pension,2011-06-30,101,1,-5", "amount"),
+        ("pension,2011-06-30,999,1,1", "branch_code"),
+        ("pension,2011-06-31,101,1,1", "paid_on"),
+    ],
 )
 def test_disbursement_rules(tree, write, row, column):
     path = write("d.csv", f"program,paid_on,branch_code,households,amount\n{row}\n")
@@ -250,7 +278,9 @@ def test_command_dry_run(tree, write, numbers, capsys):
 
 def test_progress_goes_to_stderr(tree, write, numbers):
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_extract", "cards", str(write("c.csv", cards_csv(numbers, [{}]))), stdout=out, stderr=err)
+    call_command(
+        "import_extract", "cards", str(write("c.csv", cards_csv(numbers, [{}]))), stdout=out, stderr=err
+    )
     assert "rows read (100%)" in err.getvalue() and "rows read" not in out.getvalue()
 
 
@@ -266,15 +296,25 @@ def test_memory_stays_flat_because_rows_stream(tree, write, numbers, monkeypatch
     loads = []
     original = engine.Staging.load
     monkeypatch.setattr(engine, "BATCH", 2)
-    monkeypatch.setattr(engine.Staging, "load", lambda self, rows: (loads.append(len(rows)), original(self, rows)))
+    monkeypatch.setattr(
+        engine.Staging, "load", lambda self, rows: (loads.append(len(rows)), original(self, rows))
+    )
     extract_import(kind="cards", path=write("cards.csv", cards_csv(numbers, [{}] * 5)))
     assert loads == [2, 2, 1]
 
 
 def test_a_row_with_several_problems_reports_them_all_and_counts_once(tree, write):
-    path = write("d.csv", "program,paid_on,branch_code,households,amount\n"
-                 "pension,2011-06-30,101,1200,66000.50\nbonus,2011-06-31,999,-1,-5\n")
+    path = write(
+        "d.csv",
+        "program,paid_on,branch_code,households,amount\n"
+        "pension,2011-06-30,101,1200,66000.50\nbonus,2011-06-31,999,-1,-5\n",
+    )
     outcome = extract_import(kind="disbursements", path=path)
     assert [column for _row, column, _reason in outcome.errors] == [
-        "amount", "branch_code", "households", "paid_on", "program"]
+        "amount",
+        "branch_code",
+        "households",
+        "paid_on",
+        "program",
+    ]
     assert (outcome.invalid_rows, outcome.error_count) == (1, 5)

@@ -65,6 +65,7 @@ class SpotCheckFactory(factory.django.DjangoModelFactory):
 
 def calendar_day(branch):
     return CalendarDay.objects.create(
-        day=datetime.date(2030, 1, 1) + datetime.timedelta(days=next(_days)), kind=CalendarDay.Kind.HOLIDAY,
+        day=datetime.date(2030, 1, 1) + datetime.timedelta(days=next(_days)),
+        kind=CalendarDay.Kind.HOLIDAY,
         name="测试",
     )

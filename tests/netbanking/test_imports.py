@@ -1,4 +1,5 @@
 """The two online-banking extracts, with every rule of spec/extracts.md."""
+
 import datetime
 from decimal import Decimal
 
@@ -15,13 +16,18 @@ def customers(write, *rows):
 
 
 def test_customers_import_with_their_media(tree, write):
-    path = customers(write, "P001,personal,张三,101,2011-03-01,active,,usb_key|sms",
-                     "E001,corporate,寿县粮油公司,201,2011-04-01,active,,otp_token")
+    path = customers(
+        write,
+        "P001,personal,张三,101,2011-03-01,active,,usb_key|sms",
+        "E001,corporate,寿县粮油公司,201,2011-04-01,active,,otp_token",
+    )
     assert extract_import(kind="netbank_customers", path=path).created == 2
     zhang = Customer.objects.get(customer_no="P001")
     assert zhang.security_media == "sms|usb_key"
     assert sorted(zhang.media.values_list("kind", "issued_on")) == [
-        ("sms", datetime.date(2011, 3, 1)), ("usb_key", datetime.date(2011, 3, 1))]
+        ("sms", datetime.date(2011, 3, 1)),
+        ("usb_key", datetime.date(2011, 3, 1)),
+    ]
     # Unchanged on a second import; a medium added later is issued on the day of the import.
     assert extract_import(kind="netbank_customers", path=path).unchanged == 2
     path = customers(write, "P001,personal,张三,101,2011-03-01,active,,usb_key|sms|otp_token")
@@ -53,16 +59,21 @@ TRANSFERS = "reference,customer_no,txn_at,channel,amount\n"
 
 @pytest.fixture
 def customer(tree, write):
-    extract_import(kind="netbank_customers",
-                   path=customers(write, "P001,personal,张三,101,2011-03-01,active,,usb_key"))
+    extract_import(
+        kind="netbank_customers", path=customers(write, "P001,personal,张三,101,2011-03-01,active,,usb_key")
+    )
     return Customer.objects.get()
 
 
 def test_transfers_import_and_a_late_evening_stays_on_its_local_day(customer, write):
-    path = write("t.csv", TRANSFERS + "R1,P001,2011-12-31 23:30:00,inter,5000.00\nR2,P001,2011-03-01 08:00:00,nxy,97\n")
+    path = write(
+        "t.csv", TRANSFERS + "R1,P001,2011-12-31 23:30:00,inter,5000.00\nR2,P001,2011-03-01 08:00:00,nxy,97\n"
+    )
     assert extract_import(kind="netbank_transfers", path=path).created == 2
     late = Transfer.objects.get(reference="R1")
-    assert late.txn_at.astimezone(datetime.timezone(datetime.timedelta(hours=8))).date() == datetime.date(2011, 12, 31)
+    assert late.txn_at.astimezone(datetime.timezone(datetime.timedelta(hours=8))).date() == datetime.date(
+        2011, 12, 31
+    )
     assert late.amount == Decimal("5000.00")
 
 
@@ -78,6 +89,8 @@ def test_transfers_import_and_a_late_evening_stays_on_its_local_day(customer, wr
     ],
 )
 def test_transfer_rules(customer, write, rows, errors):
-    outcome = extract_import(kind="netbank_transfers", path=write("t.csv", TRANSFERS + "\n".join(rows) + "\n"))
+    outcome = extract_import(
+        kind="netbank_transfers", path=write("t.csv", TRANSFERS + "\n".join(rows) + "\n")
+    )
     assert [(r, c) for r, c, _ in outcome.errors] == errors
     assert not Transfer.objects.exists()

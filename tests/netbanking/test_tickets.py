@@ -1,4 +1,5 @@
 """Fault and complaint tickets: the T+3 working-day deadline, overdue lists, the monthly summary."""
+
 import datetime
 
 import pytest
@@ -27,7 +28,9 @@ def national_day_2011(db):
 
 def test_friday_before_a_holiday(national_day_2011):
     # Opened Friday 30 September: T+1 Sat 8 Oct (worked), T+2 Sun 9 Oct (worked), T+3 Mon 10 Oct.
-    assert selectors.working_day_after(start=datetime.date(2011, 9, 30), days=3) == datetime.date(2011, 10, 10)
+    assert selectors.working_day_after(start=datetime.date(2011, 9, 30), days=3) == datetime.date(
+        2011, 10, 10
+    )
 
 
 def test_plain_weeks_and_weekends(db):
@@ -35,9 +38,17 @@ def test_plain_weeks_and_weekends(db):
     assert selectors.working_day_after(start=datetime.date(2011, 6, 4), days=3) == datetime.date(2011, 6, 8)
 
 
-def test_a_ticket_opened_late_on_friday_gets_its_deadline_from_the_local_day(tree, manager, national_day_2011):
-    ticket = services.ticket_open(kind="fault", branch=tree["a1"], subject="U盾无法识别", description="…",
-                                  by=manager, opened_at=local(2011, 9, 30, 23, 50))
+def test_a_ticket_opened_late_on_friday_gets_its_deadline_from_the_local_day(
+    tree, manager, national_day_2011
+):
+    ticket = services.ticket_open(
+        kind="fault",
+        branch=tree["a1"],
+        subject="U盾无法识别",
+        description="…",
+        by=manager,
+        opened_at=local(2011, 9, 30, 23, 50),
+    )
     assert ticket.deadline == datetime.date(2011, 10, 10)
     assert ticket.history.first().history_user == manager
 
@@ -49,23 +60,43 @@ def test_a_branch_manager_cannot_open_a_ticket_for_a_sibling_branch(tree, manage
 
 
 def test_assign_and_close_with_a_resolution(tree, staff, manager):
-    ticket = services.ticket_open(kind="complaint", branch=tree["a"], subject="转账未到账", description="…",
-                                  by=manager, opened_at=local(2011, 6, 1, 9))
+    ticket = services.ticket_open(
+        kind="complaint",
+        branch=tree["a"],
+        subject="转账未到账",
+        description="…",
+        by=manager,
+        opened_at=local(2011, 6, 1, 9),
+    )
     services.ticket_assign(ticket=ticket, to=staff, by=manager)
     with pytest.raises(ValidationError):
         services.ticket_close(ticket=ticket, resolution=" ", by=staff)
-    services.ticket_close(ticket=ticket, resolution="跨行汇路延迟，已到账", by=staff, closed_at=local(2011, 6, 2, 15))
+    services.ticket_close(
+        ticket=ticket, resolution="跨行汇路延迟，已到账", by=staff, closed_at=local(2011, 6, 2, 15)
+    )
     ticket.refresh_from_db()
     assert ticket.status == "closed" and ticket.assigned_to == staff
 
 
 def _tickets(tree):
     """June 2011: one closed in time, one closed late, one still open past its deadline."""
-    in_time = TicketFactory(branch=tree["a"], opened_at=local(2011, 6, 1, 9), deadline=datetime.date(2011, 6, 6),
-                            status="closed", closed_at=local(2011, 6, 3, 9))
-    late = TicketFactory(branch=tree["a1"], opened_at=local(2011, 6, 10, 9), deadline=datetime.date(2011, 6, 15),
-                         status="closed", closed_at=local(2011, 6, 16, 9))
-    still_open = TicketFactory(branch=tree["b"], opened_at=local(2011, 6, 20, 9), deadline=datetime.date(2011, 6, 23))
+    in_time = TicketFactory(
+        branch=tree["a"],
+        opened_at=local(2011, 6, 1, 9),
+        deadline=datetime.date(2011, 6, 6),
+        status="closed",
+        closed_at=local(2011, 6, 3, 9),
+    )
+    late = TicketFactory(
+        branch=tree["a1"],
+        opened_at=local(2011, 6, 10, 9),
+        deadline=datetime.date(2011, 6, 15),
+        status="closed",
+        closed_at=local(2011, 6, 16, 9),
+    )
+    still_open = TicketFactory(
+        branch=tree["b"], opened_at=local(2011, 6, 20, 9), deadline=datetime.date(2011, 6, 23)
+    )
     return in_time, late, still_open
 
 
@@ -95,7 +126,9 @@ def test_monthly_summary_api_is_scoped(tree, manager, staff):
 
 def test_overdue_tickets_are_listed_for_their_branch(tree, manager_client, staff_client):
     in_time, _late, still_open = _tickets(tree)
-    mine = TicketFactory(branch=tree["a1"], opened_at=local(2011, 6, 20, 9), deadline=datetime.date(2011, 6, 23))
+    mine = TicketFactory(
+        branch=tree["a1"], opened_at=local(2011, 6, 20, 9), deadline=datetime.date(2011, 6, 23)
+    )
     url = reverse("admin:netbanking_ticket_changelist") + "?overdue=1"
     page = staff_client.get(url).content.decode()
     assert still_open.subject in page and mine.subject in page and in_time.subject not in page
@@ -105,14 +138,22 @@ def test_overdue_tickets_are_listed_for_their_branch(tree, manager_client, staff
 
 
 def test_manager_opens_a_ticket_in_the_admin_for_their_branch(tree, manager_client, manager):
-    response = manager_client.post(reverse("admin:netbanking_ticket_add"), {
-        "kind": "fault", "branch": tree["a1"].pk, "subject": "网银登录报错", "description": "错误码 E102",
-    })
+    response = manager_client.post(
+        reverse("admin:netbanking_ticket_add"),
+        {
+            "kind": "fault",
+            "branch": tree["a1"].pk,
+            "subject": "网银登录报错",
+            "description": "错误码 E102",
+        },
+    )
     assert response.status_code == 302
     ticket = Ticket.objects.get()
     assert ticket.opened_by == manager and ticket.deadline > timezone.localdate()
-    refused = manager_client.post(reverse("admin:netbanking_ticket_add"), {
-        "kind": "fault", "branch": tree["b"].pk, "subject": "x", "description": "x"})
+    refused = manager_client.post(
+        reverse("admin:netbanking_ticket_add"),
+        {"kind": "fault", "branch": tree["b"].pk, "subject": "x", "description": "x"},
+    )
     assert refused.status_code == 200 and Ticket.objects.count() == 1
 
 
@@ -127,14 +168,23 @@ def test_close_in_the_admin_needs_a_resolution(tree, staff_client, manager):
 def test_api_open_assign_close(tree, manager, staff):
     client = APIClient()
     client.force_authenticate(manager)
-    created = client.post("/api/v1/tickets/", {"kind": "fault", "subject": "U盾失效", "description": "…"}, format="json")
+    created = client.post(
+        "/api/v1/tickets/", {"kind": "fault", "subject": "U盾失效", "description": "…"}, format="json"
+    )
     assert created.status_code == 201 and created.json()["branch_code"] == "101"
-    refused = client.post("/api/v1/tickets/", {"kind": "fault", "subject": "x", "description": "x",
-                                               "branch_code": "201"}, format="json")
+    refused = client.post(
+        "/api/v1/tickets/",
+        {"kind": "fault", "subject": "x", "description": "x", "branch_code": "201"},
+        format="json",
+    )
     assert refused.status_code == 400 and "branch_code" in refused.json()["errors"]
     ticket_id = created.json()["id"]
-    assert client.post(f"/api/v1/tickets/{ticket_id}/assign/", {"assigned_to": "staff"}, format="json").json()[
-        "status"] == "in_progress"
+    assert (
+        client.post(f"/api/v1/tickets/{ticket_id}/assign/", {"assigned_to": "staff"}, format="json").json()[
+            "status"
+        ]
+        == "in_progress"
+    )
     closed = client.post(f"/api/v1/tickets/{ticket_id}/close/", {"resolution": "已更换U盾"}, format="json")
     assert closed.json()["status"] == "closed"
 

@@ -1,4 +1,5 @@
 """The organisation's admin pages as department staff use them."""
+
 from django.urls import reverse
 
 from ebank.org.models import Branch, User
@@ -7,8 +8,13 @@ from ebank.org.models import Branch, User
 def test_staff_adds_a_branch_manager_in_the_admin(staff_client, tree, staff):
     response = staff_client.post(
         reverse("admin:org_user_add"),
-        {"username": "mgr-201", "password1": "Jinnong-2011-card", "password2": "Jinnong-2011-card",
-         "role": "branch_manager", "branch": tree["b"].pk},
+        {
+            "username": "mgr-201",
+            "password1": "Jinnong-2011-card",
+            "password2": "Jinnong-2011-card",
+            "role": "branch_manager",
+            "branch": tree["b"].pk,
+        },
     )
     assert response.status_code == 302, response.content.decode()
     user = User.objects.get(username="mgr-201")
@@ -20,8 +26,12 @@ def test_staff_adds_a_branch_manager_in_the_admin(staff_client, tree, staff):
 def test_branch_manager_without_branch_is_refused_with_a_message(staff_client, tree):
     response = staff_client.post(
         reverse("admin:org_user_add"),
-        {"username": "mgr-x", "password1": "Jinnong-2011-card", "password2": "Jinnong-2011-card",
-         "role": "branch_manager"},
+        {
+            "username": "mgr-x",
+            "password1": "Jinnong-2011-card",
+            "password2": "Jinnong-2011-card",
+            "role": "branch_manager",
+        },
     )
     assert response.status_code == 200
     assert "网点主管必须绑定一个机构" in response.content.decode()
@@ -64,15 +74,28 @@ def test_branch_history_page_shows_who_changed_what(staff_client, tree):
 def test_user_history_reads_as_a_clerk_would(staff_client, tree, staff):
     staff_client.post(
         reverse("admin:org_user_add"),
-        {"username": "mgr-201", "first_name": "王芳", "password1": "Jinnong-2011-card",
-         "password2": "Jinnong-2011-card", "role": "branch_manager", "branch": tree["b"].pk},
+        {
+            "username": "mgr-201",
+            "first_name": "王芳",
+            "password1": "Jinnong-2011-card",
+            "password2": "Jinnong-2011-card",
+            "role": "branch_manager",
+            "branch": tree["b"].pk,
+        },
     )
     user = User.objects.get(username="mgr-201")
     assert user.history.count() == 1  # created in one save, not two
     staff_client.post(
         reverse("admin:org_user_change", args=[user.pk]),
-        {"username": "mgr-201", "first_name": "王芳", "email": "", "role": "leader", "branch": "",
-         "date_joined_0": "2011-01-01", "date_joined_1": "08:00:00"},
+        {
+            "username": "mgr-201",
+            "first_name": "王芳",
+            "email": "",
+            "role": "leader",
+            "branch": "",
+            "date_joined_0": "2011-01-01",
+            "date_joined_1": "08:00:00",
+        },
     )
     user.refresh_from_db()
     assert user.role == "leader" and user.branch is None

@@ -1,5 +1,6 @@
 """Logins: lockout after repeated failures, idle sessions that expire, logout that ends the session
 on the server, a new session key at login."""
+
 import datetime
 
 from django.conf import settings

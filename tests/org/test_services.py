@@ -1,4 +1,5 @@
 """Branches, roles and the scoping layer, as the department's staff would check them."""
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -29,9 +30,7 @@ def test_moving_a_branch_is_on_record_with_who_and_before_after(tree, staff):
     latest, previous = tree["a1"].history.all()[:2]
     assert latest.history_user == staff
     delta = latest.diff_against(previous)
-    assert [(c.field, c.old, c.new) for c in delta.changes] == [
-        ("parent", tree["a"].pk, tree["b"].pk)
-    ]
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [("parent", tree["a"].pk, tree["b"].pk)]
 
 
 def test_subtree_reaches_every_depth(tree):

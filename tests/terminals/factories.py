@@ -45,5 +45,6 @@ class TerminalTxnFactory(factory.django.DjangoModelFactory):
 
 def dormant_review(branch):
     terminal = TerminalFactory(branch=branch)
-    return DormantPosReview.objects.create(terminal=terminal, as_of=datetime.date(2011, 12, 31),
-                                           window_start=datetime.date(2011, 10, 1))
+    return DormantPosReview.objects.create(
+        terminal=terminal, as_of=datetime.date(2011, 12, 31), window_start=datetime.date(2011, 10, 1)
+    )

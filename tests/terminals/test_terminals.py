@@ -1,5 +1,6 @@
 """Merchants, terminals and their transactions; the dormant-POS rule of spec/kpi.md and the
 branch's reclaim workflow."""
+
 import datetime
 from decimal import Decimal
 
@@ -28,16 +29,27 @@ def local(*args):
 # --- extracts -----------------------------------------------------------------------------------
 
 MERCHANTS = "merchant_no,name,branch_code,mcc,signed_on,status,terminated_on\n"
-TERMINALS = "terminal_no,kind,serial_no,model,branch_code,merchant_no,location,installed_on,status,removed_on\n"
+TERMINALS = (
+    "terminal_no,kind,serial_no,model,branch_code,merchant_no,location,installed_on,status,removed_on\n"
+)
 TXNS = "reference,terminal_no,txn_at,txn_type,amount,fee,card_no\n"
 
 
 @pytest.fixture
 def fleet(tree, write):
-    extract_import(kind="merchants", path=write("m.csv", MERCHANTS + "M00000000000001,寿县粮油,101,5411,2011-01-05,active,\n"))
-    extract_import(kind="terminals", path=write("t.csv", TERMINALS
-                   + "P0000001,pos,SN1,NL-8210,101,M00000000000001,东大街,2011-02-01,in_service,\n"
-                   + "A0000001,atm,SN2,GRG-H22,10101,,东街分社门口,2011-03-01,in_service,\n"))
+    extract_import(
+        kind="merchants",
+        path=write("m.csv", MERCHANTS + "M00000000000001,寿县粮油,101,5411,2011-01-05,active,\n"),
+    )
+    extract_import(
+        kind="terminals",
+        path=write(
+            "t.csv",
+            TERMINALS
+            + "P0000001,pos,SN1,NL-8210,101,M00000000000001,东大街,2011-02-01,in_service,\n"
+            + "A0000001,atm,SN2,GRG-H22,10101,,东街分社门口,2011-03-01,in_service,\n",
+        ),
+    )
     return Terminal.objects.get(terminal_no="P0000001"), Terminal.objects.get(terminal_no="A0000001")
 
 
@@ -80,9 +92,15 @@ def test_terminal_rules(fleet, write, row, column):
 
 def test_transactions_import_hashing_card_numbers_of_any_bank(fleet, write):
     other_bank = card_number(prefix="436742", rng=__import__("random").Random(1))
-    outcome = extract_import(kind="terminal_txns", path=write("x.csv", TXNS
-                             + f"R1,P0000001,2011-06-01 10:00:00,purchase,100.00,0.50,{other_bank}\n"
-                             + "R2,A0000001,2011-06-01 11:00:00,inquiry,0,0,\n"))
+    outcome = extract_import(
+        kind="terminal_txns",
+        path=write(
+            "x.csv",
+            TXNS
+            + f"R1,P0000001,2011-06-01 10:00:00,purchase,100.00,0.50,{other_bank}\n"
+            + "R2,A0000001,2011-06-01 11:00:00,inquiry,0,0,\n",
+        ),
+    )
     assert outcome.created == 2
     txn = TerminalTxn.objects.get(reference="R1")
     assert txn.card_hash == pii.keyed_hash(other_bank) and txn.card_masked == pii.card_mask(other_bank)
@@ -107,8 +125,10 @@ def test_transaction_rules(fleet, write, row, column):
 
 
 def test_a_refund_may_return_fee(fleet, write):
-    outcome = extract_import(kind="terminal_txns", path=write("x.csv", TXNS
-                             + "R9,P0000001,2011-06-02 10:00:00,refund,100.00,-0.50,\n"))
+    outcome = extract_import(
+        kind="terminal_txns",
+        path=write("x.csv", TXNS + "R9,P0000001,2011-06-02 10:00:00,refund,100.00,-0.50,\n"),
+    )
     assert outcome.created == 1 and TerminalTxn.objects.get().fee == Decimal("-0.50")
 
 
@@ -130,10 +150,18 @@ def test_dormant_pos_edge_cases(tree):
     before_window = TerminalFactory(branch=tree["a"], installed_on=datetime.date(2011, 3, 1))
     TerminalTxnFactory(terminal=before_window, txn_at=local(2011, 9, 30, 23, 59))  # outside the window
     TerminalFactory(branch=tree["a"], installed_on=datetime.date(2011, 10, 1))  # inside the window
-    TerminalFactory(branch=tree["a"], installed_on=datetime.date(2011, 3, 1), status="removed",
-                    removed_on=datetime.date(2011, 12, 1))  # removed before E
-    removed_after = TerminalFactory(branch=tree["a"], installed_on=datetime.date(2011, 3, 1), status="removed",
-                                    removed_on=datetime.date(2012, 1, 5))  # still in force at E
+    TerminalFactory(
+        branch=tree["a"],
+        installed_on=datetime.date(2011, 3, 1),
+        status="removed",
+        removed_on=datetime.date(2011, 12, 1),
+    )  # removed before E
+    removed_after = TerminalFactory(
+        branch=tree["a"],
+        installed_on=datetime.date(2011, 3, 1),
+        status="removed",
+        removed_on=datetime.date(2012, 1, 5),
+    )  # still in force at E
     faulty = TerminalFactory(branch=tree["a"], installed_on=datetime.date(2011, 3, 1), status="faulty")
     TerminalFactory(branch=tree["a"], kind="atm", installed_on=datetime.date(2011, 3, 1))  # an ATM
     found = set(dormant_pos(queryset=Terminal.objects.all(), as_of=E))
@@ -146,14 +174,20 @@ def test_monthly_refresh_proposes_once_and_the_branch_decides(tree, manager):
     assert dormant_pos_refresh_task.delay("2011-12-31").get() == 0  # idempotent
     review = DormantPosReview.objects.get()
     assert review.window_start == datetime.date(2011, 10, 1)
-    services.dormant_pos_decide(review=review, outcome="reclaimed", visited_on=datetime.date(2012, 1, 6),
-                                notes="商户已停业", by=manager)
+    services.dormant_pos_decide(
+        review=review,
+        outcome="reclaimed",
+        visited_on=datetime.date(2012, 1, 6),
+        notes="商户已停业",
+        by=manager,
+    )
     quiet.refresh_from_db()
     assert (quiet.status, quiet.removed_on) == ("removed", datetime.date(2012, 1, 6))
     assert quiet.history.first().history_user == manager
     with pytest.raises(ValidationError):
-        services.dormant_pos_decide(review=review, outcome="kept", visited_on=datetime.date(2012, 1, 7),
-                                    notes="x", by=manager)
+        services.dormant_pos_decide(
+            review=review, outcome="kept", visited_on=datetime.date(2012, 1, 7), notes="x", by=manager
+        )
 
 
 def test_branch_manager_records_the_visit_in_the_admin(tree, manager_client):
@@ -165,7 +199,9 @@ def test_branch_manager_records_the_visit_in_the_admin(tree, manager_client):
     url = reverse("admin:terminals_dormantposreview_change", args=[review.pk])
     refused = manager_client.post(url, {"visited_on": "2011-09-01", "visit_notes": "x", "outcome": "kept"})
     assert refused.status_code == 200
-    done = manager_client.post(url, {"visited_on": "2012-01-06", "visit_notes": "商户承诺恢复使用", "outcome": "kept"})
+    done = manager_client.post(
+        url, {"visited_on": "2012-01-06", "visit_notes": "商户承诺恢复使用", "outcome": "kept"}
+    )
     assert done.status_code == 302
     review.refresh_from_db()
     assert review.outcome == "kept" and Terminal.objects.get(pk=quiet.pk).status == "in_service"
@@ -189,7 +225,9 @@ def test_lifecycle_services_with_dates_and_reasons(tree, staff):
 def test_a_merchant_with_pos_in_place_cannot_be_terminated(tree, staff):
     pos = TerminalFactory(branch=tree["a"])
     with pytest.raises(ValidationError):
-        services.merchant_terminate(merchant=pos.merchant, on=datetime.date(2011, 8, 1), reason="解约", by=staff)
+        services.merchant_terminate(
+            merchant=pos.merchant, on=datetime.date(2011, 8, 1), reason="解约", by=staff
+        )
     services.terminal_remove(terminal=pos, on=datetime.date(2011, 8, 1), reason="解约撤机", by=staff)
     services.merchant_terminate(merchant=pos.merchant, on=datetime.date(2011, 8, 1), reason="解约", by=staff)
     assert Merchant.objects.get().status == "terminated"
@@ -203,9 +241,18 @@ def test_api_lifecycle_by_staff_and_the_dormant_list_for_the_branch(tree, staff,
     client.force_authenticate(manager)
     rows = client.get("/api/v1/dormant-pos/").json()["results"]
     assert [row["terminal_no"] for row in rows] == [pos.terminal_no]
-    assert client.patch(f"/api/v1/terminals/{pos.pk}/", {"status": "faulty", "on": "2011-06-01", "reason": "x"},
-                        format="json").status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/terminals/{pos.pk}/",
+            {"status": "faulty", "on": "2011-06-01", "reason": "x"},
+            format="json",
+        ).status_code
+        == 403
+    )
     client.force_authenticate(staff)
-    response = client.patch(f"/api/v1/terminals/{pos.pk}/", {"status": "faulty", "on": "2011-06-01",
-                                                             "reason": "打印机故障"}, format="json")
+    response = client.patch(
+        f"/api/v1/terminals/{pos.pk}/",
+        {"status": "faulty", "on": "2011-06-01", "reason": "打印机故障"},
+        format="json",
+    )
     assert response.status_code == 200 and response.json()["status"] == "faulty"

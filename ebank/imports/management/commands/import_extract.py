@@ -1,4 +1,5 @@
 """python manage.py import_extract KIND PATH [--dry-run] — spec/cli.md."""
+
 import sys
 from pathlib import Path
 

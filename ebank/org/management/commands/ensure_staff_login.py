@@ -1,4 +1,5 @@
 """Create the department-staff login `staff` on a development machine, once, and print it."""
+
 import secrets
 
 from django.conf import settings
