@@ -2,10 +2,23 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import Terminal, TerminalTxn
+from ebank.org.scoping import scope_queryset
+
+from .models import (
+    AtmCashDifference,
+    AtmFault,
+    AtmInspection,
+    CardRiskCheck,
+    ItMaintenance,
+    RetainedCard,
+    Terminal,
+    TerminalTxn,
+)
+from .models.logbooks import inspection_window
 
 
 def local_midnight(day: datetime.date) -> datetime.datetime:
@@ -40,3 +53,122 @@ def dormant_pos(*, queryset: QuerySet, as_of: datetime.date) -> QuerySet:
         queryset=queryset.filter(kind=Terminal.Kind.POS), as_of=as_of, start="installed_on", end="removed_on"
     )
     return pos.filter(installed_on__lt=start).exclude(Exists(purchases))
+
+
+# --- the logbooks -------------------------------------------------------------------------------
+
+
+def entries_current(*, queryset: QuerySet) -> QuerySet:
+    """The entries that stand: neither corrected by a later entry nor voiding entries themselves."""
+    return queryset.filter(is_void=False, amendments__isnull=True)
+
+
+def _inspections_due(
+    *, atms: list[Terminal], start: datetime.date, end: datetime.date, now: datetime.datetime
+):
+    """Yield each (ATM, day, shift) whose inspection window had closed by `now`, for the ATMs in
+    force on that day."""
+    day = start
+    while day <= end:
+        for atm in atms:
+            if atm.installed_on > day or (atm.removed_on and atm.removed_on <= day):
+                continue
+            for shift in AtmInspection.Shift.values:
+                if datetime.datetime.combine(day, inspection_window(shift)[1], now.tzinfo) < now:
+                    yield atm, day, shift
+        day += datetime.timedelta(days=1)
+
+
+def inspections_missed(
+    *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
+) -> list[tuple[Terminal, datetime.date, str]]:
+    """Each (ATM, day, shift) from start to end whose window has passed with no inspection, for
+    the ATMs in force on that day (an ATM reported faulty now is left out: it is not in service)."""
+    now = timezone.localtime(now or timezone.now())
+    atm_list = list(atms.filter(kind=Terminal.Kind.ATM).exclude(status=Terminal.Status.FAULTY))
+    inspections = entries_current(
+        queryset=AtmInspection.objects.filter(
+            terminal__in=atm_list,
+            occurred_at__gte=local_midnight(start),
+            occurred_at__lt=local_midnight(end + datetime.timedelta(days=1)),
+        )
+    )
+    done = {
+        (terminal_id, timezone.localtime(occurred_at).date(), shift)
+        for terminal_id, occurred_at, shift in inspections.values_list("terminal_id", "occurred_at", "shift")
+    }
+    return [
+        (atm, day, shift)
+        for atm, day, shift in _inspections_due(atms=atm_list, start=start, end=end, now=now)
+        if (atm.id, day, shift) not in done
+    ]
+
+
+def inspection_compliance(
+    *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
+) -> dict:
+    """How many inspections were due in the period, how many were missed, and the share done (%)."""
+    now = timezone.localtime(now or timezone.now())
+    atm_list = list(atms.filter(kind=Terminal.Kind.ATM).exclude(status=Terminal.Status.FAULTY))
+    due = sum(1 for _slot in _inspections_due(atms=atm_list, start=start, end=end, now=now))
+    missed = len(inspections_missed(atms=atms, start=start, end=end, now=now))
+    return {"due": due, "missed": missed, "rate": round(100 * (due - missed) / due, 2) if due else None}
+
+
+def worklist(*, user, now: datetime.datetime | None = None) -> dict[str, list]:
+    """What the user's branches must act on: missed inspections (the last seven days), faults open
+    too long, cash differences not settled, retained cards neither returned nor destroyed,
+    inspection and card-risk findings not rectified."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+
+    def current(model):
+        return entries_current(queryset=scope_queryset(user=user, queryset=model.objects.all()))
+
+    atms = in_force(
+        queryset=scope_queryset(user=user, queryset=Terminal.objects.all()),
+        as_of=today,
+        start="installed_on",
+        end="removed_on",
+    )
+    overdue_fault = now - datetime.timedelta(hours=settings.ATM_FAULT_OPEN_HOURS)
+    return {
+        "missed_inspections": inspections_missed(
+            atms=atms, start=today - datetime.timedelta(days=6), end=today, now=now
+        ),
+        "open_faults": list(
+            current(AtmFault)
+            .filter(resolved_at__isnull=True, occurred_at__lt=overdue_fault)
+            .select_related("terminal")
+        ),
+        "unsettled_differences": list(
+            current(AtmCashDifference).filter(settled_on__isnull=True).select_related("terminal")
+        ),
+        "held_cards": list(
+            current(RetainedCard).filter(outcome=RetainedCard.Outcome.HELD).select_related("terminal")
+        ),
+        "unrectified_inspections": list(
+            current(AtmInspection)
+            .exclude(findings="")
+            .filter(rectified_on__isnull=True)
+            .select_related("terminal")
+        ),
+        "unrectified_risk_checks": list(
+            current(CardRiskCheck)
+            .exclude(findings="")
+            .filter(rectified_on__isnull=True)
+            .select_related("branch")
+        ),
+    }
+
+
+def it_maintenance_counts(*, year: int) -> dict[str, int]:
+    """The IT log's entries in a year, by category (the year-end summary states them)."""
+    entries = entries_current(
+        queryset=ItMaintenance.objects.filter(
+            occurred_at__gte=local_midnight(datetime.date(year, 1, 1)),
+            occurred_at__lt=local_midnight(datetime.date(year + 1, 1, 1)),
+        )
+    )
+    counts = dict(entries.values("category").annotate(n=Count("id")).values_list("category", "n"))
+    return {category: counts.get(category, 0) for category in ItMaintenance.Category.values}

@@ -1,11 +1,14 @@
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, api_logbooks
 
 router = SimpleRouter()
 router.register("merchants", api.MerchantViewSet, basename="merchant")
 router.register("terminals", api.TerminalViewSet, basename="terminal")
 router.register("terminal-txns", api.TerminalTxnViewSet, basename="terminal-txn")
 router.register("dormant-pos", api.DormantPosViewSet, basename="dormant-pos")
+
+for route, viewset in api_logbooks.VIEWSETS.items():
+    router.register(f"logbooks/{route}", viewset, basename=f"logbook-{route}")
 
 urlpatterns = router.urls

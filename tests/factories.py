@@ -183,9 +183,20 @@ def _netbanking_makers():
 
 
 def _terminal_makers():
-    from tests.terminals.factories import MerchantFactory, TerminalFactory, TerminalTxnFactory, dormant_review
+    from terminals.models.logbooks import REGISTERS
+    from tests.terminals.factories import (
+        MerchantFactory,
+        TerminalFactory,
+        TerminalTxnFactory,
+        dormant_review,
+        logbook_entry,
+    )
 
     return {
+        **{
+            register._meta.label_lower: (lambda model: lambda branch: logbook_entry(model, branch))(register)
+            for register in REGISTERS
+        },
         "terminals.merchant": lambda branch: MerchantFactory(branch=branch),
         "terminals.terminal": lambda branch: TerminalFactory(branch=branch),
         "terminals.terminaltxn": lambda branch: TerminalTxnFactory(terminal=TerminalFactory(branch=branch)),

@@ -66,6 +66,21 @@ ACCESS: dict[str, Access] = {
     "terminals.dormantposreview": Access(
         staff=("view", "change"), branch_manager=("view", "change"), leader=VIEW
     ),
+    # The logbooks: branch managers and staff enter and correct; staff also void; all read.
+    **{
+        f"terminals.{register}": Access(staff=("view", "add"), branch_manager=("view", "add"), leader=VIEW)
+        for register in (
+            "atmcashlog",
+            "atminspection",
+            "atmfault",
+            "atmrepair",
+            "atmcashdifference",
+            "retainedcard",
+            "posmaintenance",
+            "cardriskcheck",
+            "itmaintenance",
+        )
+    },
     # Online banking: customers and transfers come from extracts; staff replace media; branch
     # managers open and handle their branches' tickets; the department keeps the calendar and
     # does the spot checks.

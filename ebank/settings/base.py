@@ -242,5 +242,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# The logbooks: when the two daily ATM security inspections are due (local time, HH:MM-HH:MM),
+# how long a fault may stay open before it is listed as overdue.
+ATM_INSPECTION_WINDOWS = {
+    "morning": env.str("ATM_MORNING_WINDOW", default="06:00-12:00"),
+    "evening": env.str("ATM_EVENING_WINDOW", default="17:00-23:59"),
+}
+ATM_FAULT_OPEN_HOURS = env.int("ATM_FAULT_OPEN_HOURS", default=48)
+
 # History is an audit trail: it is read, never used to write a record back.
 SIMPLE_HISTORY_REVERT_DISABLED = True

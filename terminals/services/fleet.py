@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import DormantPosReview, Merchant, Terminal
-from .selectors import dormancy_window_start, dormant_pos
+from ..models import DormantPosReview, Merchant, Terminal
+from ..selectors import dormancy_window_start, dormant_pos
 
 
 def _check_day(on: datetime.date, not_before: datetime.date, field: str = "on") -> None:

@@ -12,9 +12,9 @@ from ebank.org.admin_base import (
     ScopedBranchFilter,
 )
 
-from . import services
-from .forms import DatedReasonForm, DormantPosDecisionForm
-from .models import DormantPosReview, Merchant, Terminal, TerminalTxn
+from .. import services
+from ..forms import DatedReasonForm, DormantPosDecisionForm
+from ..models import DormantPosReview, Merchant, Terminal, TerminalTxn
 
 
 def _dated_action(model_admin, request, queryset, *, action, title, service, submit):

@@ -1,0 +1,29 @@
+"""The first page's to-do list: what the user's branches must act on, from every area."""
+
+from django import template
+
+from ebank.org.scoping import scope_queryset
+from netbanking import selectors as netbanking_selectors
+from netbanking.models import SpotCheck, Ticket
+from terminals import selectors as terminal_selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("reports/worklist.html", takes_context=True)
+def worklist_panel(context):
+    user = context["request"].user
+    if not getattr(user, "role", "") and not user.is_superuser:
+        return {"items": None}
+    items = terminal_selectors.worklist(user=user)
+    items["overdue_tickets"] = list(
+        netbanking_selectors.tickets_overdue(
+            queryset=scope_queryset(user=user, queryset=Ticket.objects.select_related("branch"))
+        )
+    )
+    items["overdue_spot_checks"] = list(
+        netbanking_selectors.spot_checks_overdue(
+            queryset=scope_queryset(user=user, queryset=SpotCheck.objects.select_related("branch"))
+        )
+    )
+    return {"items": items, "total": sum(len(entries) for entries in items.values())}

@@ -1,0 +1,224 @@
+"""The logbooks in the admin: enter, read, correct (a new entry), void (staff) — never edit or delete."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ebank.org.admin_base import ScopedAdminMixin, ScopedBranchFilter
+
+from .. import services
+from ..models import Terminal
+from ..models.logbooks import REGISTERS, AtmInspection, RetainedCard, TerminalEntry
+
+
+class CorrectionForm(forms.Form):
+    correction_reason = forms.CharField(label=gettext_lazy("reason for the correction"), max_length=200)
+
+
+class VoidForm(forms.Form):
+    correction_reason = forms.CharField(label=gettext_lazy("reason for voiding"), max_length=200)
+
+
+class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """One admin for every register: the list shows originals, corrections and voids alike."""
+
+    list_select_related = ["branch", "entered_by"]
+    show_full_result_count = False
+    date_hierarchy = None
+    ordering = ["-occurred_at", "-id"]
+
+    def get_list_display(self, request):
+        place = ["terminal"] if issubclass(self.model, TerminalEntry) else ["branch"]
+        own = [name for name in self.model.entry_fields if name not in ("terminal", "branch", "occurred_at")][
+            :4
+        ]
+        return ["occurred_at", *place, *own, "entered_by", "entered_at", "standing"]
+
+    def get_list_filter(self, request):
+        return [("branch", ScopedBranchFilter), "occurred_at", "is_void"]
+
+    def get_list_select_related(self, request):
+        related = ["branch", "entered_by"]
+        return [*related, "terminal"] if issubclass(self.model, TerminalEntry) else related
+
+    @admin.display(description=gettext_lazy("standing"))
+    def standing(self, entry):
+        if entry.is_void:
+            return format_html("{} #{}", _("voids"), entry.amends_id)
+        if entry.amends_id:
+            return format_html("{} #{}", _("corrects"), entry.amends_id)
+        return ""
+
+    # Append-only: no change, no delete, by any role.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.model.entry_fields)
+        if self.model is RetainedCard and obj is None:
+            fields.insert(2, "card_no")
+        if obj is not None:
+            system = ["branch", "entered_by", "entered_at", "amends", "correction_reason", "is_void"]
+            extra = ["card_masked"] if self.model is RetainedCard else []
+            return [*fields, *extra, *[f for f in system if f not in fields]]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if self.model is RetainedCard and obj is None:
+            form = type(
+                "RetainedCardForm",
+                (form,),
+                {
+                    "card_no": forms.CharField(label=_("card number (in full)"), max_length=19),
+                },
+            )
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "terminal":
+            field.queryset = field.queryset.filter(kind=self.model.terminal_kind).exclude(
+                status=Terminal.Status.REMOVED
+            )
+        return field
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        now = timezone.localtime()
+        initial.setdefault("occurred_at", now.replace(second=0, microsecond=0))
+        if self.model is AtmInspection:
+            initial.setdefault("shift", "morning" if now.hour < 15 else "evening")
+        if "branch" in self.model.entry_fields and request.user.branch_id:
+            initial.setdefault("branch", request.user.branch_id)
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name] for name in self.model.entry_fields if name in form.cleaned_data
+        }
+        if self.model is RetainedCard:
+            fields["card_no"] = form.cleaned_data["card_no"]
+        # The form has run the model's checks; the service adds who, when, and the scope.
+        obj.pk = services.logbook_enter(model=self.model, by=request.user, **fields).pk
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<int:entry_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="%s_%s_correct" % info,
+            ),
+            path(
+                "<int:entry_id>/void/", self.admin_site.admin_view(self.void_view), name="%s_%s_void" % info
+            ),
+            *super().get_urls(),
+        ]
+
+    def _entry(self, request, entry_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=entry_id)
+
+    def correct_view(self, request, entry_id):
+        """Correct an entry: the same form, filled in from it, and the reason."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        entry = self._entry(request, entry_id)
+        fields = list(self.model.entry_fields)
+        EntryForm = self.get_form(request, None, fields=fields)
+        data = request.POST if request.method == "POST" else None
+        form, reason = (
+            EntryForm(data, instance=None, initial=forms.model_to_dict(entry, fields)),
+            CorrectionForm(data),
+        )
+        if data is not None and form.is_valid() and reason.is_valid():
+            try:
+                new = services.logbook_amend(
+                    entry=entry,
+                    by=request.user,
+                    reason=reason.cleaned_data["correction_reason"],
+                    **{name: form.cleaned_data[name] for name in fields},
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Corrected: entry #%(new)d corrects #%(old)d.") % {"new": new.pk, "old": entry.pk},
+                )
+                return HttpResponseRedirect(
+                    reverse(
+                        f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change",
+                        args=[new.pk],
+                    )
+                )
+        return TemplateResponse(
+            request,
+            "admin/terminals/logbook_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "entry": entry,
+                "title": _("Correct entry #%(id)d") % {"id": entry.pk},
+                "forms": [form, reason],
+                "media": self.media + form.media,
+            },
+        )
+
+    def void_view(self, request, entry_id):
+        """Void an entry (department staff), with the reason."""
+        entry = self._entry(request, entry_id)
+        form = VoidForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                services.logbook_void(
+                    entry=entry, by=request.user, reason=form.cleaned_data["correction_reason"]
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("Entry #%(id)d voided.") % {"id": entry.pk})
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
+            )
+        return TemplateResponse(
+            request,
+            "admin/terminals/logbook_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "entry": entry,
+                "title": _("Void entry #%(id)d") % {"id": entry.pk},
+                "forms": [form],
+                "media": self.media,
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "logbook": True,
+            "may_correct": self.has_add_permission(request),
+            "may_void": request.user.is_superuser or request.user.role == "staff",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+for register in REGISTERS:
+    admin.site.register(register, LogbookAdmin)

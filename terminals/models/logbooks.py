@@ -1,0 +1,351 @@
+"""The logbooks (登记簿) of PRODUCT.md: append-only registers.
+
+An entry is never changed or deleted in place. A mistake is corrected by an amendment — a new
+entry of the same register that `amends` the one it corrects and gives a reason; department staff
+may void an entry, which is also a new entry (`is_void`). The register shows every row: the
+current one is the entry that no later entry amends.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ebank.org.models import Branch
+
+from .fleet import Terminal
+
+
+def inspection_window(shift: str) -> tuple[datetime.time, datetime.time]:
+    """The local times between which a shift's inspection is done (settings.ATM_INSPECTION_WINDOWS)."""
+    start, end = settings.ATM_INSPECTION_WINDOWS[shift].split("-")
+    return datetime.time.fromisoformat(start), datetime.time.fromisoformat(end)
+
+
+class Entry(models.Model):
+    """What every logbook entry records besides its own fields: where, when, who, and corrections."""
+
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(_("time of the event"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered at"))
+    amends = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="amendments",
+    )
+    correction_reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
+    is_void = models.BooleanField(_("voids the entry it corrects"), default=False)
+
+    branch_lookup = "branch"
+    # Fields the person at the terminal fills in (the rest is set by the service).
+    entry_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk} {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        if self.occurred_at and self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+            raise ValidationError({"occurred_at": _("The time of the event must not be in the future.")})
+
+
+class TerminalEntry(Entry):
+    """An entry about one terminal; its branch is the terminal's."""
+
+    terminal_kind = Terminal.Kind.ATM  # the kind of terminal the register is about
+    terminal = models.ForeignKey(
+        Terminal, verbose_name=_("terminal"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta(Entry.Meta):
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.terminal_id:
+            if self.terminal.kind != self.terminal_kind:
+                raise ValidationError({"terminal": _("This register is about another kind of terminal.")})
+            self.branch = self.terminal.branch
+
+
+class AtmCashLog(TerminalEntry):
+    """ATM机日常管理登记簿: loading and clearing cash, with the two custodians."""
+
+    class Operation(models.TextChoices):
+        LOAD = "load", _("load cash")
+        CLEAR = "clear", _("clear the machine")
+        LOAD_AND_CLEAR = "load_clear", _("clear and load")
+
+    operation = models.CharField(_("operation"), max_length=10, choices=Operation.choices)
+    amount_loaded = models.DecimalField(
+        _("amount loaded (yuan)"), max_digits=14, decimal_places=2, default=Decimal(0)
+    )
+    amount_cleared = models.DecimalField(
+        _("amount taken out (yuan)"), max_digits=14, decimal_places=2, default=Decimal(0)
+    )
+    custodian_a = models.CharField(_("first custodian"), max_length=30)
+    custodian_b = models.CharField(_("second custodian"), max_length=30)
+    remarks = models.TextField(_("remarks"), blank=True)
+
+    entry_fields = (
+        "terminal",
+        "occurred_at",
+        "operation",
+        "amount_loaded",
+        "amount_cleared",
+        "custodian_a",
+        "custodian_b",
+        "remarks",
+    )
+
+    class Meta(TerminalEntry.Meta):
+        verbose_name = _("ATM daily management entry")
+        verbose_name_plural = _("ATM daily management register")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_loaded__gte=0) & Q(amount_cleared__gte=0),
+                name="atm_cash_log_amounts_not_negative",
+            )
+        ]
+
+
+class AtmInspection(TerminalEntry):
+    """ATM机安全检查登记簿: twice a day per ATM in service, morning and evening."""
+
+    class Shift(models.TextChoices):
+        MORNING = "morning", _("morning")
+        EVENING = "evening", _("evening")
+
+    shift = models.CharField(_("inspection"), max_length=8, choices=Shift.choices)
+    no_skimmer = models.BooleanField(_("no skimmer on the card slot"), default=True)
+    no_pinhole_camera = models.BooleanField(_("no pinhole camera"), default=True)
+    camera_working = models.BooleanField(_("surveillance camera working"), default=True)
+    alarm_working = models.BooleanField(_("alarm working"), default=True)
+    notices_posted = models.BooleanField(_("notices posted"), default=True)
+    surroundings_safe = models.BooleanField(_("surroundings safe"), default=True)
+    test_withdrawal_ok = models.BooleanField(_("test withdrawal with a card works"), default=True)
+    findings = models.TextField(_("findings"), blank=True)
+    rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
+
+    CHECKS = (
+        "no_skimmer",
+        "no_pinhole_camera",
+        "camera_working",
+        "alarm_working",
+        "notices_posted",
+        "surroundings_safe",
+        "test_withdrawal_ok",
+    )
+    entry_fields = ("terminal", "occurred_at", "shift", *CHECKS, "findings", "rectified_on")
+
+    class Meta(TerminalEntry.Meta):
+        verbose_name = _("ATM security inspection")
+        verbose_name_plural = _("ATM security inspection register")
+        indexes = [models.Index(fields=["terminal", "occurred_at"], name="atm_inspection_terminal_time")]
+
+    @property
+    def all_passed(self) -> bool:
+        return all(getattr(self, check) for check in self.CHECKS)
+
+    def clean(self):
+        super().clean()
+        if self.occurred_at and self.shift:
+            start, end = inspection_window(self.shift)
+            local = timezone.localtime(self.occurred_at).time()
+            if not start <= local <= end:
+                raise ValidationError(
+                    {
+                        "occurred_at": _("The %(shift)s inspection is done between %(start)s and %(end)s.")
+                        % {
+                            "shift": self.get_shift_display(),
+                            "start": f"{start:%H:%M}",
+                            "end": f"{end:%H:%M}",
+                        }
+                    }
+                )
+        if not self.all_passed and not self.findings.strip():
+            raise ValidationError({"findings": _("A check that failed needs its finding.")})
+
+
+class AtmFault(TerminalEntry):
+    """ATM机故障处理登记簿."""
+
+    class Kind(models.TextChoices):
+        CARD_RETAINED = "card_retained", _("card retained by mistake")
+        CASH_JAM = "cash_jam", _("cash jam")
+        NETWORK = "network", _("network or host")
+        HARDWARE = "hardware", _("hardware (printer, reader, keypad)")
+        POWER = "power", _("power")
+        OTHER = "other", _("other")
+
+    fault_kind = models.CharField(_("fault"), max_length=14, choices=Kind.choices)
+    description = models.TextField(_("description"))
+    handled_by = models.CharField(_("handled by"), max_length=30, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    entry_fields = (
+        "terminal",
+        "occurred_at",
+        "fault_kind",
+        "description",
+        "handled_by",
+        "resolved_at",
+        "resolution",
+    )
+
+    class Meta(TerminalEntry.Meta):
+        verbose_name = _("ATM fault")
+        verbose_name_plural = _("ATM fault register")
+
+
+class AtmRepair(TerminalEntry):
+    """ATM机设备维修登记簿."""
+
+    vendor = models.CharField(_("repaired by (vendor)"), max_length=60)
+    parts = models.CharField(_("parts replaced"), max_length=200, blank=True)
+    cost = models.DecimalField(_("cost (yuan)"), max_digits=12, decimal_places=2, default=Decimal(0))
+    downtime_hours = models.DecimalField(
+        _("downtime (hours)"), max_digits=7, decimal_places=1, default=Decimal(0)
+    )
+    remarks = models.TextField(_("remarks"), blank=True)
+
+    entry_fields = ("terminal", "occurred_at", "vendor", "parts", "cost", "downtime_hours", "remarks")
+
+    class Meta(TerminalEntry.Meta):
+        verbose_name = _("ATM repair")
+        verbose_name_plural = _("ATM repair register")
+
+
+class AtmCashDifference(TerminalEntry):
+    """ATM机长短款登记簿: what the machine should hold against what was counted."""
+
+    expected = models.DecimalField(_("expected (yuan)"), max_digits=14, decimal_places=2)
+    counted = models.DecimalField(_("counted (yuan)"), max_digits=14, decimal_places=2)
+    settled_on = models.DateField(_("settled on"), null=True, blank=True)
+    settlement = models.TextField(_("how it was settled"), blank=True)
+
+    entry_fields = ("terminal", "occurred_at", "expected", "counted", "settled_on", "settlement")
+
+    class Meta(TerminalEntry.Meta):
+        verbose_name = _("ATM cash over or short")
+        verbose_name_plural = _("ATM cash over/short register")
+
+    @property
+    def difference(self) -> Decimal:
+        """Over (positive) or short (negative)."""
+        return self.counted - self.expected
+
+
+class RetainedCard(TerminalEntry):
+    """ATM机废卡回收登记簿: the card number is entered in full and kept hashed and masked."""
+
+    class Outcome(models.TextChoices):
+        HELD = "held", _("held at the branch")
+        RETURNED = "returned", _("returned to the holder (ID checked)")
+        DESTROYED = "destroyed", _("destroyed")
+
+    card_hash = models.CharField(_("card number (keyed hash)"), max_length=64)
+    card_masked = models.CharField(_("card number"), max_length=19)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.HELD)
+    outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+
+    entry_fields = ("terminal", "occurred_at", "outcome", "outcome_on", "remarks")
+
+    class Meta(TerminalEntry.Meta):
+        verbose_name = _("retained card")
+        verbose_name_plural = _("ATM retained card register")
+
+
+class PosMaintenance(TerminalEntry):
+    """POS机维护登记簿: a visit to the merchant, the issue and what was done."""
+
+    issue = models.TextField(_("issue"))
+    action_taken = models.TextField(_("action taken"))
+
+    terminal_kind = Terminal.Kind.POS
+    entry_fields = ("terminal", "occurred_at", "issue", "action_taken")
+
+    class Meta(TerminalEntry.Meta):
+        verbose_name = _("POS maintenance visit")
+        verbose_name_plural = _("POS maintenance register")
+
+
+class CardRiskCheck(Entry):
+    """金农卡风险安全检查登记簿: custody of blank cards and PIN mailers at a branch."""
+
+    blank_cards_on_book = models.PositiveIntegerField(_("blank cards on the books"))
+    blank_cards_counted = models.PositiveIntegerField(_("blank cards counted"))
+    pin_mailers_separate = models.BooleanField(_("PIN mailers kept apart from the cards"), default=True)
+    two_person_custody = models.BooleanField(_("two-person custody observed"), default=True)
+    register_up_to_date = models.BooleanField(_("custody register up to date"), default=True)
+    findings = models.TextField(_("findings"), blank=True)
+    rectify_by = models.DateField(_("rectification deadline"), null=True, blank=True)
+    rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
+
+    entry_fields = (
+        "branch",
+        "occurred_at",
+        "blank_cards_on_book",
+        "blank_cards_counted",
+        "pin_mailers_separate",
+        "two_person_custody",
+        "register_up_to_date",
+        "findings",
+        "rectify_by",
+        "rectified_on",
+    )
+
+    class Meta(Entry.Meta):
+        verbose_name = _("card risk inspection")
+        verbose_name_plural = _("card risk inspection register")
+
+
+class ItMaintenance(Entry):
+    """计算机及网络维护登记簿: the department's log of network faults, repairs and software faults."""
+
+    class Category(models.TextChoices):
+        NETWORK_FAULT = "network_fault", _("network fault")
+        EQUIPMENT_REPAIR = "equipment_repair", _("equipment repair")
+        SOFTWARE_FAULT = "software_fault", _("software fault")
+
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    description = models.TextField(_("description"))
+    handled_by = models.CharField(_("handled by"), max_length=30)
+    resolved = models.BooleanField(_("resolved"), default=True)
+
+    entry_fields = ("branch", "occurred_at", "category", "description", "handled_by", "resolved")
+
+    class Meta(Entry.Meta):
+        verbose_name = _("IT maintenance entry")
+        verbose_name_plural = _("IT maintenance register")
+        indexes = [models.Index(fields=["category", "occurred_at"], name="it_log_category_time")]
+
+
+REGISTERS = (
+    AtmCashLog,
+    AtmInspection,
+    AtmFault,
+    AtmRepair,
+    AtmCashDifference,
+    RetainedCard,
+    PosMaintenance,
+    CardRiskCheck,
+    ItMaintenance,
+)
+ATM_REGISTERS = (AtmCashLog, AtmInspection, AtmFault, AtmRepair, AtmCashDifference, RetainedCard)

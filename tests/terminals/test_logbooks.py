@@ -1,0 +1,280 @@
+"""The logbooks: append-only registers, corrected by amendments, voided by staff; the twice-daily
+ATM inspection and what is overdue."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from ebank import pii
+from terminals import selectors, services
+from terminals.models import AtmFault, AtmInspection, ItMaintenance, RetainedCard
+from tests.cards.factories import card_number
+from tests.terminals.factories import TerminalFactory
+
+
+def local(*args):
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+@pytest.fixture
+def atm(tree):
+    return TerminalFactory(
+        branch=tree["a1"], kind="atm", installed_on=datetime.date(2011, 1, 1), merchant=None
+    )
+
+
+def inspect(atm, by, when, shift, **checks):
+    return services.logbook_enter(
+        model=AtmInspection, by=by, terminal=atm, occurred_at=when, shift=shift, **checks
+    )
+
+
+def test_an_entry_records_who_when_and_its_branch(atm, manager):
+    entry = inspect(atm, manager, local(2011, 6, 1, 8, 30), "morning")
+    assert entry.branch == atm.branch and entry.entered_by == manager
+    assert abs(entry.entered_at - timezone.now()) < datetime.timedelta(seconds=5)
+
+
+@pytest.mark.parametrize(
+    "when,shift,checks,field",
+    [
+        (local(2011, 6, 1, 13, 0), "morning", {}, "occurred_at"),  # outside the morning window
+        (timezone.now() + datetime.timedelta(hours=2), "evening", {}, "occurred_at"),  # in the future
+        (local(2011, 6, 1, 8, 0), "morning", {"no_skimmer": False}, "findings"),  # a failed check, no finding
+    ],
+)
+def test_inspection_refusals(atm, manager, when, shift, checks, field):
+    with pytest.raises(ValidationError) as error:
+        inspect(atm, manager, when, shift, **checks)
+    assert field in error.value.message_dict
+
+
+def test_a_branch_manager_cannot_enter_for_a_sibling_branch(tree, manager):
+    other = TerminalFactory(branch=tree["b"], kind="atm", merchant=None)
+    with pytest.raises(ValidationError):
+        inspect(other, manager, local(2011, 6, 1, 8), "morning")
+
+
+def test_a_correction_is_a_new_entry_and_the_original_stays(atm, manager, staff):
+    original = services.logbook_enter(
+        model=AtmFault,
+        by=manager,
+        terminal=atm,
+        occurred_at=local(2011, 6, 1, 9),
+        fault_kind="cash_jam",
+        description="卡钞",
+    )
+    corrected = services.logbook_amend(
+        entry=original, by=manager, reason="故障类型记错", fault_kind="card_retained"
+    )
+    assert AtmFault.objects.count() == 2
+    assert AtmFault.objects.get(pk=original.pk).fault_kind == "cash_jam"
+    assert (corrected.amends, corrected.correction_reason, corrected.description) == (
+        original,
+        "故障类型记错",
+        "卡钞",
+    )
+    assert list(selectors.entries_current(queryset=AtmFault.objects.all())) == [corrected]
+    with pytest.raises(ValidationError):
+        services.logbook_amend(entry=original, by=manager, reason="again", description="x")
+    with pytest.raises(ValidationError):
+        services.logbook_void(entry=corrected, by=manager, reason="不需要")  # staff only
+    services.logbook_void(entry=corrected, by=staff, reason="重复登记")
+    assert list(selectors.entries_current(queryset=AtmFault.objects.all())) == []
+    assert AtmFault.objects.count() == 3
+
+
+def test_a_retained_cards_number_is_kept_hashed_and_masked(atm, manager):
+    number = card_number(rng=__import__("random").Random(11))
+    entry = services.logbook_enter(
+        model=RetainedCard, by=manager, terminal=atm, occurred_at=local(2011, 6, 1, 10), card_no=number
+    )
+    assert entry.card_hash == pii.keyed_hash(number) and entry.card_masked == pii.card_mask(number)
+    assert number not in str(RetainedCard.objects.values_list())
+
+
+def test_no_route_changes_or_deletes_an_entry(atm, manager, staff, staff_client):
+    entry = inspect(atm, manager, local(2011, 6, 1, 8), "morning")
+    change = reverse("admin:terminals_atminspection_change", args=[entry.pk])
+    assert 'name="_save"' not in staff_client.get(change).content.decode()
+    assert staff_client.post(change, {"shift": "evening"}).status_code == 403
+    assert (
+        staff_client.post(
+            reverse("admin:terminals_atminspection_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    listing = staff_client.post(
+        reverse("admin:terminals_atminspection_changelist"),
+        {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
+    )
+    assert listing.status_code in (200, 302)
+    api = APIClient()
+    api.force_authenticate(staff)
+    url = f"/api/v1/logbooks/atm-inspections/{entry.pk}/"
+    for method in ("put", "patch", "delete"):
+        assert getattr(api, method)(url, {"shift": "evening"}, format="json").status_code in (403, 405)
+    entry.refresh_from_db()
+    assert entry.shift == "morning" and AtmInspection.objects.count() == 1
+
+
+def test_a_manager_records_morning_and_evening_on_a_phone_and_the_overdue_list_changes(
+    atm, manager, manager_client
+):
+    today = timezone.localdate()
+    now = timezone.localtime()
+    form = manager_client.get(reverse("admin:terminals_atminspection_add") + f"?terminal={atm.pk}")
+    page = form.content.decode()
+    assert form.status_code == 200 and f'value="{atm.pk}" selected' in page and 'name="no_skimmer"' in page
+    before = selectors.worklist(
+        user=manager, now=timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 59, 59)))
+    )
+    assert {(m[0], m[2]) for m in before["missed_inspections"] if m[1] == today} == {
+        (atm, "morning"),
+        (atm, "evening"),
+    }
+    for shift, hour in (("morning", 8), ("evening", 20)):
+        when = timezone.make_aware(datetime.datetime.combine(today, datetime.time(hour)))
+        if when > now:
+            when = when - datetime.timedelta(days=1)  # a test run early in the day records yesterday
+        response = manager_client.post(
+            reverse("admin:terminals_atminspection_add"),
+            {
+                "terminal": atm.pk,
+                "occurred_at_0": when.strftime("%Y-%m-%d"),
+                "occurred_at_1": when.strftime("%H:%M:%S"),
+                "shift": shift,
+                **{check: "on" for check in AtmInspection.CHECKS},
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[-3000:]
+    day = timezone.localtime(AtmInspection.objects.order_by("-occurred_at").first().occurred_at).date()
+    after = selectors.worklist(
+        user=manager, now=timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+    )
+    assert not [m for m in after["missed_inspections"] if m[1] == day]
+
+
+def test_compliance_rate_for_a_period(atm, manager):
+    for day in (1, 2, 3):
+        inspect(atm, manager, local(2011, 6, day, 8), "morning")
+        if day != 2:
+            inspect(atm, manager, local(2011, 6, day, 20), "evening")
+    figures = selectors.inspection_compliance(
+        atms=type(atm).objects.all(),
+        start=datetime.date(2011, 6, 1),
+        end=datetime.date(2011, 6, 3),
+        now=local(2011, 6, 4, 0),
+    )
+    assert figures == {"due": 6, "missed": 1, "rate": 83.33}
+
+
+def test_worklist_lists_what_waits_for_action(atm, manager, staff):
+    old = local(2011, 6, 1, 9)
+    services.logbook_enter(
+        model=AtmFault,
+        by=manager,
+        terminal=atm,
+        occurred_at=old,
+        fault_kind="network",
+        description="通讯中断",
+    )
+    number = card_number(rng=__import__("random").Random(12))
+    card = services.logbook_enter(
+        model=RetainedCard, by=manager, terminal=atm, occurred_at=old, card_no=number
+    )
+    lists = selectors.worklist(user=manager)
+    assert len(lists["open_faults"]) == 1 and lists["held_cards"] == [card]
+    services.logbook_amend(
+        entry=card,
+        by=manager,
+        reason="持卡人凭身份证领回",
+        outcome="returned",
+        outcome_on=datetime.date(2011, 6, 2),
+    )
+    assert selectors.worklist(user=manager)["held_cards"] == []
+    # Another branch's manager sees none of it.
+    from tests.factories import user_with_role
+
+    other = user_with_role("branch_manager", atm.branch.parent.parent.children.get(code="201"))
+    assert selectors.worklist(user=other)["open_faults"] == []
+
+
+def test_it_log_counts_by_year(tree, staff):
+    for category, n in (("network_fault", 3), ("equipment_repair", 2)):
+        for _ in range(n):
+            services.logbook_enter(
+                model=ItMaintenance,
+                by=staff,
+                branch=tree["hq"],
+                occurred_at=local(2011, 5, 1, 10),
+                category=category,
+                description="x",
+                handled_by="王",
+            )
+    services.logbook_enter(
+        model=ItMaintenance,
+        by=staff,
+        branch=tree["hq"],
+        occurred_at=local(2010, 12, 31, 23, 30),
+        category="software_fault",
+        description="x",
+        handled_by="王",
+    )
+    assert selectors.it_maintenance_counts(year=2011) == {
+        "network_fault": 3,
+        "equipment_repair": 2,
+        "software_fault": 0,
+    }
+
+
+def test_api_posts_an_entry_and_corrects_it(atm, manager, staff):
+    client = APIClient()
+    client.force_authenticate(manager)
+    created = client.post(
+        "/api/v1/logbooks/atm-faults/",
+        {
+            "terminal": atm.terminal_no,
+            "occurred_at": "2011-06-01T09:00:00+08:00",
+            "fault_kind": "cash_jam",
+            "description": "卡钞",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["branch_code"] == "10101" and created.json()["entered_by"] == "mgr-101"
+    entry_id = created.json()["id"]
+    corrected = client.post(
+        f"/api/v1/logbooks/atm-faults/{entry_id}/correct/",
+        {
+            "resolved_at": "2011-06-01T15:00:00+08:00",
+            "resolution": "清理钞箱",
+            "correction_reason": "补记处理结果",
+        },
+        format="json",
+    )
+    assert corrected.status_code == 201 and corrected.json()["amends"] == entry_id
+    assert (
+        client.post(
+            f"/api/v1/logbooks/atm-faults/{entry_id}/void/", {"correction_reason": "x"}, format="json"
+        ).status_code
+        == 403
+    )
+
+
+def test_the_first_page_lists_what_is_overdue_for_the_branch(atm, manager, manager_client):
+    services.logbook_enter(
+        model=AtmFault,
+        by=manager,
+        terminal=atm,
+        occurred_at=local(2011, 6, 1, 9),
+        fault_kind="network",
+        description="通讯中断",
+    )
+    page = manager_client.get(reverse("admin:index")).content.decode()
+    assert 'id="worklist"' in page and atm.terminal_no in page
+    assert reverse("admin:terminals_atmfault_change", args=[AtmFault.objects.get().pk]) in page
