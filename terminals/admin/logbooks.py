@@ -1,9 +1,12 @@
-"""The logbooks in the admin: enter, read, correct (a new entry), void (staff) — never edit or delete."""
+"""The logbooks in the admin: enter, read, correct (a new entry), void (staff) — never edit or
+delete; print a month as the paper register is filed."""
+
+import datetime
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ebank.org.admin_base import ScopedAdminMixin, ScopedBranchFilter
+from ebank.org.scoping import scope_queryset, scoped_branches
 
 from .. import services
 from ..models import Terminal
 from ..models.logbooks import REGISTERS, AtmInspection, RetainedCard, TerminalEntry
+from ..printing import logbook_month_pdf
 
 
 class CorrectionForm(forms.Form):
@@ -127,6 +132,7 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
             path(
                 "<int:entry_id>/void/", self.admin_site.admin_view(self.void_view), name="%s_%s_void" % info
             ),
+            path("print/", self.admin_site.admin_view(self.print_view), name="%s_%s_print" % info),
             *super().get_urls(),
         ]
 
@@ -208,6 +214,52 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 "forms": [form],
                 "media": self.media,
             },
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        if issubclass(self.model, TerminalEntry):
+            terminals = scope_queryset(
+                user=request.user, queryset=Terminal.objects.filter(kind=self.model.terminal_kind)
+            ).select_related("branch")
+            choices = {
+                "param": "terminal",
+                "label": _("terminal"),
+                "choices": [(t.pk, str(t)) for t in terminals],
+            }
+        else:
+            choices = {
+                "param": "branch",
+                "label": _("branch"),
+                "choices": [(b.pk, str(b)) for b in scoped_branches(user=request.user)],
+            }
+        return super().changelist_view(request, {**(extra_context or {}), "logbook_print": choices})
+
+    def print_view(self, request):
+        """A month of the register as an A4 PDF: ?month=YYYY-MM and ?terminal=ID or ?branch=ID."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+            datetime.date(year, month, 1)
+        except ValueError:
+            today = timezone.localdate()
+            year, month = today.year, today.month
+        entries = self.get_queryset(request)
+        if issubclass(self.model, TerminalEntry):
+            terminal = get_object_or_404(
+                scope_queryset(user=request.user, queryset=Terminal.objects.all()),
+                pk=request.GET.get("terminal") or 0,
+            )
+            entries, place = entries.filter(terminal=terminal), f"{terminal.branch}　{terminal}"
+        else:
+            branch = get_object_or_404(scoped_branches(user=request.user), pk=request.GET.get("branch") or 0)
+            entries, place = entries.filter(branch=branch), str(branch)
+        pdf = logbook_month_pdf(queryset=entries, year=year, month=month, place=place)
+        name = f"{self.model._meta.model_name}-{year}-{month:02d}.pdf"
+        return HttpResponse(
+            pdf,
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -278,3 +278,26 @@ def test_the_first_page_lists_what_is_overdue_for_the_branch(atm, manager, manag
     page = manager_client.get(reverse("admin:index")).content.decode()
     assert 'id="worklist"' in page and atm.terminal_no in page
     assert reverse("admin:terminals_atmfault_change", args=[AtmFault.objects.get().pk]) in page
+
+
+def test_a_month_of_the_register_prints_as_an_a4_pdf_in_chinese(atm, manager, manager_client, tree):
+    import io
+
+    import pypdf
+
+    inspect(atm, manager, local(2011, 6, 1, 8, 30), "morning")
+    evening = inspect(atm, manager, local(2011, 6, 1, 20, 0), "evening")
+    services.logbook_amend(
+        entry=evening, by=manager, reason="补记发现的问题", findings="告示脱落", notices_posted=False
+    )
+    inspect(atm, manager, local(2011, 7, 1, 8, 0), "morning")  # another month
+    url = reverse("admin:terminals_atminspection_print")
+    response = manager_client.get(url, {"month": "2011-06", "terminal": atm.pk})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "ATM机安全检查登记簿" in text and "2011-06" in text and "3 条" in text
+    assert "补记发现的问题" in text and "签字" in text
+    assert abs(float(reader.pages[0].mediabox.width) - 841.89) < 1  # A4 landscape for a wide register
+    other = TerminalFactory(branch=tree["b"], kind="atm", merchant=None)
+    assert manager_client.get(url, {"month": "2011-06", "terminal": other.pk}).status_code == 404

@@ -1,0 +1,125 @@
+"""A register's month as the paper register is filed: A4 pages in Chinese, one terminal or one
+branch, every entry (corrections and voids included), the signature lines at the foot."""
+
+import datetime
+import io
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer
+
+from .models.logbooks import Entry, TerminalEntry
+from .selectors import local_midnight
+
+FONT = "STSong-Light"  # one of the PDF standard CJK fonts: no font file needed
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+TEXT = ParagraphStyle("text", fontName=FONT, fontSize=8, leading=10)
+TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=20, alignment=1)
+SUBTITLE = ParagraphStyle("subtitle", fontName=FONT, fontSize=10, leading=14, alignment=1)
+
+
+def _cell(entry: Entry, name: str) -> str:
+    field = entry._meta.get_field(name)
+    value = getattr(entry, name)
+    if field.choices:
+        return getattr(entry, f"get_{name}_display")()
+    if isinstance(value, bool):
+        return "√" if value else "×"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%m-%d %H:%M")
+    if value is None:
+        return ""
+    return formats.localize(value) if not isinstance(value, str) else value
+
+
+def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
+    """Print the month's entries of one register (a queryset already scoped to one terminal or
+    one branch); `place` names that terminal or branch in the heading."""
+    model: type[Entry] = queryset.model
+    start = local_midnight(datetime.date(year, month, 1))
+    end = local_midnight(datetime.date(year + month // 12, month % 12 + 1, 1))
+    entries = list(
+        queryset.filter(occurred_at__gte=start, occurred_at__lt=end)
+        .select_related("entered_by")
+        .order_by("occurred_at", "id")
+    )
+    columns = [name for name in model.entry_fields if name not in ("terminal", "branch")]
+    header = [
+        "#",
+        *(str(model._meta.get_field(name).verbose_name) for name in columns),
+        _("entered by"),
+        _("standing"),
+    ]
+    rows = [header]
+    for entry in entries:
+        standing = ""
+        if entry.amends_id:
+            verb = _("voids") if entry.is_void else _("corrects")
+            standing = f"{verb} #{entry.amends_id}: {entry.correction_reason}"
+        rows.append(
+            [
+                str(entry.pk),
+                *(_cell(entry, name) for name in columns),
+                entry.entered_by.get_full_name() or entry.entered_by.username,
+                standing,
+            ]
+        )
+    table = LongTable([[Paragraph(str(cell), TEXT) for cell in row] for row in rows], repeatRows=1)
+    table.setStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
+    pagesize = landscape(A4) if len(columns) > 6 else A4
+    title = str(model._meta.verbose_name_plural)
+    custodians = issubclass(model, TerminalEntry)
+    signature = (
+        _(
+            "Custodian (signature): ________    Custodian (signature): ________    "
+            "Branch head (signature): ________"
+        )
+        if custodians
+        else _("Checked by (signature): ________    Branch head (signature): ________")
+    )
+
+    def page(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(FONT, 9)
+        width = pagesize[0]
+        canvas.drawString(15 * mm, 12 * mm, signature)
+        canvas.drawRightString(width - 15 * mm, 12 * mm, _("page %(n)d") % {"n": doc.page})
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=14 * mm,
+        bottomMargin=22 * mm,
+        title=title,
+    )
+    document.build(
+        [
+            Paragraph(title, TITLE),
+            Paragraph(
+                _("%(place)s · %(year)d-%(month)02d · %(n)d entries")
+                % {"place": place, "year": year, "month": month, "n": len(entries)},
+                SUBTITLE,
+            ),
+            Spacer(1, 4 * mm),
+            table,
+        ],
+        onFirstPage=page,
+        onLaterPages=page,
+    )
+    return buffer.getvalue()
