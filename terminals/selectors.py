@@ -14,6 +14,7 @@ from .models import (
     AtmInspection,
     CardRiskCheck,
     ItMaintenance,
+    PosMaintenance,
     RetainedCard,
     Terminal,
     TerminalTxn,
@@ -172,3 +173,30 @@ def it_maintenance_counts(*, year: int) -> dict[str, int]:
     )
     counts = dict(entries.values("category").annotate(n=Count("id")).values_list("category", "n"))
     return {category: counts.get(category, 0) for category in ItMaintenance.Category.values}
+
+
+def campaign_progress(*, campaign, user) -> list[dict]:
+    """Per branch the user may see: the campaign's terminals (in force during it), those done (an
+    entry names the campaign) and those still to do."""
+    model = AtmInspection if campaign.kind == Terminal.Kind.ATM else PosMaintenance
+    terminals = (
+        scope_queryset(user=user, queryset=Terminal.objects.filter(kind=campaign.kind))
+        .filter(installed_on__lte=campaign.ends_on)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=campaign.starts_on))
+    )
+    done = set(
+        entries_current(queryset=model.objects.filter(campaign=campaign)).values_list(
+            "terminal_id", flat=True
+        )
+    )
+    rows: dict[int, dict] = {}
+    for terminal in terminals.select_related("branch").order_by("branch__code", "terminal_no"):
+        row = rows.setdefault(
+            terminal.branch_id, {"branch": terminal.branch, "total": 0, "done": 0, "to_do": []}
+        )
+        row["total"] += 1
+        if terminal.id in done:
+            row["done"] += 1
+        else:
+            row["to_do"].append(terminal)
+    return list(rows.values())

@@ -204,6 +204,19 @@ def _terminal_makers():
     }
 
 
+def _make_campaign(branch):
+    import datetime as _dt
+
+    from terminals.models import InspectionCampaign
+
+    return InspectionCampaign.objects.create(
+        name=f"第{next(_serial)}次全面检查",
+        kind="atm",
+        starts_on=_dt.date(2011, 5, 1),
+        ends_on=_dt.date(2011, 5, 31),
+    )
+
+
 OBJECT_MAKERS = {
     "org.branch": _make_branch,
     "org.user": _make_user,
@@ -219,6 +232,7 @@ OBJECT_MAKERS = {
     "django_celery_results.taskresult": _make_task_result,
     "django_celery_results.groupresult": _make_group_result,
     "imports.importrun": _make_import_run,
+    "terminals.inspectioncampaign": _make_campaign,
     **_card_makers(),
     **_netbanking_makers(),
     **_terminal_makers(),

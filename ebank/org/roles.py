@@ -66,6 +66,10 @@ ACCESS: dict[str, Access] = {
     "terminals.dormantposreview": Access(
         staff=("view", "change"), branch_manager=("view", "change"), leader=VIEW
     ),
+    # Inspection campaigns: the department schedules them; everyone sees their progress.
+    "terminals.inspectioncampaign": Access(
+        staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False
+    ),
     # The logbooks: branch managers and staff enter and correct; staff also void; all read.
     **{
         f"terminals.{register}": Access(staff=("view", "add"), branch_manager=("view", "add"), leader=VIEW)

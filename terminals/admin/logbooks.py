@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from ebank.org.admin_base import ScopedAdminMixin, ScopedBranchFilter
 from ebank.org.scoping import scope_queryset, scoped_branches
 
-from .. import services
-from ..models import Terminal
+from .. import selectors, services
+from ..models import InspectionCampaign, Terminal
 from ..models.logbooks import REGISTERS, AtmInspection, RetainedCard, TerminalEntry
 from ..printing import logbook_month_pdf
 
@@ -56,11 +56,19 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("standing"))
     def standing(self, entry):
+        later = [amendment.pk for amendment in entry.amendments.all()]
         if entry.is_void:
-            return format_html("{} #{}", _("voids"), entry.amends_id)
-        if entry.amends_id:
-            return format_html("{} #{}", _("corrects"), entry.amends_id)
-        return ""
+            text = format_html("{} #{}", _("voids"), entry.amends_id)
+        elif entry.amends_id:
+            text = format_html("{} #{}", _("corrects"), entry.amends_id)
+        else:
+            text = ""
+        if later:
+            text = format_html("{} {} #{}", text, _("superseded by"), later[0])
+        return text
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("amendments")
 
     # Append-only: no change, no delete, by any role.
     def has_change_permission(self, request, obj=None):
@@ -110,6 +118,12 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
             initial.setdefault("shift", "morning" if now.hour < 15 else "evening")
         if "branch" in self.model.entry_fields and request.user.branch_id:
             initial.setdefault("branch", request.user.branch_id)
+        if "campaign" in self.model.entry_fields:
+            running = InspectionCampaign.objects.filter(
+                kind=self.model.terminal_kind, starts_on__lte=now.date(), ends_on__gte=now.date()
+            ).first()
+            if running:
+                initial.setdefault("campaign", running.pk)
         return initial
 
     def save_model(self, request, obj, form, change):
@@ -189,6 +203,8 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def void_view(self, request, entry_id):
         """Void an entry (department staff), with the reason."""
+        if not (request.user.is_superuser or request.user.role == "staff"):
+            raise PermissionDenied
         entry = self._entry(request, entry_id)
         form = VoidForm(request.POST if request.method == "POST" else None)
         if form.is_valid():
@@ -232,7 +248,22 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 "label": _("branch"),
                 "choices": [(b.pk, str(b)) for b in scoped_branches(user=request.user)],
             }
-        return super().changelist_view(request, {**(extra_context or {}), "logbook_print": choices})
+        context = {**(extra_context or {}), "logbook_print": choices}
+        if self.model is AtmInspection:
+            context["compliance"] = self._compliance(request)
+        return super().changelist_view(request, context)
+
+    def _compliance(self, request):
+        """The last 30 days' inspection rate of each branch with ATMs (the user's branches)."""
+        today = timezone.localdate()
+        start = today - datetime.timedelta(days=29)
+        atms = scope_queryset(user=request.user, queryset=Terminal.objects.filter(kind=Terminal.Kind.ATM))
+        rows = []
+        for branch in scoped_branches(user=request.user).filter(terminals__kind=Terminal.Kind.ATM).distinct():
+            figures = selectors.inspection_compliance(atms=atms.filter(branch=branch), start=start, end=today)
+            if figures["due"]:
+                rows.append({"branch": branch, **figures})
+        return {"start": start, "end": today, "rows": rows}
 
     def print_view(self, request):
         """A month of the register as an A4 PDF: ?month=YYYY-MM and ?terminal=ID or ?branch=ID."""
@@ -263,14 +294,32 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        entry = self.get_object(request, object_id)
+        current = entry is not None and not entry.is_void and not entry.amendments.exists()
         extra_context = {
             **(extra_context or {}),
             "logbook": True,
-            "may_correct": self.has_add_permission(request),
-            "may_void": request.user.is_superuser or request.user.role == "staff",
+            "may_correct": current and self.has_add_permission(request),
+            "may_void": current and (request.user.is_superuser or request.user.role == "staff"),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
 
 for register in REGISTERS:
     admin.site.register(register, LogbookAdmin)
+
+
+@admin.register(InspectionCampaign)
+class InspectionCampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Full ATM or POS inspections scheduled by the department, with each branch's progress."""
+
+    list_display = ["name", "kind", "starts_on", "ends_on"]
+    list_filter = ["kind"]
+    fields = ["name", "kind", "starts_on", "ends_on", "notes"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        campaign = self.get_object(request, object_id)
+        progress = selectors.campaign_progress(campaign=campaign, user=request.user) if campaign else []
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "progress": progress}
+        )

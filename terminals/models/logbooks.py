@@ -27,6 +27,30 @@ def inspection_window(shift: str) -> tuple[datetime.time, datetime.time]:
     return datetime.time.fromisoformat(start), datetime.time.fromisoformat(end)
 
 
+class InspectionCampaign(models.Model):
+    """A full inspection of every ATM or every POS in a period, scheduled by the department (the
+    seed plans five between May and October); a terminal is done when an entry names the campaign."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("terminals"), max_length=3, choices=Terminal.Kind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    notes = models.TextField(_("what to check"), blank=True)
+
+    class Meta:
+        verbose_name = _("inspection campaign")
+        verbose_name_plural = _("inspection campaigns")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.starts_on:%m-%d}–{self.ends_on:%m-%d}）"
+
+
 class Entry(models.Model):
     """What every logbook entry records besides its own fields: where, when, who, and corrections."""
 
@@ -140,6 +164,14 @@ class AtmInspection(TerminalEntry):
     test_withdrawal_ok = models.BooleanField(_("test withdrawal with a card works"), default=True)
     findings = models.TextField(_("findings"), blank=True)
     rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
+    campaign = models.ForeignKey(
+        InspectionCampaign,
+        verbose_name=_("part of the campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     CHECKS = (
         "no_skimmer",
@@ -150,7 +182,7 @@ class AtmInspection(TerminalEntry):
         "surroundings_safe",
         "test_withdrawal_ok",
     )
-    entry_fields = ("terminal", "occurred_at", "shift", *CHECKS, "findings", "rectified_on")
+    entry_fields = ("terminal", "occurred_at", "shift", *CHECKS, "findings", "rectified_on", "campaign")
 
     class Meta(TerminalEntry.Meta):
         verbose_name = _("ATM security inspection")
@@ -277,9 +309,17 @@ class PosMaintenance(TerminalEntry):
 
     issue = models.TextField(_("issue"))
     action_taken = models.TextField(_("action taken"))
+    campaign = models.ForeignKey(
+        InspectionCampaign,
+        verbose_name=_("part of the campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     terminal_kind = Terminal.Kind.POS
-    entry_fields = ("terminal", "occurred_at", "issue", "action_taken")
+    entry_fields = ("terminal", "occurred_at", "issue", "action_taken", "campaign")
 
     class Meta(TerminalEntry.Meta):
         verbose_name = _("POS maintenance visit")

@@ -295,9 +295,50 @@ def test_a_month_of_the_register_prints_as_an_a4_pdf_in_chinese(atm, manager, ma
     response = manager_client.get(url, {"month": "2011-06", "terminal": atm.pk})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     reader = pypdf.PdfReader(io.BytesIO(response.content))
-    text = "".join(page.extract_text() for page in reader.pages)
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")  # cells wrap
     assert "ATM机安全检查登记簿" in text and "2011-06" in text and "3 条" in text
     assert "补记发现的问题" in text and "签字" in text
     assert abs(float(reader.pages[0].mediabox.width) - 841.89) < 1  # A4 landscape for a wide register
     other = TerminalFactory(branch=tree["b"], kind="atm", merchant=None)
     assert manager_client.get(url, {"month": "2011-06", "terminal": other.pk}).status_code == 404
+
+
+def test_a_campaign_shows_each_branch_which_atms_are_done(atm, manager, staff_client, tree):
+    from terminals.models import InspectionCampaign
+
+    other = TerminalFactory(
+        branch=tree["b"], kind="atm", merchant=None, installed_on=datetime.date(2011, 1, 1)
+    )
+    campaign = InspectionCampaign.objects.create(
+        name="第一次ATM全面检查",
+        kind="atm",
+        starts_on=datetime.date(2011, 5, 1),
+        ends_on=datetime.date(2011, 5, 31),
+    )
+    inspect(atm, manager, local(2011, 5, 10, 9), "morning", campaign=campaign)
+    rows = {row["branch"].code: row for row in selectors.campaign_progress(campaign=campaign, user=manager)}
+    assert list(rows) == ["10101"] and (rows["10101"]["done"], rows["10101"]["total"]) == (1, 1)
+    page = staff_client.get(
+        reverse("admin:terminals_inspectioncampaign_change", args=[campaign.pk])
+    ).content.decode()
+    assert 'id="campaign-progress"' in page and other.terminal_no in page and "1 / 1" in page
+
+
+def test_the_inspection_register_opens_with_each_branchs_rate(atm, manager, manager_client):
+    page = manager_client.get(reverse("admin:terminals_atminspection_changelist")).content.decode()
+    assert 'id="inspection-compliance"' in page and str(atm.branch) in page
+
+
+def test_only_the_standing_entry_offers_correction_and_void_is_for_staff(
+    atm, manager, manager_client, staff_client
+):
+    entry = inspect(atm, manager, local(2011, 6, 1, 8), "morning")
+    void_url = reverse("admin:terminals_atminspection_void", args=[entry.pk])
+    assert manager_client.get(void_url).status_code == 403
+    staff_client.post(void_url, {"correction_reason": "重复登记"})
+    void = AtmInspection.objects.get(is_void=True)
+    for pk in (entry.pk, void.pk):
+        page = staff_client.get(reverse("admin:terminals_atminspection_change", args=[pk])).content.decode()
+        assert 'id="correct-entry"' not in page and 'id="void-entry"' not in page
+    listing = staff_client.get(reverse("admin:terminals_atminspection_changelist")).content.decode()
+    assert f"#{void.pk}" in listing and f"#{entry.pk}" in listing
