@@ -1,9 +1,11 @@
 """The logbooks through the API (a phone or tablet app): enter, list, correct, void — no PUT,
 PATCH or DELETE exists."""
 
+import datetime
+
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -12,9 +14,9 @@ from rest_framework.response import Response
 from ebank.api.filters import BranchFilter
 from ebank.api.scoping import BranchCodeField, ScopedQuerysetMixin, UserBranchDefault
 from ebank.org.roles import Role
-from ebank.org.scoping import scope_queryset
+from ebank.org.scoping import scope_queryset, scoped_branches
 
-from . import services
+from . import selectors, services
 from .models import Terminal
 from .models.logbooks import REGISTERS, RetainedCard, TerminalEntry
 
@@ -158,3 +160,40 @@ ROUTES = {
     "it-maintenance": REGISTERS[8],
 }
 VIEWSETS = {route: _viewset_for(model) for route, model in ROUTES.items()}
+
+
+class ComplianceSerializer(serializers.Serializer):
+    branch_code = serializers.CharField()
+    due = serializers.IntegerField()
+    missed = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="share of due inspections done, %")
+
+
+class AtmInspectionViewSet(VIEWSETS["atm-inspections"]):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", datetime.date, required=True),
+            OpenApiParameter("end", datetime.date, required=True),
+        ],
+        responses=ComplianceSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def compliance(self, request):
+        """Each of the user's branches with ATMs: inspections due, missed and the rate, for a period."""
+        try:
+            start = datetime.date.fromisoformat(request.query_params.get("start", ""))
+            end = datetime.date.fromisoformat(request.query_params.get("end", ""))
+        except ValueError:
+            raise ValidationError({"start": ["Give start and end as YYYY-MM-DD."]}) from None
+        if end < start or (end - start).days > 366:
+            raise ValidationError({"end": ["The period runs from start to end, a year at most."]})
+        atms = scope_queryset(user=request.user, queryset=Terminal.objects.filter(kind=Terminal.Kind.ATM))
+        rows = []
+        for branch in scoped_branches(user=request.user).filter(terminals__kind=Terminal.Kind.ATM).distinct():
+            figures = selectors.inspection_compliance(atms=atms.filter(branch=branch), start=start, end=end)
+            rows.append({"branch_code": branch.code, **figures})
+        return Response(ComplianceSerializer(rows, many=True).data)
+
+
+AtmInspectionViewSet.__doc__ = VIEWSETS["atm-inspections"].__doc__
+VIEWSETS["atm-inspections"] = AtmInspectionViewSet

@@ -342,3 +342,20 @@ def test_only_the_standing_entry_offers_correction_and_void_is_for_staff(
         assert 'id="correct-entry"' not in page and 'id="void-entry"' not in page
     listing = staff_client.get(reverse("admin:terminals_atminspection_changelist")).content.decode()
     assert f"#{void.pk}" in listing and f"#{entry.pk}" in listing
+
+
+def test_compliance_through_the_api_is_scoped(atm, manager, staff, tree):
+    TerminalFactory(branch=tree["b"], kind="atm", merchant=None, installed_on=datetime.date(2011, 1, 1))
+    inspect(atm, manager, local(2011, 6, 1, 8), "morning")
+    client = APIClient()
+    client.force_authenticate(manager)
+    rows = client.get(
+        "/api/v1/logbooks/atm-inspections/compliance/", {"start": "2011-06-01", "end": "2011-06-01"}
+    )
+    assert rows.json() == [{"branch_code": "10101", "due": 2, "missed": 1, "rate": 50.0}]
+    client.force_authenticate(staff)
+    rows = client.get(
+        "/api/v1/logbooks/atm-inspections/compliance/", {"start": "2011-06-01", "end": "2011-06-01"}
+    )
+    assert {row["branch_code"] for row in rows.json()} == {"10101", "201"}
+    assert client.get("/api/v1/logbooks/atm-inspections/compliance/", {"start": "x"}).status_code == 400
