@@ -1,10 +1,9 @@
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from ebank.api.errors import call_service
 from ebank.api.filters import BranchFilter
 from ebank.api.scoping import ScopedQuerysetMixin
 from ebank.org.scoping import scope_queryset
@@ -38,10 +37,7 @@ class CardViewSet(
         card = self.get_object()
         change = CardStatusSerializer(data=request.data)
         change.is_valid(raise_exception=True)
-        try:
-            card = services.card_status_change(card=card, by=request.user, **change.validated_data)
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
+        card = call_service(services.card_status_change, card=card, by=request.user, **change.validated_data)
         return Response(CardSerializer(card).data)
 
 

@@ -1,6 +1,5 @@
 import django_filters
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
@@ -8,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from ebank.api.errors import call_service
 from ebank.api.filters import BranchFilter
 from ebank.api.scoping import ScopedQuerysetMixin
 
@@ -26,14 +26,6 @@ from .serializers import (
     TicketSummarySerializer,
     TransferSerializer,
 )
-
-
-def _service(call, **kwargs):
-    """Run a service; its ValidationError becomes the API's 400 with the fields named."""
-    try:
-        return call(**kwargs)
-    except DjangoValidationError as error:
-        raise ValidationError(error.message_dict) from error
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -74,7 +66,7 @@ class SecurityMediumViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         medium = self.get_object()
         body = MediumReplaceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        new = _service(
+        new = call_service(
             services.security_medium_replace, medium=medium, by=request.user, **body.validated_data
         )
         return Response(SecurityMediumSerializer(new).data, status=201)
@@ -134,7 +126,7 @@ class TicketViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = _service(
+        serializer.instance = call_service(
             services.ticket_open,
             kind=data["kind"],
             branch=data["branch"],
@@ -153,7 +145,7 @@ class TicketViewSet(
         to = get_user_model().objects.filter(username=body.validated_data["assigned_to"]).first()
         if to is None:  # answered like a user who may not handle it: nothing about who exists
             to = get_user_model()(is_active=False)
-        ticket = _service(services.ticket_assign, ticket=ticket, to=to, by=request.user)
+        ticket = call_service(services.ticket_assign, ticket=ticket, to=to, by=request.user)
         return Response(TicketSerializer(ticket, context={"request": request}).data)
 
     @extend_schema(request=TicketCloseSerializer, responses=TicketSerializer)
@@ -162,7 +154,7 @@ class TicketViewSet(
         ticket = self.get_object()
         body = TicketCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ticket = _service(services.ticket_close, ticket=ticket, by=request.user, **body.validated_data)
+        ticket = call_service(services.ticket_close, ticket=ticket, by=request.user, **body.validated_data)
         return Response(TicketSerializer(ticket, context={"request": request}).data)
 
     @extend_schema(
@@ -214,7 +206,7 @@ class SpotCheckViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = _service(services.spot_check_record, by=self.request.user, **data)
+        serializer.instance = call_service(services.spot_check_record, by=self.request.user, **data)
 
     @extend_schema(request=SpotCheckRectifySerializer, responses=SpotCheckSerializer)
     @action(detail=True, methods=["post"])
@@ -222,5 +214,5 @@ class SpotCheckViewSet(
         check = self.get_object()
         body = SpotCheckRectifySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        check = _service(services.spot_check_rectify, check=check, by=request.user, **body.validated_data)
+        check = call_service(services.spot_check_rectify, check=check, by=request.user, **body.validated_data)
         return Response(SpotCheckSerializer(check, context={"request": request}).data)

@@ -1,10 +1,10 @@
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from ebank.api.errors import call_service
 from ebank.api.filters import BranchFilter
 from ebank.api.scoping import ScopedQuerysetMixin
 
@@ -17,13 +17,6 @@ from .serializers import (
     TerminalSerializer,
     TerminalTxnSerializer,
 )
-
-
-def _service(call, **kwargs):
-    try:
-        return call(**kwargs)
-    except DjangoValidationError as error:
-        raise ValidationError(error.message_dict) from error
 
 
 class MerchantFilter(django_filters.FilterSet):
@@ -52,7 +45,7 @@ class MerchantViewSet(
         data = change.validated_data
         if data["status"] != Merchant.Status.TERMINATED:
             raise ValidationError({"status": ["Only `terminated` can be set."]})
-        merchant = _service(
+        merchant = call_service(
             services.merchant_terminate,
             merchant=merchant,
             on=data["on"],
@@ -97,7 +90,9 @@ class TerminalViewSet(
         service = TERMINAL_CHANGES.get(data["status"])
         if service is None:
             raise ValidationError({"status": [f"One of {', '.join(TERMINAL_CHANGES)}."]})
-        terminal = _service(service, terminal=terminal, on=data["on"], reason=data["reason"], by=request.user)
+        terminal = call_service(
+            service, terminal=terminal, on=data["on"], reason=data["reason"], by=request.user
+        )
         return Response(TerminalSerializer(terminal).data)
 
 
@@ -144,7 +139,7 @@ class DormantPosViewSet(
         data = body.validated_data
         if not data.get("visited_on"):
             raise ValidationError({"visited_on": ["Give the day of the visit."]})
-        review = _service(
+        review = call_service(
             services.dormant_pos_decide,
             review=review,
             outcome=data.get("outcome", ""),

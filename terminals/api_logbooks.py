@@ -4,13 +4,13 @@ PATCH or DELETE exists."""
 import datetime
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from ebank.api.errors import call_service
 from ebank.api.filters import BranchFilter
 from ebank.api.scoping import BranchCodeField, ScopedQuerysetMixin, UserBranchDefault
 from ebank.org.roles import Role
@@ -71,13 +71,6 @@ def _serializer_for(model):
     return type(f"{model.__name__}Serializer", (serializers.ModelSerializer,), attrs)
 
 
-def _service(call, **kwargs):
-    try:
-        return call(**kwargs)
-    except DjangoValidationError as error:
-        raise ValidationError(error.message_dict) from error
-
-
 def _viewset_for(model):
     serializer_class = _serializer_for(model)
     filterset = type(
@@ -105,7 +98,9 @@ def _viewset_for(model):
 
         def perform_create(self, serializer):
             data = dict(serializer.validated_data)
-            serializer.instance = _service(services.logbook_enter, model=model, by=self.request.user, **data)
+            serializer.instance = call_service(
+                services.logbook_enter, model=model, by=self.request.user, **data
+            )
 
         @extend_schema(request=serializer_class, responses=serializer_class)
         @action(detail=True, methods=["post"])
@@ -117,7 +112,7 @@ def _viewset_for(model):
             reason = CorrectionSerializer(data=request.data)
             reason.is_valid(raise_exception=True)
             changes = dict(body.validated_data)
-            new = _service(
+            new = call_service(
                 services.logbook_amend,
                 entry=entry,
                 by=request.user,
@@ -135,7 +130,7 @@ def _viewset_for(model):
                 raise PermissionDenied
             reason = CorrectionSerializer(data=request.data)
             reason.is_valid(raise_exception=True)
-            void = _service(
+            void = call_service(
                 services.logbook_void,
                 entry=entry,
                 by=request.user,

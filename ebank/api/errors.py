@@ -1,6 +1,7 @@
 """Errors as JSON a person can act on: one `detail` sentence, and `errors` per field when the
 input was at fault. Paths under /api/ answer JSON even for Django's own 404 and 500."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -30,6 +31,14 @@ def exception_handler(exc, context):
     elif response.status_code == status.HTTP_404_NOT_FOUND:
         response.data = {"detail": _("Not found, or not within your branches.")}
     return response
+
+
+def call_service(service, **kwargs):
+    """Call a service from an API view: its ValidationError becomes the API's 400, fields named."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError(error.message_dict) from error
 
 
 def _is_api(request):

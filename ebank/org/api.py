@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -8,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ebank.api.errors import call_service
 from ebank.api.scoping import ScopedQuerysetMixin
 
 from . import services
@@ -32,18 +32,17 @@ class BranchViewSet(
     search_fields = ["code", "name"]
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.branch_create(by=self.request.user, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
+        serializer.instance = call_service(
+            services.branch_create, by=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
-        try:
-            services.branch_update(
-                branch=serializer.instance, by=self.request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
+        call_service(
+            services.branch_update,
+            branch=serializer.instance,
+            by=self.request.user,
+            **serializer.validated_data,
+        )
 
 
 class MeView(APIView):
