@@ -31,6 +31,7 @@ METHOD_ACTION = {"GET": "view", "POST": "add", "PUT": "change", "PATCH": "change
 NON_MODEL_ROUTES = {
     "/api/v1/auth/token/": "public: exchanges a username and password for a token (the login)",
     "/api/v1/me/": "any logged-in user: who they are",
+    "/api/v1/figures/": "any user with a role: figures of their scope (tests/reports/test_figures.py)",
 }
 # Routes that answer figures rather than a list of objects, each with the test of its scope.
 AGGREGATE_ROUTES = {

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("cards.urls")),
     path("", include("netbanking.urls")),
     path("", include("terminals.urls")),
+    path("", include("reports.urls")),
 ]

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from .api import FiguresView
+
+urlpatterns = [path("figures/", FiguresView.as_view(), name="figures")]
