@@ -237,3 +237,43 @@ OBJECT_MAKERS = {
     **_netbanking_makers(),
     **_terminal_makers(),
 }
+
+
+def _report_makers():
+    from decimal import Decimal
+
+    from reports.models import AssessmentResult, AssessmentRun, PlanItem, Target
+
+    def plan_item(branch):
+        return PlanItem.objects.create(
+            year=2000 + next(_serial) % 90, metric="new_cards", weight=Decimal("40")
+        )
+
+    def run(branch):
+        return AssessmentRun.objects.create(year=2011, quarter=4, status="done")
+
+    def result(branch):
+        return AssessmentResult.objects.create(
+            run=run(branch),
+            branch=branch,
+            metric="new_cards",
+            target=Decimal(100),
+            actual=Decimal(90),
+            completion_pct=Decimal(90),
+            weight=Decimal(40),
+            score=Decimal(36),
+            total_score=Decimal(36),
+            rank=1,
+        )
+
+    return {
+        "reports.planitem": plan_item,
+        "reports.target": lambda branch: Target.objects.create(
+            year=2011, quarter=1 + next(_serial) % 4, branch=branch, metric="new_cards", target=Decimal(100)
+        ),
+        "reports.assessmentrun": run,
+        "reports.assessmentresult": result,
+    }
+
+
+OBJECT_MAKERS.update(_report_makers())

@@ -85,6 +85,14 @@ ACCESS: dict[str, Access] = {
             "itmaintenance",
         )
     },
+    # The assessment: the department keeps the plan and the targets and runs the assessment; the
+    # union's managers read everything; a branch manager reads their branch's targets and results.
+    "reports.planitem": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False),
+    "reports.target": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
+    "reports.assessmentrun": Access(
+        staff=("view", "add"), branch_manager=VIEW, leader=VIEW, branch_owned=False
+    ),
+    "reports.assessmentresult": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
     # Online banking: customers and transfers come from extracts; staff replace media; branch
     # managers open and handle their branches' tickets; the department keeps the calendar and
     # does the spot checks.

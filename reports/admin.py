@@ -1,0 +1,153 @@
+from collections import OrderedDict
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ebank.org.admin_base import ScopedAdmin, ScopedAdminMixin, ScopedBranchFilter
+from ebank.org.scoping import scope_queryset
+
+from . import services
+from .models import AssessmentResult, AssessmentRun, PlanItem, Target
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(ScopedAdmin):
+    list_display = ["year", "metric", "weight", "cap"]
+    list_filter = ["year"]
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["year", "quarter", "branch", "metric", "target", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("target") != self.instance.target and not cleaned.get("reason"):
+            self.add_error("reason", _("Say why the target is revised."))
+        return cleaned
+
+
+@admin.register(Target)
+class TargetAdmin(ScopedAdmin):
+    """The target breakdown; a revision needs its reason, and the history keeps the old value."""
+
+    form = TargetForm
+    list_display = ["year", "quarter", "branch", "metric", "target", "reason"]
+    list_filter = ["year", "quarter", ("branch", ScopedBranchFilter), "metric"]
+    list_select_related = ["branch"]
+    autocomplete_fields = ["branch"]
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = (form.cleaned_data.get("reason") or "")[:100]
+        super().save_model(request, obj, form, change)
+
+
+class RunForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=gettext_lazy("quarter"), coerce=int, choices=[(q, q) for q in (1, 2, 3, 4)]
+    )
+
+
+@admin.register(AssessmentRun)
+class AssessmentRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Every run on record; "add" starts one; a run's page is its ranking table."""
+
+    list_display = ["__str__", "status", "started_by", "created_at", "finished_at"]
+    list_filter = ["year", "quarter", "status"]
+    list_select_related = ["started_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = RunForm(
+            request.POST or None, initial={"year": today.year, "quarter": (today.month - 1) // 3 or 4}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                run = services.assessment_start(by=request.user, **form.cleaned_data)
+            except services.AssessmentNotReady as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                return HttpResponseRedirect(reverse("admin:reports_assessmentrun_change", args=[run.pk]))
+        return TemplateResponse(
+            request,
+            "admin/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Run the quarterly assessment"),
+                "form": form,
+                "objects": [],
+                "action": "",
+                "opts": self.model._meta,
+                "submit": _("Run"),
+                "action_checkbox_name": "",
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method != "GET" or not self.has_view_permission(request):
+            raise PermissionDenied  # a run is read, never edited
+        run = self.get_object(request, object_id)
+        if run is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        results = scope_queryset(user=request.user, queryset=run.results.select_related("branch")).order_by(
+            "rank", "branch__code", "metric"
+        )
+        ranking = OrderedDict()
+        for line in results:
+            ranking.setdefault(line.branch, {"rank": line.rank, "total": line.total_score, "lines": []})
+            ranking[line.branch]["lines"].append(line)
+        return TemplateResponse(
+            request,
+            "admin/reports/assessmentrun/ranking.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": str(run),
+                "run": run,
+                "ranking": ranking,
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(AssessmentResult)
+class AssessmentResultAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "run",
+        "rank",
+        "branch",
+        "metric",
+        "target",
+        "actual",
+        "completion_pct",
+        "weight",
+        "score",
+        "total_score",
+    ]
+    list_filter = ["run__year", "run__quarter", ("branch", ScopedBranchFilter)]
+    list_select_related = ["run", "branch"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,103 @@
+"""The assessment extracts (spec/extracts.md): `assessment_plan` and `targets`."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ebank.imports import columns as c
+from ebank.imports.spec import Extract, Reference, register
+from ebank.org.models import Branch
+
+from .metrics import BY_CODE
+from .models import PlanItem, Target
+
+
+def metric(value: str) -> str:
+    if value not in BY_CODE:
+        raise ValueError(_("is not a metric code of spec/kpi.md"))
+    return value
+
+
+@register
+class PlanExtract(Extract):
+    kind = "assessment_plan"
+    title = "考核办法"
+    model = PlanItem
+    columns = [
+        c.Column("year", "年度", c.integer(minimum=2000, maximum=2100)),
+        c.Column("metric", "指标", metric),
+        c.Column("weight", "权重分", c.decimal_number(greater_than=Decimal(0))),
+        c.Column("cap", "封顶完成率", c.decimal_number(at_least=Decimal(1)), required=False),
+    ]
+    natural_key = ("year", "metric")
+    key_column = "metric"
+    key = ("year", "metric")
+    fields = ("year", "metric", "weight", "cap")
+
+    def stage(self, v):
+        return {**v, "cap": v["cap"] if v["cap"] is not None else Decimal("1.2")}, []
+
+
+@register
+class TargetsExtract(Extract):
+    """Importing a row whose key exists is a revision: the old value stays in the history with the
+    importing user and the row's `reason`."""
+
+    kind = "targets"
+    title = "任务分解表"
+    model = Target
+    columns = [
+        c.Column("year", "年度", c.integer(minimum=2000, maximum=2100)),
+        c.Column("quarter", "季度", c.integer(minimum=1, maximum=4)),
+        c.Column("branch_code", "机构号", c.text(12)),
+        c.Column("metric", "指标", metric),
+        c.Column("target", "目标值", c.decimal_number(greater_than=Decimal(0))),
+        c.Column("reason", "修改原因", c.text(200), required=False),
+    ]
+    natural_key = ("year", "quarter", "branch_code", "metric")
+    key_column = "metric"
+    key = ("year", "quarter", "branch_id", "metric")
+    fields = ("year", "quarter", "branch_id", "metric", "target", "reason")
+    extra = {"branch_code": "text"}
+    references = [Reference("branch_code", "branch_code", Branch, "code", "branch_id")]
+
+    def stage(self, v):
+        return {**v, "reason": v["reason"] or ""}, []
+
+    def check(self, staging):
+        """A branch and a branch below it may not both have a target for the same year, quarter
+        and metric, in the file or in the database."""
+        rows = staging.fetch(
+            f"SELECT row_no, year, quarter, metric, branch_id FROM {staging.table} "
+            f"WHERE invalid IS NULL AND branch_id IS NOT NULL ORDER BY row_no"
+        )
+        parents = dict(Branch.objects.values_list("id", "parent_id"))
+        held: dict[tuple, set[int]] = {}
+        for year, quarter, metric_code, branch_id in Target.objects.filter(
+            year__in={r[1] for r in rows}
+        ).values_list("year", "quarter", "metric", "branch_id"):
+            held.setdefault((year, quarter, metric_code), set()).add(branch_id)
+        for _row, year, quarter, metric_code, branch_id in rows:
+            held.setdefault((year, quarter, metric_code), set()).add(branch_id)
+
+        def ancestors(branch_id):
+            seen = []
+            while (branch_id := parents.get(branch_id)) is not None:
+                seen.append(branch_id)
+            return seen
+
+        errors = []
+        for row, year, quarter, metric_code, branch_id in rows:
+            others = held[(year, quarter, metric_code)]
+            related = [a for a in ancestors(branch_id) if a in others] or [
+                b for b in others if branch_id in ancestors(b)
+            ]
+            if related:
+                errors.append((row, "branch_code", CONFLICT % {"year": year, "quarter": quarter}))
+        return errors
+
+
+CONFLICT = gettext_lazy(
+    "a branch above or below this one also has a target for this metric in %(year)s Q%(quarter)s"
+)

@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ebank.org.models import Branch
+
+from .metrics import METRICS
+
+METRIC_CHOICES = [(metric.code, f"{metric.label}（{metric.code}）") for metric in METRICS]
+
+
+class PlanItem(models.Model):
+    """One line of the year's assessment plan (考核办法): a metric, its weight and its cap."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    metric = models.CharField(_("metric"), max_length=60, choices=METRIC_CHOICES)
+    weight = models.DecimalField(_("weight (points)"), max_digits=7, decimal_places=2)
+    cap = models.DecimalField(_("cap on completion"), max_digits=5, decimal_places=2, default=1.2)
+    history = HistoricalRecords(verbose_name=_("plan history"), verbose_name_plural=_("plan history"))
+
+    class Meta:
+        verbose_name = _("assessment plan line")
+        verbose_name_plural = _("assessment plan")
+        ordering = ["-year", "metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "metric"], name="plan_year_metric"),
+            models.CheckConstraint(condition=Q(weight__gt=0) & Q(cap__gte=1), name="plan_weight_cap"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.get_metric_display()}"
+
+
+class Target(models.Model):
+    """A branch's target for a metric in a quarter (任务分解表): year to date for flow metrics, a
+    level for stock metrics. A revision keeps the old value, who revised it and why (history)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="targets"
+    )
+    metric = models.CharField(_("metric"), max_length=60, choices=METRIC_CHOICES)
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=2)
+    reason = models.CharField(_("reason for the revision"), max_length=200, blank=True)
+    history = HistoricalRecords(verbose_name=_("target history"), verbose_name_plural=_("target history"))
+
+    branch_lookup = "branch"
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets (任务分解表)")
+        ordering = ["-year", "quarter", "branch__code", "metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter", "branch", "metric"], name="target_key"),
+            models.CheckConstraint(
+                condition=Q(target__gt=0) & Q(quarter__gte=1) & Q(quarter__lte=4),
+                name="target_positive_quarter",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}Q{self.quarter} {self.branch.code} {self.metric}"
+
+
+class AssessmentRun(models.Model):
+    """One run of a quarter's assessment: who started it, when, how long, and its results."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("quarterly assessment")
+        verbose_name_plural = _("quarterly assessments")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.year}年第{self.quarter}季度 #{self.pk}"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.created_at if self.finished_at else None
+
+
+class AssessmentResult(models.Model):
+    """One (branch, metric) line of a run, with the target it used."""
+
+    run = models.ForeignKey(
+        AssessmentRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="results"
+    )
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+")
+    metric = models.CharField(_("metric"), max_length=60, choices=METRIC_CHOICES)
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=2)
+    actual = models.DecimalField(_("actual"), max_digits=20, decimal_places=2)
+    completion_pct = models.DecimalField(_("completion (%)"), max_digits=12, decimal_places=2)
+    weight = models.DecimalField(_("weight"), max_digits=7, decimal_places=2)
+    score = models.DecimalField(_("score"), max_digits=9, decimal_places=2)
+    total_score = models.DecimalField(_("total score"), max_digits=9, decimal_places=2)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+
+    branch_lookup = "branch"
+
+    class Meta:
+        verbose_name = _("assessment result")
+        verbose_name_plural = _("assessment results")
+        ordering = ["rank", "branch__code", "metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "branch", "metric"], name="result_run_branch_metric")
+        ]

@@ -1,0 +1,110 @@
+"""The quarterly assessment (季度考核) of spec/kpi.md: scores, totals and ranks, on record per run."""
+
+import datetime
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import AssessmentResult, AssessmentRun, PlanItem, Target
+from .selectors import figures
+
+CENT = Decimal("0.01")
+QUARTER_ENDS = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+
+
+class AssessmentNotReady(Exception):
+    """The plan or the targets of the quarter are missing; the message says which."""
+
+
+def quarter_end(*, year: int, quarter: int) -> datetime.date:
+    month, day = QUARTER_ENDS[quarter]
+    return datetime.date(year, month, day)
+
+
+def assessment_check_ready(*, year: int, quarter: int) -> None:
+    """Refuse, naming what is missing, when the year has no plan or the quarter no targets."""
+    if quarter not in QUARTER_ENDS:
+        raise AssessmentNotReady(_("The quarter is 1, 2, 3 or 4."))
+    if not PlanItem.objects.filter(year=year).exists():
+        raise AssessmentNotReady(_("There is no assessment plan for %(year)d.") % {"year": year})
+    if not Target.objects.filter(year=year, quarter=quarter).exists():
+        raise AssessmentNotReady(
+            _("There are no targets for %(year)d Q%(quarter)d.") % {"year": year, "quarter": quarter}
+        )
+
+
+@transaction.atomic
+def assessment_start(*, year: int, quarter: int, by) -> AssessmentRun:
+    """Record a run of the quarter's assessment and queue it (a Celery task)."""
+    from .tasks import assessment_run_task
+
+    assessment_check_ready(year=year, quarter=quarter)
+    run = AssessmentRun.objects.create(year=year, quarter=quarter, started_by=by)
+    transaction.on_commit(lambda: assessment_run_task.delay(run.pk))
+    return run
+
+
+def _half_up(value: Decimal) -> Decimal:
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+@transaction.atomic
+def assessment_compute(*, run_id: int) -> AssessmentRun:
+    """Compute a run's results from the plan and the targets in force now; idempotent (a second
+    computation of the same run replaces its results with the same ones)."""
+    run = AssessmentRun.objects.select_for_update().get(pk=run_id)
+    run.status = AssessmentRun.Status.RUNNING
+    run.save(update_fields=["status"])
+    run.results.all().delete()
+    plan = {item.metric: item for item in PlanItem.objects.filter(year=run.year)}
+    targets = Target.objects.filter(year=run.year, quarter=run.quarter, metric__in=plan).select_related(
+        "branch"
+    )
+    by_branch = defaultdict(list)
+    for target in targets:
+        by_branch[target.branch].append(target)
+    as_of = quarter_end(year=run.year, quarter=run.quarter)
+    lines, totals = [], {}
+    for branch, branch_targets in by_branch.items():
+        values = figures(as_of=as_of, branch=branch)
+        total = Decimal(0)
+        for target in branch_targets:
+            item = plan[target.metric]
+            actual = Decimal(values[target.metric])
+            completion = actual / target.target
+            score = item.weight * min(completion, item.cap)
+            total += score
+            lines.append((branch, target, item, actual, completion, score))
+        totals[branch] = _half_up(total)
+    ranks = {
+        branch: 1 + sum(1 for other in totals.values() if other > total) for branch, total in totals.items()
+    }
+    AssessmentResult.objects.bulk_create(
+        [
+            AssessmentResult(
+                run=run,
+                branch=branch,
+                metric=target.metric,
+                target=target.target,
+                actual=actual,
+                completion_pct=_half_up(completion * 100),
+                weight=item.weight,
+                score=_half_up(score),
+                total_score=totals[branch],
+                rank=ranks[branch],
+            )
+            for branch, target, item, actual, completion, score in lines
+        ]
+    )
+    run.status, run.finished_at = AssessmentRun.Status.DONE, timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    return run
+
+
+def assessment_fail(*, run_id: int, error: Exception) -> None:
+    AssessmentRun.objects.filter(pk=run_id).update(
+        status=AssessmentRun.Status.FAILED, message=type(error).__name__, finished_at=timezone.now()
+    )

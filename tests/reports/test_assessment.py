@@ -1,0 +1,149 @@
+"""The quarterly assessment exactly as spec/kpi.md defines it."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from ebank.imports.engine import extract_import
+from reports import services
+from reports.models import AssessmentResult, AssessmentRun, PlanItem, Target
+from tests.cards.factories import CardFactory
+
+
+@pytest.fixture
+def quarter(tree):
+    """2011 Q4: 101 (with 10101) issued 1,050 cards of a target of 1,000; 201 issued 900 of 1,000."""
+    a1, b = tree["a1"], tree["b"]
+    CardFactory.create_batch(1050, branch=a1, issued_on=datetime.date(2011, 5, 1))
+    CardFactory.create_batch(900, branch=b, issued_on=datetime.date(2011, 5, 1))
+    PlanItem.objects.create(year=2011, metric="new_cards", weight=Decimal("40"), cap=Decimal("1.2"))
+    PlanItem.objects.create(year=2011, metric="cards_total", weight=Decimal("10"), cap=Decimal("1.0"))
+    for branch in (tree["a"], b):
+        Target.objects.create(year=2011, quarter=4, branch=branch, metric="new_cards", target=Decimal(1000))
+        Target.objects.create(year=2011, quarter=4, branch=branch, metric="cards_total", target=Decimal(500))
+    return tree
+
+
+def test_scores_totals_and_ranks(quarter, staff):
+    run = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=4).pk)
+    lines = {(r.branch.code, r.metric): r for r in run.results.select_related("branch")}
+    a_new = lines[("101", "new_cards")]
+    assert (a_new.actual, a_new.completion_pct, a_new.score) == (
+        Decimal("1050.00"),
+        Decimal("105.00"),
+        Decimal("42.00"),
+    )
+    a_total = lines[("101", "cards_total")]  # 1050 of 500: capped at 1.0 → 10 points
+    assert (a_total.completion_pct, a_total.score) == (Decimal("210.00"), Decimal("10.00"))
+    assert (a_new.total_score, a_new.rank) == (Decimal("52.00"), 1)
+    b_new = lines[("201", "new_cards")]
+    assert (b_new.score, b_new.total_score, b_new.rank) == (Decimal("36.00"), Decimal("46.00"), 2)
+
+
+def test_equal_totals_share_a_rank(tree):
+    PlanItem.objects.create(year=2011, metric="new_cards", weight=Decimal("40"))
+    for branch in (tree["a"], tree["b"]):
+        Target.objects.create(year=2011, quarter=4, branch=branch, metric="new_cards", target=Decimal(3))
+    run = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=4).pk)
+    assert set(run.results.values_list("rank", flat=True)) == {1}
+
+
+def test_a_revision_changes_the_next_run_and_both_stay(quarter, staff):
+    first = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=4).pk)
+    target = Target.objects.get(branch__code="201", metric="new_cards")
+    target.target, target.reason, target._change_reason = (
+        Decimal(900),
+        "下半年追加任务调整",
+        "下半年追加任务调整",
+    )
+    target.save()
+    second = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=4).pk)
+    assert first.results.get(branch__code="201", metric="new_cards").score == Decimal("36.00")
+    assert second.results.get(branch__code="201", metric="new_cards").score == Decimal("40.00")
+    assert target.history.count() == 2 and target.history.last().target == Decimal(1000)
+
+
+def test_running_a_run_again_gives_the_same_results(quarter):
+    run = AssessmentRun.objects.create(year=2011, quarter=4)
+    services.assessment_compute(run_id=run.pk)
+    before = list(run.results.order_by("id").values_list("branch_id", "metric", "score", "rank"))
+    services.assessment_compute(run_id=run.pk)
+    assert list(run.results.order_by("id").values_list("branch_id", "metric", "score", "rank")) == before
+
+
+def test_the_command_runs_through_the_task_and_prints_the_ranking(quarter):
+    out = io.StringIO()
+    call_command("assess", "--year", "2011", "--quarter", "4", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[1].split("\t")[:2] == ["1", "101"] and lines[2].split("\t")[:2] == ["2", "201"]
+    assert AssessmentRun.objects.get().status == "done"
+
+
+def test_the_command_says_what_is_missing(tree):
+    with pytest.raises(CommandError, match="2012"):
+        call_command("assess", "--year", "2012", "--quarter", "1")
+    PlanItem.objects.create(year=2012, metric="new_cards", weight=Decimal(1))
+    with pytest.raises(CommandError, match="targets"):
+        call_command("assess", "--year", "2012", "--quarter", "1")
+
+
+def test_targets_import_refuses_a_branch_and_its_sub_branch_together(tree, write):
+    path = write(
+        "t.csv",
+        "year,quarter,branch_code,metric,target\n2011,4,101,new_cards,1000\n2011,4,10101,new_cards,300\n",
+    )
+    outcome = extract_import(kind="targets", path=path)
+    assert [(r, c) for r, c, _ in outcome.errors] == [(1, "branch_code"), (2, "branch_code")]
+    ok = write("ok.csv", "year,quarter,branch_code,metric,target,reason\n2011,4,101,new_cards,1000,\n")
+    assert extract_import(kind="targets", path=ok).created == 1
+    clash = write("c.csv", "year,quarter,branch_code,metric,target\n2011,4,10101,new_cards,300\n")
+    assert [(r, c) for r, c, _ in extract_import(kind="targets", path=clash).errors] == [(1, "branch_code")]
+
+
+def test_a_target_revision_by_import_keeps_the_old_value_and_reason(tree, staff, write):
+    extract_import(
+        kind="targets",
+        path=write("t.csv", "year,quarter,branch_code,metric,target\n2011,4,101,new_cards,40000\n"),
+        by=staff,
+    )
+    revised = write(
+        "r.csv", "年度,季度,机构号,指标,目标值,修改原因\n2011,4,101,new_cards,60000,下半年追加2万张\n"
+    )
+    assert extract_import(kind="targets", path=revised, by=staff).updated == 1
+    target = Target.objects.get()
+    old, new = target.history.all()[1], target.history.all()[0]
+    assert (old.target, new.target, new.reason, new.history_user) == (
+        Decimal("40000.00"),
+        Decimal("60000.00"),
+        "下半年追加2万张",
+        staff,
+    )
+
+
+def test_plan_import_defaults_the_cap(tree, write):
+    extract_import(
+        kind="assessment_plan",
+        path=write("p.csv", "year,metric,weight,cap\n2011,new_cards,40,\n2011,bogus,1,\n"),
+    )
+    outcome = extract_import(
+        kind="assessment_plan", path=write("p.csv", "year,metric,weight,cap\n2011,new_cards,40,\n")
+    )
+    assert outcome.created == 1 and PlanItem.objects.get().cap == Decimal("1.20")
+
+
+def test_the_admin_runs_and_shows_the_ranking_scoped(
+    quarter, staff_client, manager_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("admin:reports_assessmentrun_add"), {"year": 2011, "quarter": 4})
+    run = AssessmentRun.objects.get()
+    page = staff_client.get(response["Location"]).content.decode()
+    assert 'id="ranking"' in page and "城关信用社" in page and "北山信用社" in page and "52.00" in page
+    page = manager_client.get(reverse("admin:reports_assessmentrun_change", args=[run.pk])).content.decode()
+    assert "城关信用社" in page and "北山信用社" not in page
+    assert AssessmentResult.objects.count() == 4
