@@ -3,9 +3,9 @@ from collections import OrderedDict
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from ebank.org.admin_base import ScopedAdmin, ScopedAdminMixin, ScopedBranchFilter
 from ebank.org.scoping import scope_queryset
 
-from . import services
+from . import exports, services
 from .models import AssessmentResult, AssessmentRun, PlanItem, Target
 
 
@@ -70,6 +70,44 @@ class AssessmentRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:run_id>/report.<str:fmt>",
+                self.admin_site.admin_view(self.report_view),
+                name="reports_assessmentrun_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    FORMATS = {
+        "csv": ("text/csv; charset=utf-8", exports.assessment_csv),
+        "xlsx": (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            exports.assessment_xlsx,
+        ),
+        "pdf": ("application/pdf", exports.assessment_pdf),
+    }
+
+    def report_view(self, request, run_id, fmt):
+        """The run's report in CSV, XLSX or PDF, holding the lines of the user's branches."""
+        if not self.has_view_permission(request) or fmt not in self.FORMATS:
+            raise Http404
+        run = self.get_object(request, run_id)
+        if run is None:
+            raise Http404
+        results = scope_queryset(user=request.user, queryset=run.results.all())
+        content_type, writer = self.FORMATS[fmt]
+        extra = {}
+        if fmt == "xlsx" and request.user.role == "branch_manager":
+            extra["branch"] = request.user.branch  # the headline figures of their own scope
+        name = f"assessment-{run.year}Q{run.quarter}-{run.pk}.{fmt}"
+        return HttpResponse(
+            writer(run=run, results=results, **extra),
+            content_type=content_type,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

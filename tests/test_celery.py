@@ -57,15 +57,15 @@ def _database_url():
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_takes_the_task_from_redis_and_its_result_is_seen():
+@pytest.fixture
+def worker(transactional_db):
+    """A real Celery worker process on the broker of CELERY_TEST_BROKER_URL, serving a queue of its
+    own, and a client app to send it tasks (as the web process does in production)."""
     database_url = _database_url()
     if not BROKER or not database_url:
-        # CI requires this test; elsewhere it needs what .ci/run sets up.
-        assert not os.environ.get("EBANK_REQUIRE_WORKER_TEST"), "CI must run the worker test"
+        # CI requires these tests; elsewhere they need what .ci/run sets up.
+        assert not os.environ.get("EBANK_REQUIRE_WORKER_TEST"), "CI must run the worker tests"
         pytest.skip("needs CELERY_TEST_BROKER_URL and PostgreSQL (.ci/run sets both)")
-    _sessions(expired=4, live=1)
     queue = f"ebank-test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
@@ -74,7 +74,7 @@ def test_a_real_worker_takes_the_task_from_redis_and_its_result_is_seen():
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": BROKER,
     }
-    worker = subprocess.Popen(
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -97,22 +97,57 @@ def test_a_real_worker_takes_the_task_from_redis_and_its_result_is_seen():
         stderr=subprocess.STDOUT,
         text=True,
     )
-    # A client app of its own, as the web process is in production: settings with a real broker.
     client = Celery("ebank-test-client")
     client.config_from_object("django.conf:settings", namespace="CELERY")
     client.conf.update(broker_url=BROKER, task_always_eager=False)
     try:
-        result = client.send_task(sessions_clear_expired_task.name, queue=queue)
-        assert result.get(timeout=90) == 4
-        assert Session.objects.count() == 1
-        record = TaskResult.objects.get(task_id=result.id)
-        assert record.status == "SUCCESS" and record.worker.startswith(queue)
+        yield client, queue
     finally:
-        worker.terminate()
+        process.terminate()
         try:
-            output, _ = worker.communicate(timeout=30)
+            output, _ = process.communicate(timeout=30)
         except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
+            process.kill()
+            output, _ = process.communicate()
         print(output)
     assert "ready." in output
+
+
+@pytest.mark.worker
+def test_a_real_worker_takes_the_task_from_redis_and_its_result_is_seen(worker):
+    client, queue = worker
+    _sessions(expired=4, live=1)
+    result = client.send_task(sessions_clear_expired_task.name, queue=queue)
+    assert result.get(timeout=90) == 4
+    assert Session.objects.count() == 1
+    record = TaskResult.objects.get(task_id=result.id)
+    assert record.status == "SUCCESS" and record.worker.startswith(queue)
+
+
+@pytest.mark.worker
+def test_an_assessment_run_by_the_worker_equals_the_in_process_one(worker, tree):
+    from decimal import Decimal
+
+    from reports import services
+    from reports.models import AssessmentRun, PlanItem, Target
+    from tests.cards.factories import CardFactory
+
+    client, queue = worker
+    CardFactory.create_batch(30, branch=tree["a1"], issued_on=datetime.date(2011, 5, 1))
+    CardFactory.create_batch(20, branch=tree["b"], issued_on=datetime.date(2011, 5, 1))
+    PlanItem.objects.create(year=2011, metric="new_cards", weight=Decimal("40"))
+    for branch in (tree["a"], tree["b"]):
+        Target.objects.create(year=2011, quarter=4, branch=branch, metric="new_cards", target=Decimal(25))
+    in_process = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=4).pk)
+    by_worker = AssessmentRun.objects.create(year=2011, quarter=4)
+    client.send_task("reports.tasks.assessment_run_task", args=[by_worker.pk], queue=queue).get(timeout=90)
+    by_worker.refresh_from_db()
+
+    def lines(run):
+        return list(
+            run.results.order_by("branch__code", "metric").values_list(
+                "branch__code", "metric", "target", "actual", "completion_pct", "score", "total_score", "rank"
+            )
+        )
+
+    assert by_worker.status == "done" and lines(by_worker) == lines(in_process)

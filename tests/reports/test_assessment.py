@@ -147,3 +147,106 @@ def test_the_admin_runs_and_shows_the_ranking_scoped(
     page = manager_client.get(reverse("admin:reports_assessmentrun_change", args=[run.pk])).content.decode()
     assert "城关信用社" in page and "北山信用社" not in page
     assert AssessmentResult.objects.count() == 4
+
+
+@pytest.fixture
+def assessed(quarter):
+    quarter["b"].name = '=HYPERLINK("x")北山'
+    quarter["b"].save()
+    call_command("assess", "--year", "2011", "--quarter", "4", stdout=io.StringIO())
+    return quarter
+
+
+def test_export_csv_has_the_contract_columns_in_order(assessed, tmp_path):
+    path = tmp_path / "q4.csv"
+    call_command(
+        "export_assessment",
+        "--year",
+        "2011",
+        "--quarter",
+        "4",
+        "--format",
+        "csv",
+        "--output",
+        str(path),
+        stdout=io.StringIO(),
+    )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert (
+        lines[0]
+        == "branch_code,branch_name,metric,target,actual,completion_pct,weight,score,total_score,rank"
+    )
+    assert lines[1] == "101,城关信用社,cards_total,500.00,1050.00,210.00,10.00,10.00,52.00,1"
+    assert lines[3].startswith("201,\"'=HYPERLINK") and lines[3].endswith(",46.00,2")
+
+
+def test_export_xlsx_reads_back_in_chinese_with_shading_and_headlines(assessed, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "q4.xlsx"
+    call_command(
+        "export_assessment",
+        "--year",
+        "2011",
+        "--quarter",
+        "4",
+        "--format",
+        "xlsx",
+        "--output",
+        str(path),
+        stdout=io.StringIO(),
+    )
+    book = openpyxl.load_workbook(path)
+    sheet = book["考核结果"]
+    assert [c.value for c in sheet[2]][:3] == ["机构号", "机构名称", "指标"]
+    assert sheet["B3"].value == "城关信用社" and sheet["F3"].fill.fgColor.rgb.endswith("C6EFCE")
+    assert str(sheet["B5"].value).startswith("'=")  # no formula from user data
+    headline = {row[1]: row for row in book["主要指标"].iter_rows(min_row=3, values_only=True)}
+    assert headline["new_cards"][2] == 1950 and headline["card_balance"][3] == "元"
+
+
+def test_export_pdf_text_is_chinese(assessed, tmp_path):
+    import pypdf
+
+    path = tmp_path / "q4.pdf"
+    call_command(
+        "export_assessment",
+        "--year",
+        "2011",
+        "--quarter",
+        "4",
+        "--format",
+        "pdf",
+        "--output",
+        str(path),
+        stdout=io.StringIO(),
+    )
+    reader = pypdf.PdfReader(path)
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    assert "2011年第4季度电子银行业务考核结果" in text and "新增发卡" in text and "第 1 页" in text
+    assert abs(float(reader.pages[0].mediabox.width) - 595.28) < 1  # A4
+
+
+def test_export_without_a_run_says_so(tree, tmp_path):
+    with pytest.raises(CommandError, match="assess"):
+        call_command(
+            "export_assessment",
+            "--year",
+            "2011",
+            "--quarter",
+            "4",
+            "--format",
+            "csv",
+            "--output",
+            str(tmp_path / "x.csv"),
+        )
+
+
+def test_a_branch_manager_downloads_only_their_lines(assessed, manager_client, leader_client):
+    run = AssessmentRun.objects.get()
+    mine = manager_client.get(
+        reverse("admin:reports_assessmentrun_report", args=[run.pk, "csv"])
+    ).content.decode()
+    assert "101,城关信用社" in mine and "201," not in mine
+    everything = leader_client.get(reverse("admin:reports_assessmentrun_report", args=[run.pk, "xlsx"]))
+    assert everything.status_code == 200 and everything["Content-Type"].startswith("application/vnd.openxml")
