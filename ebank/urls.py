@@ -16,6 +16,7 @@ admin.site.site_url = None  # the admin is the whole site: no "view site" link b
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("dashboard/", include("reports.dashboard_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("ebank.api.urls")),
