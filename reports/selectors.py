@@ -142,3 +142,23 @@ def figures(*, as_of: datetime.date, branch: Branch | None = None) -> dict[str, 
 def figures_as_json(values: dict[str, int | Decimal]) -> dict[str, int | str]:
     """spec/cli.md's form: counts as integers, amounts as strings with exactly two decimals."""
     return {code: f"{value:.2f}" if isinstance(value, Decimal) else value for code, value in values.items()}
+
+
+def union_plan(*, year: int, metric: str, quarter: int = 4) -> Decimal | None:
+    """The union's plan for a metric (spec/kpi.md): the sum of that quarter's targets of every
+    branch that has one; the annual plan is quarter 4's. None when no branch has a target."""
+    from .models import Target
+
+    total = Target.objects.filter(year=year, quarter=quarter, metric=metric).aggregate(total=Sum("target"))[
+        "total"
+    ]
+    return None if total is None else total.quantize(CENT)
+
+
+def union_plan_completion(*, year: int, metric: str) -> Decimal | None:
+    """The union's completion of its annual plan, in %, rounded half-up (61,886 / 60,000 = 103.14)."""
+    plan = union_plan(year=year, metric=metric)
+    if not plan:
+        return None
+    actual = Decimal(figures(as_of=datetime.date(year, 12, 31))[metric])
+    return (actual * 100 / plan).quantize(CENT, ROUND_HALF_UP)

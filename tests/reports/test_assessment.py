@@ -250,3 +250,15 @@ def test_a_branch_manager_downloads_only_their_lines(assessed, manager_client, l
     assert "101,城关信用社" in mine and "201," not in mine
     everything = leader_client.get(reverse("admin:reports_assessmentrun_report", args=[run.pk, "xlsx"]))
     assert everything.status_code == 200 and everything["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_the_unions_annual_plan_and_its_completion(tree):
+    from reports.selectors import union_plan, union_plan_completion
+
+    CardFactory.create_batch(103, branch=tree["a1"], issued_on=datetime.date(2011, 5, 1))
+    Target.objects.create(year=2011, quarter=4, branch=tree["a"], metric="new_cards", target=Decimal(60))
+    Target.objects.create(year=2011, quarter=4, branch=tree["b"], metric="new_cards", target=Decimal(40))
+    Target.objects.create(year=2011, quarter=2, branch=tree["b"], metric="new_cards", target=Decimal(20))
+    assert union_plan(year=2011, metric="new_cards") == Decimal("100.00")
+    assert union_plan_completion(year=2011, metric="new_cards") == Decimal("103.00")
+    assert union_plan(year=2012, metric="new_cards") is None
