@@ -15,6 +15,7 @@ from ebank import pii
 from ebank.org.admin_base import (
     ChangedByActionsOnlyMixin,
     EstimatedCountPaginator,
+    ReadOnlyAdminMixin,
     ScopedAdmin,
     ScopedAdminMixin,
     ScopedBranchFilter,
@@ -149,7 +150,7 @@ class CardAdmin(ChangedByActionsOnlyMixin, ExportMixin, ScopedAdmin):
 
 
 @admin.register(CardBalance)
-class CardBalanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CardBalanceAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["card", "as_of", "balance"]
     list_filter = ["as_of"]
     list_select_related = ["card"]
@@ -158,30 +159,12 @@ class CardBalanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     readonly_fields = ["card", "as_of", "balance"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(BalanceRevision)
-class BalanceRevisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class BalanceRevisionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["balance", "old_balance", "new_balance", "changed_at", "changed_by", "reason"]
     list_select_related = ["balance__card", "changed_by"]
     readonly_fields = list_display
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Disbursement)

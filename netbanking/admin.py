@@ -5,27 +5,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ebank.org.admin_base import EstimatedCountPaginator, ScopedAdmin, ScopedAdminMixin, ScopedBranchFilter
+from ebank.org.admin_base import (
+    EstimatedCountPaginator,
+    ReadOnlyAdminMixin,
+    ScopedAdmin,
+    ScopedAdminMixin,
+    ScopedBranchFilter,
+)
 
 from . import selectors, services
 from .forms import MediumReplaceForm, SpotCheckForm, SpotCheckRectifyForm, TicketHandleForm, TicketOpenForm
 from .models import CalendarDay, Customer, SecurityMedium, SpotCheck, Ticket, Transfer
 
 
-class ReadOnlyMixin:
-    """Rows that come from the core banking extracts: read in the admin, written by imports."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class MediumInline(ReadOnlyMixin, admin.TabularInline):
+class MediumInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SecurityMedium
     fk_name = "customer"
     fields = ["kind", "serial_no", "issued_on", "status", "replaced_on", "reason"]
@@ -34,7 +27,7 @@ class MediumInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(ReadOnlyMixin, ScopedAdmin):
+class CustomerAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ["customer_no", "name", "kind", "branch", "signed_on", "status", "security_media"]
     list_filter = ["kind", "status", ("branch", ScopedBranchFilter), "signed_on"]
     list_select_related = ["branch"]
@@ -107,7 +100,7 @@ class SecurityMediumAdmin(ScopedAdmin):
 
 
 @admin.register(Transfer)
-class TransferAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+class TransferAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["reference", "customer", "txn_at", "channel", "amount"]
     list_filter = ["channel", "txn_at"]
     list_select_related = ["customer"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ebank.org.admin_base import ScopedAdmin, ScopedAdminMixin, ScopedBranchFilter
+from ebank.org.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ScopedAdminMixin, ScopedBranchFilter
 from ebank.org.scoping import scope_queryset
 
 from . import exports, services
@@ -165,7 +165,7 @@ class AssessmentRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AssessmentResult)
-class AssessmentResultAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AssessmentResultAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "run",
         "rank",
@@ -180,12 +180,3 @@ class AssessmentResultAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["run__year", "run__quarter", ("branch", ScopedBranchFilter)]
     list_select_related = ["run", "branch"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -112,6 +112,20 @@ class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class ReadOnlyAdminMixin:
+    """Rows written only by imports or by the system: read in the admin, never added, changed or
+    deleted there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ChangedByActionsOnlyMixin:
     """For records whose changes are services (actions with a date and a reason): the change
     permission lets a user run the actions, but a record's own page is read-only."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from ebank.org.admin_base import (
     ChangedByActionsOnlyMixin,
     EstimatedCountPaginator,
+    ReadOnlyAdminMixin,
     ScopedAdmin,
     ScopedAdminMixin,
     ScopedBranchFilter,
@@ -143,7 +144,7 @@ class TerminalAdmin(ChangedByActionsOnlyMixin, FromExtractMixin, ScopedAdmin):
 
 
 @admin.register(TerminalTxn)
-class TerminalTxnAdmin(FromExtractMixin, ScopedAdminMixin, admin.ModelAdmin):
+class TerminalTxnAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["reference", "terminal", "txn_at", "txn_type", "amount", "fee", "card_masked"]
     list_filter = ["txn_type", "txn_at"]
     list_select_related = ["terminal"]
@@ -152,9 +153,6 @@ class TerminalTxnAdmin(FromExtractMixin, ScopedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     readonly_fields = list_display
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DormantPosReview)
