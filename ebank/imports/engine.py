@@ -30,6 +30,7 @@ from .spec import Extract, extract_for
 BATCH = 10_000
 MAX_ERRORS = 10_000  # errors kept and shown; beyond this only the count grows
 PREVIEW_ROWS = 20
+ANALYZE_AFTER = 10_000  # rows written before the target's statistics are refreshed
 CREATED, CHANGED, UNCHANGED = 1, 2, 0
 _EXTRA_TYPES = {"text": "text", "id": "bigint", "date": "date"}
 
@@ -279,6 +280,12 @@ class Staging:
         if connection.vendor == "postgresql":
             self.execute(f"ANALYZE {self.table}")
 
+    def analyze_target(self) -> None:
+        """Refresh the planner's statistics of a table a big import changed (its estimates drive
+        the query plans of the figures and the admin's estimated counts)."""
+        if connection.vendor == "postgresql":
+            self.execute(f"ANALYZE {self.target}")
+
 
 def _copy_text(value: Any) -> str:
     if value is None:
@@ -443,6 +450,8 @@ def _run(extract, table, mapping, outcome, dry_run, by, reason, progress, keep_e
         raise _Rollback(outcome)
     if outcome.created or outcome.updated:
         extract.write(staging, by=by, reason=reason)
+        if outcome.created + outcome.updated >= ANALYZE_AFTER:
+            staging.analyze_target()
     staging.drop()
     outcome.written = True
 

@@ -318,3 +318,15 @@ def test_a_row_with_several_problems_reports_them_all_and_counts_once(tree, writ
         "program",
     ]
     assert (outcome.invalid_rows, outcome.error_count) == (1, 5)
+
+
+def test_a_big_import_refreshes_the_tables_statistics(tree, write, numbers, monkeypatch):
+    from ebank.imports import engine
+
+    analyzed = []
+    monkeypatch.setattr(engine, "ANALYZE_AFTER", 2)
+    monkeypatch.setattr(engine.Staging, "analyze_target", lambda self: analyzed.append(self.target))
+    extract_import(kind="cards", path=write("one.csv", cards_csv(numbers, [{}])))
+    assert analyzed == []
+    extract_import(kind="cards", path=write("three.csv", cards_csv(numbers, [{}, {}, {}])))
+    assert analyzed == ["cards_card"]
