@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from ebank.constraints import present_iff
 from ebank.org.models import Branch
 
 
@@ -46,11 +47,7 @@ class Card(models.Model):
             models.Index(fields=["issued_on"], name="card_issued"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status="closed", closed_on__isnull=False)
-                | (~Q(status="closed") & Q(closed_on__isnull=True)),
-                name="card_closed_iff_closed_on",
-            ),
+            present_iff("closed_on", status="closed", name="card_closed_iff_closed_on"),
             models.CheckConstraint(
                 condition=Q(sms_alert=False) | Q(sms_since__isnull=False),
                 name="card_sms_since_when_alert",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from ebank.constraints import present_iff
 from ebank.org.models import Branch
 
 
@@ -42,11 +43,7 @@ class Customer(models.Model):
         verbose_name_plural = _("online-banking customers")
         indexes = [models.Index(fields=["branch", "kind", "signed_on"], name="nb_customer_branch_kind")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status="closed", closed_on__isnull=False)
-                | (~Q(status="closed") & Q(closed_on__isnull=True)),
-                name="nb_customer_closed_iff_closed_on",
-            ),
+            present_iff("closed_on", status="closed", name="nb_customer_closed_iff_closed_on"),
         ]
 
     def __str__(self):
@@ -216,11 +213,7 @@ class Ticket(models.Model):
         verbose_name_plural = _("fault and complaint tickets")
         indexes = [models.Index(fields=["status", "deadline"], name="nb_ticket_status_deadline")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status="closed", closed_at__isnull=False)
-                | (~Q(status="closed") & Q(closed_at__isnull=True)),
-                name="nb_ticket_closed_iff_closed_at",
-            ),
+            present_iff("closed_at", status="closed", name="nb_ticket_closed_iff_closed_at"),
         ]
 
     def __str__(self):

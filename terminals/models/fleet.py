@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ebank.constraints import present_iff
 from ebank.org.models import Branch
 
 
@@ -32,11 +33,7 @@ class Merchant(models.Model):
         verbose_name_plural = _("merchants")
         indexes = [models.Index(fields=["branch", "signed_on"], name="merchant_branch_signed")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status="terminated", terminated_on__isnull=False)
-                | (~Q(status="terminated") & Q(terminated_on__isnull=True)),
-                name="merchant_terminated_iff_date",
-            ),
+            present_iff("terminated_on", status="terminated", name="merchant_terminated_iff_date"),
         ]
 
     def __str__(self):
@@ -83,15 +80,8 @@ class Terminal(models.Model):
         verbose_name_plural = _("terminals")
         indexes = [models.Index(fields=["kind", "branch", "installed_on"], name="terminal_kind_branch")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind="pos", merchant__isnull=False) | (~Q(kind="pos") & Q(merchant__isnull=True)),
-                name="terminal_merchant_iff_pos",
-            ),
-            models.CheckConstraint(
-                condition=Q(status="removed", removed_on__isnull=False)
-                | (~Q(status="removed") & Q(removed_on__isnull=True)),
-                name="terminal_removed_iff_date",
-            ),
+            present_iff("merchant", kind="pos", name="terminal_merchant_iff_pos"),
+            present_iff("removed_on", status="removed", name="terminal_removed_iff_date"),
         ]
 
     def __str__(self):
