@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from ebank.api.errors import call_service
 from ebank.api.filters import BranchFilter
 from ebank.api.scoping import BranchCodeField, ScopedQuerysetMixin, UserBranchDefault
-from ebank.org.roles import Role
 from ebank.org.scoping import scope_queryset, scoped_branches
 
 from . import selectors, services
@@ -126,7 +125,7 @@ def _viewset_for(model):
         def void(self, request, pk=None):
             """Void the entry (department staff): a new entry that cancels it, with the reason."""
             entry = self.get_object()
-            if not (request.user.is_superuser or request.user.role == Role.STAFF):
+            if not services.logbook_may_void(user=request.user):
                 raise PermissionDenied
             reason = CorrectionSerializer(data=request.data)
             reason.is_valid(raise_exception=True)

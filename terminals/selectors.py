@@ -80,11 +80,11 @@ def _inspections_due(
         day += datetime.timedelta(days=1)
 
 
-def inspections_missed(
-    *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
-) -> list[tuple[Terminal, datetime.date, str]]:
-    """Each (ATM, day, shift) from start to end whose window has passed with no inspection, for
-    the ATMs in force on that day (an ATM reported faulty now is left out: it is not in service)."""
+def _inspection_slots(
+    *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime | None
+) -> list[tuple[Terminal, datetime.date, str, bool]]:
+    """Each inspection due from start to end (window closed by `now`, ATM in force that day and not
+    reported faulty now), and whether it was done."""
     now = timezone.localtime(now or timezone.now())
     atm_list = list(atms.filter(kind=Terminal.Kind.ATM).exclude(status=Terminal.Status.FAULTY))
     inspections = entries_current(
@@ -99,20 +99,26 @@ def inspections_missed(
         for terminal_id, occurred_at, shift in inspections.values_list("terminal_id", "occurred_at", "shift")
     }
     return [
-        (atm, day, shift)
+        (atm, day, shift, (atm.id, day, shift) in done)
         for atm, day, shift in _inspections_due(atms=atm_list, start=start, end=end, now=now)
-        if (atm.id, day, shift) not in done
     ]
+
+
+def inspections_missed(
+    *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
+) -> list[tuple[Terminal, datetime.date, str]]:
+    """Each (ATM, day, shift) from start to end whose window has passed with no inspection, for
+    the ATMs in force on that day (an ATM reported faulty now is left out: it is not in service)."""
+    slots = _inspection_slots(atms=atms, start=start, end=end, now=now)
+    return [(atm, day, shift) for atm, day, shift, done in slots if not done]
 
 
 def inspection_compliance(
     *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
 ) -> dict:
     """How many inspections were due in the period, how many were missed, and the share done (%)."""
-    now = timezone.localtime(now or timezone.now())
-    atm_list = list(atms.filter(kind=Terminal.Kind.ATM).exclude(status=Terminal.Status.FAULTY))
-    due = sum(1 for _slot in _inspections_due(atms=atm_list, start=start, end=end, now=now))
-    missed = len(inspections_missed(atms=atms, start=start, end=end, now=now))
+    slots = _inspection_slots(atms=atms, start=start, end=end, now=now)
+    due, missed = len(slots), sum(1 for *_slot, done in slots if not done)
     return {"due": due, "missed": missed, "rate": round(100 * (due - missed) / due, 2) if due else None}
 
 

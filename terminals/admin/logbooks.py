@@ -203,7 +203,7 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def void_view(self, request, entry_id):
         """Void an entry (department staff), with the reason."""
-        if not (request.user.is_superuser or request.user.role == "staff"):
+        if not services.logbook_may_void(user=request.user):
             raise PermissionDenied
         entry = self._entry(request, entry_id)
         form = VoidForm(request.POST if request.method == "POST" else None)
@@ -300,7 +300,7 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
             **(extra_context or {}),
             "logbook": True,
             "may_correct": current and self.has_add_permission(request),
-            "may_void": current and (request.user.is_superuser or request.user.role == "staff"),
+            "may_void": current and services.logbook_may_void(user=request.user),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -75,10 +75,15 @@ def logbook_amend(*, entry: Entry, reason: str, by, card_no: str | None = None, 
     return _save(amendment, by=by)
 
 
+def logbook_may_void(*, user) -> bool:
+    """Only department staff void entries (the interfaces ask before offering it)."""
+    return user.is_superuser or user.role == Role.STAFF
+
+
 @transaction.atomic
 def logbook_void(*, entry: Entry, reason: str, by) -> Entry:
     """Void an entry (department staff only): a new entry that cancels it, with the reason."""
-    if not (by.is_superuser or by.role == Role.STAFF):
+    if not logbook_may_void(user=by):
         raise ValidationError({"is_void": _("Only department staff may void an entry.")})
     entry = _current_or_refuse(entry)
     if not reason.strip():
