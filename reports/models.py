@@ -127,3 +127,106 @@ class AssessmentResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "branch", "metric"], name="result_run_branch_metric")
         ]
+
+
+class Policy(models.Model):
+    """One of the department's management rules (管理制度、办法) or registers (登记簿): the list the
+    year-end summary's fourth part draws on."""
+
+    class Kind(models.TextChoices):
+        RULE = "rule", _("management rule")
+        REGISTER = "register", _("register")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    adopted_on = models.DateField(_("adopted on"))
+    revised_on = models.DateField(_("last revised on"), null=True, blank=True)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    notes = models.TextField(_("what it governs"), blank=True)
+    history = HistoricalRecords(verbose_name=_("policy history"), verbose_name_plural=_("policy history"))
+
+    class Meta:
+        verbose_name = _("policy or register")
+        verbose_name_plural = _("policies and registers")
+        ordering = ["kind", "adopted_on", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "title"], name="policy_kind_title"),
+            models.CheckConstraint(
+                condition=Q(revised_on__isnull=True) | Q(revised_on__gte=models.F("adopted_on")),
+                name="policy_revised_after_adopted",
+            ),
+            models.CheckConstraint(
+                condition=Q(retired_on__isnull=True) | Q(retired_on__gte=models.F("adopted_on")),
+                name="policy_retired_after_adopted",
+            ),
+        ]
+
+    def __str__(self):
+        return f"《{self.title}》"
+
+
+class YearSummary(models.Model):
+    """The year-end work summary (年度工作总结) of one year: the staff's narrative paragraphs around
+    the figures, which stay live until the summary is finalised and its document kept as it was."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    title = models.CharField(_("title"), max_length=100)
+    cards_text = models.TextField(_("一、1 card issuance"), blank=True)
+    terminals_text = models.TextField(_("一、2 ATM and POS deployment"), blank=True)
+    netbank_text = models.TextField(_("一、3 online banking and SMS"), blank=True)
+    maintenance_text = models.TextField(_("一、4 daily maintenance of ATMs and POS"), blank=True)
+    network_text = models.TextField(_("二、1 network and machine room"), blank=True)
+    repairs_text = models.TextField(_("二、2 equipment repairs"), blank=True)
+    training_text = models.TextField(_("二、3 training"), blank=True)
+    disbursement_text = models.TextField(_("三 social pension and agricultural subsidies"), blank=True)
+    rules_text = models.TextField(_("四 management rules"), blank=True)
+    problems_text = models.TextField(_("五 problems and their correction"), blank=True)
+    plan_text = models.TextField(_("六 the plan for next year"), blank=True)
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finalised by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    snapshot = models.JSONField(_("the document as finalised"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(
+        verbose_name=_("summary history"),
+        verbose_name_plural=_("summary history"),
+        excluded_fields=["snapshot"],
+    )
+
+    NARRATIVE_FIELDS = (
+        "cards_text",
+        "terminals_text",
+        "netbank_text",
+        "maintenance_text",
+        "network_text",
+        "repairs_text",
+        "training_text",
+        "disbursement_text",
+        "rules_text",
+        "problems_text",
+        "plan_text",
+    )
+
+    class Meta:
+        verbose_name = _("year-end work summary")
+        verbose_name_plural = _("year-end work summaries")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finalised_at__isnull=True, snapshot__isnull=True)
+                | Q(finalised_at__isnull=False, snapshot__isnull=False),
+                name="summary_snapshot_iff_finalised",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_final(self) -> bool:
+        return self.finalised_at is not None

@@ -93,6 +93,10 @@ ACCESS: dict[str, Access] = {
         staff=("view", "add"), branch_manager=VIEW, leader=VIEW, branch_owned=False
     ),
     "reports.assessmentresult": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
+    # The department's rules and registers: every branch follows them, the department keeps them.
+    "reports.policy": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False),
+    # The year-end summary states union-wide figures: the department writes it for the leadership.
+    "reports.yearsummary": Access(staff=("view", "add", "change"), leader=VIEW, branch_owned=False),
     # Online banking: customers and transfers come from extracts; staff replace media; branch
     # managers open and handle their branches' tickets; the department keeps the calendar and
     # does the spot checks.
