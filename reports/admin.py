@@ -14,7 +14,10 @@ from ebank.org.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ScopedAdminMix
 from ebank.org.scoping import scope_queryset
 
 from . import exports, services
-from .models import AssessmentResult, AssessmentRun, PlanItem, Target
+from .models import AssessmentResult, AssessmentRun, PlanItem, Policy, Target, YearSummary
+from .summary import render as summary_render
+from .summary import services as summary_services
+from .summary.selectors import year_summary_document
 
 
 @admin.register(PlanItem)
@@ -180,3 +183,153 @@ class AssessmentResultAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdm
     ]
     list_filter = ["run__year", "run__quarter", ("branch", ScopedBranchFilter)]
     list_select_related = ["run", "branch"]
+
+
+@admin.register(Policy)
+class PolicyAdmin(ScopedAdmin):
+    """The department's rules and registers, as the year-end summary lists them."""
+
+    list_display = ["title", "kind", "adopted_on", "revised_on", "retired_on"]
+    list_filter = ["kind"]
+    search_fields = ["title"]
+
+
+class YearSummaryAddForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("year"), min_value=2000, max_value=2100)
+
+
+@admin.register(YearSummary)
+class YearSummaryAdmin(ScopedAdmin):
+    """A year's summary: its narrative edited here, the document previewed and downloaded; once
+    finalised it is read only and its document no longer changes."""
+
+    list_display = ["year", "title", "state", "finalised_at", "finalised_by"]
+    list_select_related = ["finalised_by"]
+    change_form_template = "admin/reports/yearsummary/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["year", "title"]}),
+        (
+            gettext_lazy("I. Cards, ATM and POS, online banking, maintenance"),
+            {"fields": ["cards_text", "terminals_text", "netbank_text", "maintenance_text"]},
+        ),
+        (
+            gettext_lazy("II. Technical support"),
+            {"fields": ["network_text", "repairs_text", "training_text"]},
+        ),
+        (
+            gettext_lazy("III–VI. Disbursements, rules, problems, next year"),
+            {"fields": ["disbursement_text", "rules_text", "problems_text", "plan_text"]},
+        ),
+    ]
+
+    @admin.display(description=gettext_lazy("state"))
+    def state(self, obj):
+        return _("finalised") if obj.is_final else _("draft")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_final:
+            return ["year", "title", *YearSummary.NARRATIVE_FIELDS]
+        return ["year"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_final)
+
+    def save_model(self, request, obj, form, change):
+        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        summary_services.year_summary_edit(summary=obj, changes=changes, by=request.user)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", view(self.preview_view), name="reports_yearsummary_preview"),
+            path(
+                "<int:pk>/download.<str:fmt>", view(self.download_view), name="reports_yearsummary_download"
+            ),
+            path("<int:pk>/finalise/", view(self.finalise_view), name="reports_yearsummary_finalise"),
+            *super().get_urls(),
+        ]
+
+    def _summary(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        summary = self.get_object(request, pk)
+        if summary is None:
+            raise Http404
+        return summary
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = YearSummaryAddForm(request.POST or None, initial={"year": timezone.localdate().year})
+        if request.method == "POST" and form.is_valid():
+            summary = summary_services.year_summary_open(year=form.cleaned_data["year"], by=request.user)
+            return HttpResponseRedirect(reverse("admin:reports_yearsummary_change", args=[summary.pk]))
+        return TemplateResponse(
+            request,
+            "admin/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Write a year-end summary"),
+                "form": form,
+                "objects": [],
+                "action": "",
+                "opts": self.model._meta,
+                "submit": _("Start from the generated text"),
+                "action_checkbox_name": "",
+            },
+        )
+
+    def preview_view(self, request, pk):
+        summary = self._summary(request, pk)
+        return TemplateResponse(
+            request,
+            "admin/reports/yearsummary/preview.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": summary.title,
+                "summary": summary,
+                "body": summary_render.to_html(year_summary_document(summary=summary), standalone=False),
+                "opts": self.model._meta,
+                "formats": summary_render.FORMATS,
+            },
+        )
+
+    def download_view(self, request, pk, fmt):
+        summary = self._summary(request, pk)
+        if fmt not in summary_render.FORMATS:
+            raise Http404
+        content_type, extension = summary_render.FORMATS[fmt]
+        name = f"year-summary-{summary.year}.{extension}"
+        return HttpResponse(
+            summary_render.render(year_summary_document(summary=summary), fmt),
+            content_type=content_type,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    def finalise_view(self, request, pk):
+        summary = self._summary(request, pk)
+        if not self.has_change_permission(request, summary):
+            raise PermissionDenied
+        if request.method == "POST":
+            summary_services.year_summary_finalise(summary=summary, by=request.user)
+            self.message_user(
+                request, _("The summary is finalised: its document no longer changes."), messages.SUCCESS
+            )
+            return HttpResponseRedirect(reverse("admin:reports_yearsummary_change", args=[summary.pk]))
+        return TemplateResponse(
+            request,
+            "admin/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Finalise the summary"),
+                "form": forms.Form(),
+                "objects": [summary],
+                "action": "",
+                "opts": self.model._meta,
+                "submit": _("Finalise: keep the document as it reads now"),
+                "action_checkbox_name": "",
+            },
+        )

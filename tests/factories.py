@@ -242,7 +242,7 @@ OBJECT_MAKERS = {
 def _report_makers():
     from decimal import Decimal
 
-    from reports.models import AssessmentResult, AssessmentRun, PlanItem, Target
+    from reports.models import AssessmentResult, AssessmentRun, PlanItem, Policy, Target, YearSummary
 
     def plan_item(branch):
         return PlanItem.objects.create(
@@ -273,6 +273,12 @@ def _report_makers():
         ),
         "reports.assessmentrun": run,
         "reports.assessmentresult": result,
+        "reports.policy": lambda branch: Policy.objects.create(
+            kind="rule", title=f"网络管理办法{next(_serial)}", adopted_on=datetime.date(2011, 3, 1)
+        ),
+        "reports.yearsummary": lambda branch: YearSummary.objects.create(
+            year=2000 + next(_serial) % 90, title="电子银行部工作总结"
+        ),
     }
 
 
