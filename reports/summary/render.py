@@ -7,7 +7,7 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 FORMATS = {
     "md": ("text/markdown; charset=utf-8", "md"),
@@ -59,6 +59,17 @@ def _style_font(style, name: str, size: float, bold: bool = False):
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
+def _widths(header: list[str], rows: list[list[str]], total_cm: float = 15.5) -> list[float]:
+    """Column widths in proportion to the widest text of each column (a Chinese character counts
+    twice), so that labels do not wrap in a narrow first column."""
+
+    def width(text: str) -> int:
+        return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+
+    longest = [max(width(row[column]) for row in [header, *rows]) + 2 for column in range(len(header))]
+    return [total_cm * size / sum(longest) for size in longest]
+
+
 def to_docx(document: dict) -> bytes:
     """The document as a Word file: title, headings, body in a Chinese font, tables."""
     doc = Document()
@@ -99,6 +110,7 @@ def to_docx(document: dict) -> bytes:
             table = doc.add_table(rows=1, cols=len(block["header"]))
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            table.autofit = False
             for cell, text in zip(table.rows[0].cells, block["header"]):
                 _font(cell.paragraphs[0].add_run(text), BODY_FONT, 11, bold=True)
             for row in block["rows"]:
@@ -107,6 +119,12 @@ def to_docx(document: dict) -> bytes:
                     align = WD_ALIGN_PARAGRAPH.RIGHT if column else WD_ALIGN_PARAGRAPH.LEFT
                     cell.paragraphs[0].alignment = align
                     _font(cell.paragraphs[0].add_run(text), BODY_FONT, 11)
+            widths = _widths(block["header"], block["rows"])
+            for column, size in zip(table.columns, widths):
+                column.width = Cm(size)  # the grid, which LibreOffice reads
+            for row in table.rows:
+                for cell, size in zip(row.cells, widths):
+                    cell.width = Cm(size)  # the cells, which Word reads
             doc.add_paragraph()
     out = io.BytesIO()
     doc.save(out)
