@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from ebank.api.errors import api_not_found, page_not_found_json_for_api, server_error_json_for_api
 from ebank.health import healthz
+from ebank.org import two_factor
 
 admin.site.site_header = _("E-banking department back office")
 admin.site.site_title = _("ebank")
@@ -16,6 +17,8 @@ admin.site.site_url = None  # the admin is the whole site: no "view site" link b
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("account/two-factor/", two_factor.verify, name="two-factor-verify"),
+    path("account/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
     path("dashboard/", include("reports.dashboard_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

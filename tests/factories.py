@@ -61,6 +61,12 @@ def _make_token(branch):
     return TokenProxy.objects.create(user=user_with_role(Role.STAFF))
 
 
+def _make_authenticator(branch):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=_make_user(branch), name="app", confirmed=True)
+
+
 def _make_access_attempt(branch):
     from axes.models import AccessAttempt
 
@@ -222,6 +228,7 @@ OBJECT_MAKERS = {
     "org.user": _make_user,
     "authtoken.tokenproxy": _make_token,
     "axes.accessattempt": _make_access_attempt,
+    "otp_totp.totpdevice": _make_authenticator,
     "axes.accesslog": _make_access_log,
     "axes.accessfailurelog": _make_access_failure_log,
     "django_celery_beat.crontabschedule": _make_crontab,

@@ -52,3 +52,11 @@ def test_local_defaults_are_chinese_shanghai_and_in_process():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
     assert settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def test_production_requires_two_factor_login_for_staff_and_managers():
+    code = "from django.conf import settings; print('2FA', settings.TWO_FACTOR_REQUIRED)"
+    result = _manage("shell", "-c", code, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "2FA True" in result.stdout
+    assert settings.TWO_FACTOR_REQUIRED is False  # one machine and the tests: off unless a test turns it on

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
@@ -17,6 +18,27 @@ from .roles import Role
 admin.site.unregister(Group)
 # API tokens name a user: their user choices go through the scoping layer like every other.
 admin.site.unregister(TokenProxy)
+# django-otp's own page shows each secret as a QR code; ours never shows a secret.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Who has set up an authenticator for two-factor login, and when it was last used. Deleting
+    one resets it (a lost phone): its user sets up a new one at the next login."""
+
+    list_display = ["user", "name", "confirmed", "last_used_at", "created_at"]
+    fields = list_display
+    readonly_fields = list_display
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TokenProxy)

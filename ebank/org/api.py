@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -10,7 +11,7 @@ from rest_framework.views import APIView
 from ebank.api.errors import call_service
 from ebank.api.scoping import ScopedQuerysetMixin
 
-from . import services
+from . import services, two_factor
 from .models import Branch
 from .serializers import BranchSerializer, MeSerializer
 
@@ -65,13 +66,21 @@ class LoginLocked(APIException):
 
 
 class TokenLoginView(ObtainAuthToken):
-    """Exchange a username and password for an API token; locked like the admin's login."""
+    """Exchange a username and password for an API token; locked like the admin's login. When
+    two-factor login is required for the user's role, the body also carries `otp_token`, the
+    current code of the authenticator they set up in the browser."""
 
     def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
         try:
-            return super().post(request, *args, **kwargs)
+            serializer.is_valid(raise_exception=True)
         except ValidationError:
             # django-axes marks the request it refused; DRF would only say "unable to log in".
             if getattr(request, "axes_locked_out", False):
                 raise LoginLocked() from None
             raise
+        user = serializer.validated_data["user"]
+        if two_factor.required_for(user):
+            two_factor.check_api_code(user=user, token=str(request.data.get("otp_token", "")))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

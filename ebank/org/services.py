@@ -77,3 +77,23 @@ def sessions_clear_expired() -> int:
 
     deleted, _per_model = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@transaction.atomic
+def totp_device_begin(*, user: User):
+    """Return the user's authenticator being set up (a new secret the first time), unconfirmed
+    until they type a code it shows."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name=_("authenticator app"), confirmed=False)
+
+
+@transaction.atomic
+def totp_device_confirm(*, device, token: str) -> bool:
+    """Confirm an authenticator when `token` is its current code; True when confirmed."""
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return True
