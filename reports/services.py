@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ebank.celery import enqueue_on_commit, not_queued_message
+
 from .models import AssessmentResult, AssessmentRun, PlanItem, Target
 from .selectors import figures
 
@@ -43,8 +45,14 @@ def assessment_start(*, year: int, quarter: int, by) -> AssessmentRun:
 
     assessment_check_ready(year=year, quarter=quarter)
     run = AssessmentRun.objects.create(year=year, quarter=quarter, started_by=by)
-    transaction.on_commit(lambda: assessment_run_task.delay(run.pk))
+    enqueue_on_commit(assessment_run_task, run.pk, on_failure=lambda error: _not_queued(run.pk))
     return run
+
+
+def _not_queued(run_id: int) -> None:
+    AssessmentRun.objects.filter(pk=run_id).update(
+        status=AssessmentRun.Status.FAILED, message=not_queued_message(), finished_at=timezone.now()
+    )
 
 
 def _half_up(value: Decimal) -> Decimal:

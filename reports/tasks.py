@@ -6,7 +6,7 @@ from django.utils import timezone
 from . import services
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def assessment_run_task(run_id: int) -> int:
     """Idempotent: recomputing a run replaces its results with the same ones."""
     try:

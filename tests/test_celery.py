@@ -3,20 +3,15 @@ results are on record (django-celery-results, shown in the admin)."""
 
 import datetime
 import os
-import subprocess
-import sys
-import uuid
 
 import pytest
-from celery import Celery
-from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
 from django_celery_results.models import TaskResult
 
 from ebank.org.tasks import sessions_clear_expired_task
+from tests import processes
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "")
 
@@ -49,68 +44,13 @@ def test_the_nightly_schedule_is_in_the_database(db):
     assert task.enabled and task.crontab.hour == "3"
 
 
-def _database_url():
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return None
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(transactional_db):
     """A real Celery worker process on the broker of CELERY_TEST_BROKER_URL, serving a queue of its
     own, and a client app to send it tasks (as the web process does in production)."""
-    database_url = _database_url()
-    if not BROKER or not database_url:
-        # CI requires these tests; elsewhere they need what .ci/run sets up.
-        assert not os.environ.get("EBANK_REQUIRE_WORKER_TEST"), "CI must run the worker tests"
-        pytest.skip("needs CELERY_TEST_BROKER_URL and PostgreSQL (.ci/run sets both)")
-    queue = f"ebank-test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ebank.settings.local",
-        "DJANGO_DEBUG": "0",
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": BROKER,
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "ebank",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-            "-n",
-            f"{queue}@%h",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    client = Celery("ebank-test-client")
-    client.config_from_object("django.conf:settings", namespace="CELERY")
-    client.conf.update(broker_url=BROKER, task_always_eager=False)
-    try:
+    database_url = processes.require_postgresql_and_broker(BROKER or None)
+    with processes.celery_worker(broker=BROKER, database_url=database_url) as (client, queue, _process):
         yield client, queue
-    finally:
-        process.terminate()
-        try:
-            output, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-        print(output)
-    assert "ready." in output
 
 
 @pytest.mark.worker

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ebank.celery import enqueue_on_commit, not_queued_message
+
 from .engine import MAX_ERRORS, Outcome, extract_import
 from .models import ImportRun
 
@@ -90,7 +92,7 @@ def import_run_upload(*, kind: str, uploaded_file, by) -> ImportRun:
         source=ImportRun.Source.ADMIN,
         started_by=by,
     )
-    transaction.on_commit(lambda: import_run_check_task.delay(run.id))
+    enqueue_on_commit(import_run_check_task, run.id, on_failure=lambda error: _not_queued(run.id))
     return run
 
 
@@ -120,6 +122,15 @@ def import_runs_discard_stale(*, older_than: datetime.timedelta = datetime.timed
         run.save()
         count += 1
     return count
+
+
+def _not_queued(run_id: int) -> None:
+    """The broker did not take the run's task: close the run (nothing was written) and say so."""
+    run = ImportRun.objects.get(pk=run_id)
+    _discard_file(run)
+    run.status, run.finished_at = ImportRun.Status.FAILED, timezone.now()
+    run.message = not_queued_message()
+    run.save()
 
 
 def _fail(run: ImportRun, error: Exception) -> None:
@@ -170,7 +181,7 @@ def import_run_confirm(*, run: ImportRun, by) -> ImportRun:
     if not moved:
         raise ValueError(_("Only a checked import that awaits confirmation can be confirmed."))
     run.refresh_from_db()
-    transaction.on_commit(lambda: import_run_apply_task.delay(run.id))
+    enqueue_on_commit(import_run_apply_task, run.id, on_failure=lambda error: _not_queued(run.id))
     return run
 
 

@@ -5,7 +5,9 @@ from . import services
 # Both tasks are idempotent (each acts only on a run in the matching status, and the import itself
 # is all or nothing), so acks_late is safe: a message redelivered after a lost worker is harmless.
 # Their time limits are the settings' CELERY_TASK_TIME_LIMIT, which the visibility timeout outlasts.
-LIMITS = {"acks_late": True}
+# A worker process killed mid-task (out of memory, SIGKILL) gives the message back to the queue
+# (reject_on_worker_lost), so another process redoes it instead of it being lost or marked failed.
+LIMITS = {"acks_late": True, "reject_on_worker_lost": True}
 
 
 @shared_task(**LIMITS)
