@@ -335,3 +335,56 @@ def test_api_docs_need_a_login(client, staff, path):
     assert client.get(path).status_code in (401, 403)
     client.force_login(staff)
     assert client.get(path).status_code == 200
+
+
+# --- the admin's own pages beyond the standard ones ------------------------------------------------
+
+STANDARD_VIEWS = {"changelist", "add", "history", "delete", "change", "autocomplete"}
+# Values for the parameters a page takes besides the object's id.
+EXTRA_ARGS = {"reports_assessmentrun_report": ["xlsx"], "reports_yearsummary_download": ["docx"]}
+
+
+def _object_pages():
+    """Every admin page about one object that is not one of Django's standard views (downloads,
+    corrections, previews, history records, password changes)."""
+    for model in ADMIN_MODELS:
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        for pattern in admin.site._registry[model].get_urls():
+            name = pattern.name or ""
+            route = str(pattern.pattern)
+            if name.removeprefix(prefix) in STANDARD_VIEWS or not name:
+                continue
+            if route.startswith(("<int:", "<id>", "^([^/]+)/history/")):
+                yield model, name
+
+
+def _page_url(name, obj):
+    if name.endswith("_simple_history"):
+        return reverse(f"admin:{name}", args=[obj.pk, obj.history.order_by("history_id").first().history_id])
+    return reverse(f"admin:{name}", args=[obj.pk, *EXTRA_ARGS.get(name, [])])
+
+
+@pytest.mark.parametrize(
+    "model,name", list(_object_pages()), ids=lambda v: v if isinstance(v, str) else label(v)
+)
+def test_admin_object_pages_follow_role_and_scope(client, users, own_and_sibling, model, name):
+    own, sibling = own_and_sibling(model)
+    access = access_for(model)
+    rows_before = model._default_manager.count()
+
+    client.force_login(users[Role.STAFF])
+    assert client.get(_page_url(name, own)).status_code < 500
+
+    client.force_login(users[Role.BRANCH_MANAGER])
+    response = client.get(_page_url(name, sibling))
+    if "view" not in access.actions(Role.BRANCH_MANAGER):
+        assert response.status_code in (302, 403, 404)
+    elif access.branch_owned:
+        assert response.status_code in (302, 403, 404), f"{name}: a sibling branch's object is shown"
+        assert str(sibling) not in response.content.decode(errors="replace")
+        assert client.post(_page_url(name, sibling), {}).status_code in (302, 403, 404, 405)
+
+    client.force_login(users[Role.LEADER])
+    response = client.post(_page_url(name, own), {"reason": "试图更正", "post": "yes"})
+    assert response.status_code in (200, 302, 403, 404, 405)
+    assert model._default_manager.count() == rows_before, f"{name}: a union manager wrote a record"
