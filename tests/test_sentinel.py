@@ -105,3 +105,41 @@ def test_sentinel_numbers_never_appear_in_clear(
     assert "哨兵" in everything and "621234*********4569" in everything  # the test saw the data
     for clear in (SENTINEL_CARD, SENTINEL_ID, BAD_SENTINEL_CARD, SENTINEL_ID.lower()):
         assert clear not in everything
+
+
+@pytest.mark.django_db
+def test_a_retained_cards_number_entered_in_the_admin_or_the_api_is_never_kept_in_clear(
+    tree, manager, caplog, settings
+):
+    """The ATM retained-card register takes the card number in full, from a branch manager's form
+    or a phone app; a number that fails its check is refused without being echoed."""
+    from terminals.models import RetainedCard
+    from tests.terminals.factories import TerminalFactory
+
+    caplog.set_level(logging.DEBUG)
+    atm = TerminalFactory(branch=tree["a"], kind="atm")
+    seen = []
+    client = Client()
+    client.force_login(manager)
+    form = {"terminal": atm.pk, "occurred_at_0": "2011-06-01", "occurred_at_1": "10:00:00", "outcome": "held"}
+    for number in (BAD_SENTINEL_CARD, SENTINEL_CARD):
+        response = client.post(reverse("admin:terminals_retainedcard_add"), {**form, "card_no": number})
+        seen.append(response.content)
+        if number == BAD_SENTINEL_CARD:  # the form comes back with the reason, the box empty
+            assert response.status_code == 200 and "卡号无效" in response.content.decode()
+    assert RetainedCard.objects.count() == 1
+    seen.append(client.get(reverse("admin:terminals_retainedcard_changelist")).content)
+
+    api = APIClient()
+    api.force_authenticate(manager)
+    body = {"terminal": atm.terminal_no, "occurred_at": "2011-06-02T10:00:00+08:00", "outcome": "held"}
+    for number in (BAD_SENTINEL_CARD, SENTINEL_CARD):
+        response = api.post("/api/v1/logbooks/retained-cards/", {**body, "card_no": number}, format="json")
+        seen.append(response.content)
+    assert RetainedCard.objects.count() == 2
+    seen.append(api.get("/api/v1/logbooks/retained-cards/").content)
+
+    everything = "\n".join([_database_text(), caplog.text, *(c.decode("utf-8", "replace") for c in seen)])
+    assert everything.count("621234*********4569") >= 2  # the test saw the entries
+    for clear in (SENTINEL_CARD, BAD_SENTINEL_CARD):
+        assert clear not in everything

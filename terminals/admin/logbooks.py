@@ -32,6 +32,27 @@ class VoidForm(forms.Form):
     correction_reason = forms.CharField(label=gettext_lazy("reason for voiding"), max_length=200)
 
 
+class NoEchoTextInput(forms.TextInput):
+    """A text box that never writes back what was typed: a card number sent with a form that had
+    an error does not come back in the page."""
+
+    def format_value(self, value):
+        return None
+
+
+class RetainedCardAddForm(forms.ModelForm):
+    """The retained-card entry: the card number is typed in full, kept hashed and masked."""
+
+    card_no = forms.CharField(
+        label=_("card number (in full)"),
+        max_length=19,
+        widget=NoEchoTextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    def clean_card_no(self):
+        return services.logbook_card_number(self.cleaned_data["card_no"])
+
+
 class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """One admin for every register: the list shows originals, corrections and voids alike."""
 
@@ -91,16 +112,9 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
         if self.model is RetainedCard and obj is None:
-            form = type(
-                "RetainedCardForm",
-                (form,),
-                {
-                    "card_no": forms.CharField(label=_("card number (in full)"), max_length=19),
-                },
-            )
-        return form
+            kwargs["form"] = RetainedCardAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

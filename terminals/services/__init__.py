@@ -8,12 +8,13 @@ from .fleet import (
     terminal_report_faulty,
     terminal_restore,
 )
-from .logbooks import logbook_amend, logbook_enter, logbook_may_void, logbook_void
+from .logbooks import logbook_amend, logbook_card_number, logbook_enter, logbook_may_void, logbook_void
 
 __all__ = [
     "dormant_pos_decide",
     "dormant_pos_refresh",
     "logbook_amend",
+    "logbook_card_number",
     "logbook_enter",
     "logbook_may_void",
     "logbook_void",

@@ -37,10 +37,19 @@ def logbook_enter(*, model: type[Entry], by, card_no: str | None = None, **field
     return _save(entry, by=by)
 
 
-def _set_card(entry, card_no: str) -> None:
+def logbook_card_number(card_no: str) -> str:
+    """Return a typed card number without its spaces, or refuse it (without repeating it)."""
     number = card_no.strip().replace(" ", "")
     if not pii.card_number_valid(number):
-        raise ValidationError({"card_no": _("Not a valid card number (16 to 19 digits, Luhn check).")})
+        raise ValidationError(_("Not a valid card number (16 to 19 digits, Luhn check)."))
+    return number
+
+
+def _set_card(entry, card_no: str) -> None:
+    try:
+        number = logbook_card_number(card_no)
+    except ValidationError as error:
+        raise ValidationError({"card_no": error.messages}) from None
     entry.card_hash, entry.card_masked = pii.keyed_hash(number), pii.card_mask(number)
 
 
