@@ -7,11 +7,13 @@ from decimal import Decimal
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cards.models import Card
 from ebank.org.models import Branch
 from ebank.org.roles import Role
 from ebank.org.scoping import scoped_branches
@@ -75,6 +77,13 @@ def _display(code: str, value) -> str:
     return f"{value} 元" if BY_CODE[code].amount else f"{value}"
 
 
+def _latest_year(today) -> int:
+    """The year shown first: this year, or the last year with data when the data stops earlier
+    (a database restored from an archive, the demo county of 2011)."""
+    latest = Card.objects.aggregate(day=Max("issued_on"))["day"]
+    return min(today.year, latest.year) if latest else today.year
+
+
 @staff_member_required
 def dashboard(request):
     """The union's dashboard, or a branch's (a branch manager's own by default)."""
@@ -91,7 +100,7 @@ def dashboard(request):
         branch = None
     today = timezone.localdate()
     try:
-        year = int(request.GET.get("year") or today.year)
+        year = int(request.GET.get("year") or _latest_year(today))
         quarter_end(year=year, quarter=1)
     except ValueError:
         year = today.year
