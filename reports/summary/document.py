@@ -85,9 +85,10 @@ def _narrative(text: str) -> list[dict]:
     return [_paragraph(line.strip()) for line in text.splitlines() if line.strip()]
 
 
-def _sentence(*parts: str | None) -> str:
-    """Clauses joined with Chinese commas, the empty ones left out, ending with a full stop."""
-    return "，".join(part for part in parts if part) + "。"
+def _sentence(*parts: str | None, sep: str = "，") -> str:
+    """Clauses joined with Chinese commas (or semicolons between items of a list), the empty ones
+    left out, ending with a full stop."""
+    return sep.join(part for part in parts if part) + "。"
 
 
 def _compare_row(label: str, unit: str, now, before, *, amount: bool = False) -> list[str]:
@@ -130,11 +131,14 @@ def _cards(facts: dict, narrative: dict) -> list[dict]:
         blocks.append(
             _paragraph(
                 _sentence(
-                    f"与上年末相比，发卡总量{w.change(now['cards_total'], before['cards_total'], unit='张')}",
-                    f"金农卡存款余额{w.change(now['card_balance'], before['card_balance'], amount=True)}",
+                    "发卡总量"
+                    + w.change(now["cards_total"], before["cards_total"], unit="张", against="上年末"),
+                    "金农卡存款余额"
+                    + w.change(now["card_balance"], before["card_balance"], amount=True, against="上年末"),
                     f"全年新增发卡{w.change(now['new_cards'], before['new_cards'], unit='张')}"
                     if before["new_cards"]
                     else None,
+                    sep="；",
                 )
             )
         )
@@ -173,6 +177,11 @@ def _terminals(facts: dict, narrative: dict) -> list[dict]:
                 f"交易金额{w.money(now['pos_txn_amount'])}",
                 f"实现手续费收入{w.money(now['pos_fee_income'])}",
             )
+            + (
+                f"POS交易笔数{w.change(now['pos_txn_count'], before['pos_txn_count'], unit='笔')}。"
+                if before["pos_txn_count"]
+                else ""
+            )
         ),
         _paragraph(
             _sentence(
@@ -180,9 +189,7 @@ def _terminals(facts: dict, narrative: dict) -> list[dict]:
                 f"其中当年新增{w.count(now['new_atms'], '台')}",
                 f"全年ATM机交易{w.count(now['atm_txn_count'], '笔')}，"
                 f"取款金额{w.money(now['atm_withdrawal_amount'])}",
-                f"POS交易笔数{w.change(now['pos_txn_count'], before['pos_txn_count'], unit='笔')}"
-                if before["pos_txn_count"]
-                else None,
+                sep="；",
             )
         ),
         *_narrative(narrative["terminals_text"]),
@@ -271,9 +278,7 @@ def _netbank(facts: dict, narrative: dict) -> list[dict]:
             _sentence(
                 f"截止12月底，开通短信业务{w.count(now['sms_cards'], '户')}",
                 f"占发卡总量的{w.percent(w.share(now['sms_cards'], now['cards_total']))}",
-                f"比上年末增加{w.count(now['sms_cards'] - before['sms_cards'], '户')}"
-                if before["sms_cards"] and now["sms_cards"] > before["sms_cards"]
-                else None,
+                w.change(now["sms_cards"], before["sms_cards"], unit="户", against="上年末"),
             )
         ),
         *_narrative(narrative["netbank_text"]),
@@ -322,6 +327,7 @@ def _maintenance(facts: dict, narrative: dict) -> list[dict]:
                 f"走访特约商户、维护POS机{w.count(books['pos_visits'], '次')}"
                 if books["pos_visits"]
                 else None,
+                sep="；",
             )
         ),
     ]
@@ -567,7 +573,7 @@ def _plan(facts: dict, narrative: dict) -> list[dict]:
         blocks.append(
             _paragraph(
                 f"{year}年电子银行业务考核办法按季考核："
-                + "、".join(f"{label}{w.number(weight)}分" for label, weight in plan["weights"])
+                + "、".join(f"{label}（{w.number(weight)}分）" for label, weight in plan["weights"])
                 + "。"
             )
         )

@@ -68,16 +68,17 @@ def share(part, whole) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(CENT, ROUND_HALF_UP)
 
 
-def change(now, before, *, amount: bool = False, unit: str = "") -> str | None:
-    """Compared with the previous year: 比上年增加26886张，增长76.83%. None without a previous figure."""
+def change(now, before, *, amount: bool = False, unit: str = "", against: str = "上年") -> str | None:
+    """Compared with the previous year (a flow) or its end (a stock, against="上年末"):
+    比上年增加26886张，增长76.83%. None without a previous figure."""
     if not before:
         return None
     difference = Decimal(now) - Decimal(before)
     if difference == 0:
-        return "与上年持平"
+        return f"与{against}持平"
     verb, growth = ("增加", "增长") if difference > 0 else ("减少", "下降")
     size = money(abs(difference)) if amount else f"{abs(difference)}{unit}"
-    return f"比上年{verb}{size}，{growth}{percent(abs(difference) * 100 / Decimal(before))}"
+    return f"比{against}{verb}{size}，{growth}{percent(abs(difference) * 100 / Decimal(before))}"
 
 
 def table_count(value: int) -> str:

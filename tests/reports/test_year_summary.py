@@ -106,7 +106,7 @@ def test_the_summary_states_the_year_from_the_data(union):
     assert "其中新增卡3张" in text
     assert "完成全年计划6张的50.00%" in text
     assert "下半年发卡数量较低，追加2张发卡任务，全年发卡计划由4张增加2张，调整为6张" in text
-    assert "发卡总量比上年增加3张，增长150.00%" in text
+    assert "发卡总量比上年末增加3张，增长150.00%" in text
     assert "开通短信业务1户，占发卡总量的20.00%" in text
     assert "共办理17万户，资金5000万元" in text
     assert "全年排除网络故障3次" in text and "设备2次" in text and "软件故障1次" in text
