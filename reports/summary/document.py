@@ -91,6 +91,11 @@ def _sentence(*parts: str | None, sep: str = "，") -> str:
     return sep.join(part for part in parts if part) + "。"
 
 
+def _labelled(label: str, comparison: str | None) -> str | None:
+    """发卡总量 + 比上年末增加…, or None when there is nothing to compare with."""
+    return f"{label}{comparison}" if comparison else None
+
+
 def _compare_row(label: str, unit: str, now, before, *, amount: bool = False) -> list[str]:
     shown = w.table_wan if amount else w.table_count
     return [label, unit, shown(now), shown(before) if before else "—", w.table_change(now, before)]
@@ -131,13 +136,15 @@ def _cards(facts: dict, narrative: dict) -> list[dict]:
         blocks.append(
             _paragraph(
                 _sentence(
-                    "发卡总量"
-                    + w.change(now["cards_total"], before["cards_total"], unit="张", against="上年末"),
-                    "金农卡存款余额"
-                    + w.change(now["card_balance"], before["card_balance"], amount=True, against="上年末"),
-                    f"全年新增发卡{w.change(now['new_cards'], before['new_cards'], unit='张')}"
-                    if before["new_cards"]
-                    else None,
+                    _labelled(
+                        "发卡总量",
+                        w.change(now["cards_total"], before["cards_total"], unit="张", against="上年末"),
+                    ),
+                    _labelled(
+                        "金农卡存款余额",
+                        w.change(now["card_balance"], before["card_balance"], amount=True, against="上年末"),
+                    ),
+                    _labelled("全年新增发卡", w.change(now["new_cards"], before["new_cards"], unit="张")),
                     sep="；",
                 )
             )
@@ -178,7 +185,11 @@ def _terminals(facts: dict, narrative: dict) -> list[dict]:
                 f"实现手续费收入{w.money(now['pos_fee_income'])}",
             )
             + (
-                f"POS交易笔数{w.change(now['pos_txn_count'], before['pos_txn_count'], unit='笔')}。"
+                _sentence(
+                    _labelled(
+                        "POS交易笔数", w.change(now["pos_txn_count"], before["pos_txn_count"], unit="笔")
+                    )
+                )
                 if before["pos_txn_count"]
                 else ""
             )
