@@ -15,10 +15,11 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-# One machine: SQLite, tasks in-process, the admin at http://127.0.0.1:8000/ .
+# One machine: SQLite, tasks in-process, the demo county (loaded once; its logins are printed
+# then), the admin at http://127.0.0.1:8000/ .
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py ensure_staff_login
+	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The linter, then the whole suite; SQLite unless DATABASE_URL names PostgreSQL.
