@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run worker beat test messages clean
+.PHONY: install run worker beat test messages clean bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("ebank needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -26,6 +26,12 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/ruff check ebank cards netbanking terminals reports tests
 	$(BIN)/python -m pytest
+
+# Issue 9's benchmark, on PostgreSQL only (DATABASE_URL names the server; the bench works in a
+# database of its own): `make bench`, `make bench SCALE=province`, `make bench JSON=bench.json`.
+SCALE ?= county
+bench: $(INSTALLED)
+	$(BIN)/python manage.py bench --scale $(SCALE) $(if $(JSON),--json $(JSON))
 
 # Refresh the Chinese catalogue from the code, then compile it (the .mo file is committed).
 messages: $(INSTALLED)
