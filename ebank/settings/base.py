@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ebank.org",
     "ebank.imports",
     "ebank.api",
+    "ebank.bench",
     # the department's areas
     "cards",
     "terminals",

@@ -1,0 +1,6 @@
+"""Settings of the server the bench starts to measure the API: the one-machine settings (DEBUG off
+through the environment) with the plain view's URL beside the site's."""
+
+from ebank.settings.local import *  # noqa: F403
+
+ROOT_URLCONF = "ebank.bench.urls"

@@ -1,0 +1,244 @@
+"""The reference for figures and the assessment: spec/kpi.md's metrics written as plain SQL by hand,
+one statement per table, grouped by the scope they are counted for.
+
+A scope is a root branch with every branch below it (a recursive CTE), or the whole union. The
+assessment's reference computes every assessed branch at once, grouped by its root.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+KINDS = ("personal", "corporate")
+CHANNELS = ("intra", "inter", "nxy")
+PROGRAMS = ("pension", "agri_subsidy", "salary", "other")
+
+# tree(id, root): each branch with the root of the scope it counts for.
+_TREE_OF_BRANCH = """
+WITH RECURSIVE tree(id, root) AS (
+    SELECT id, id FROM org_branch WHERE id = %(branch)s
+    UNION ALL
+    SELECT b.id, tree.root FROM org_branch b JOIN tree ON b.parent_id = tree.id
+)"""
+_TREE_OF_ASSESSED = """
+WITH RECURSIVE tree(id, root) AS (
+    SELECT DISTINCT branch_id, branch_id FROM reports_target WHERE year = %(year)s AND quarter = %(quarter)s
+    UNION ALL
+    SELECT b.id, tree.root FROM org_branch b JOIN tree ON b.parent_id = tree.id
+)"""
+
+_CARDS = """
+SELECT {root} AS root,
+    COUNT(*) FILTER (WHERE c.issued_on <= %(end)s AND (c.closed_on IS NULL OR c.closed_on > %(end)s)),
+    COUNT(*) FILTER (WHERE c.issued_on BETWEEN %(start)s AND %(end)s),
+    COUNT(*) FILTER (WHERE c.issued_on <= %(end)s AND (c.closed_on IS NULL OR c.closed_on > %(end)s)
+                     AND c.sms_alert AND c.sms_since <= %(end)s)
+FROM cards_card c {join:c.branch_id}
+GROUP BY 1"""
+
+_BALANCE = """
+SELECT {root} AS root, SUM(b.balance)
+FROM cards_cardbalance b JOIN cards_card c ON c.id = b.card_id {join:c.branch_id}
+WHERE b.as_of = (SELECT MAX(as_of) FROM cards_cardbalance WHERE as_of <= %(end)s)
+  AND c.issued_on <= %(end)s AND (c.closed_on IS NULL OR c.closed_on > %(end)s)
+GROUP BY 1"""
+
+_MERCHANTS = """
+SELECT {root} AS root,
+    COUNT(*) FILTER (WHERE m.signed_on <= %(end)s AND (m.terminated_on IS NULL OR m.terminated_on > %(end)s)),
+    COUNT(*) FILTER (WHERE m.signed_on BETWEEN %(start)s AND %(end)s)
+FROM terminals_merchant m {join:m.branch_id}
+GROUP BY 1"""
+
+_TERMINALS = """
+SELECT {root} AS root,
+    COUNT(*) FILTER (WHERE t.kind = 'atm' AND t.installed_on <= %(end)s
+                     AND (t.removed_on IS NULL OR t.removed_on > %(end)s)),
+    COUNT(*) FILTER (WHERE t.kind = 'atm' AND t.installed_on BETWEEN %(start)s AND %(end)s),
+    COUNT(*) FILTER (WHERE t.kind = 'pos' AND t.installed_on <= %(end)s
+                     AND (t.removed_on IS NULL OR t.removed_on > %(end)s)),
+    COUNT(*) FILTER (WHERE t.kind = 'pos' AND t.installed_on BETWEEN %(start)s AND %(end)s),
+    COUNT(*) FILTER (WHERE t.kind = 'pos' AND t.installed_on <= %(end)s
+                     AND (t.removed_on IS NULL OR t.removed_on > %(end)s)
+                     AND t.installed_on < %(window)s
+                     AND NOT EXISTS (SELECT 1 FROM terminals_terminaltxn x WHERE x.terminal_id = t.id
+                                     AND x.txn_type = 'purchase' AND x.txn_at >= %(window_from)s
+                                     AND x.txn_at < %(flow_to)s))
+FROM terminals_terminal t {join:t.branch_id}
+GROUP BY 1"""
+
+_TXNS = """
+SELECT {root} AS root,
+    COUNT(*) FILTER (WHERE t.kind = 'pos' AND x.txn_type = 'purchase'),
+    SUM(x.amount) FILTER (WHERE t.kind = 'pos' AND x.txn_type = 'purchase'),
+    SUM(x.amount) FILTER (WHERE t.kind = 'pos' AND x.txn_type = 'refund'),
+    SUM(x.fee) FILTER (WHERE t.kind = 'pos'),
+    COUNT(*) FILTER (WHERE t.kind = 'atm' AND x.txn_type <> 'inquiry'),
+    SUM(x.amount) FILTER (WHERE t.kind = 'atm' AND x.txn_type = 'withdrawal')
+FROM terminals_terminaltxn x JOIN terminals_terminal t ON t.id = x.terminal_id {join:t.branch_id}
+WHERE x.txn_at >= %(flow_from)s AND x.txn_at < %(flow_to)s
+GROUP BY 1"""
+
+_CUSTOMERS = """
+SELECT {root} AS root,
+    COUNT(*) FILTER (WHERE c.kind = 'personal' AND c.signed_on <= %(end)s
+                     AND (c.closed_on IS NULL OR c.closed_on > %(end)s)),
+    COUNT(*) FILTER (WHERE c.kind = 'corporate' AND c.signed_on <= %(end)s
+                     AND (c.closed_on IS NULL OR c.closed_on > %(end)s)),
+    COUNT(*) FILTER (WHERE c.kind = 'personal' AND c.signed_on BETWEEN %(start)s AND %(end)s),
+    COUNT(*) FILTER (WHERE c.kind = 'corporate' AND c.signed_on BETWEEN %(start)s AND %(end)s)
+FROM netbanking_customer c {join:c.branch_id}
+GROUP BY 1"""
+
+_TRANSFERS = """
+SELECT {root} AS root, c.kind, x.channel, COUNT(*), SUM(x.amount)
+FROM netbanking_transfer x JOIN netbanking_customer c ON c.id = x.customer_id {join:c.branch_id}
+WHERE x.txn_at >= %(flow_from)s AND x.txn_at < %(flow_to)s
+GROUP BY 1, 2, 3"""
+
+_DISBURSEMENTS = """
+SELECT {root} AS root, d.program, SUM(d.households), SUM(d.amount)
+FROM cards_disbursement d {join:d.branch_id}
+WHERE d.paid_on BETWEEN %(start)s AND %(end)s
+GROUP BY 1, 2"""
+
+
+class _Join:
+    """`{join:c.branch_id}` in a statement: the join to the scope's tree on that column, or nothing
+    for the union."""
+
+    def __init__(self, scoped: bool):
+        self.scoped = scoped
+
+    def __format__(self, column: str) -> str:
+        return f"JOIN tree ON tree.id = {column}" if self.scoped else ""
+
+
+def _window_start(as_of: datetime.date) -> datetime.date:
+    month = as_of.month - 2
+    return datetime.date(as_of.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
+def _money(value) -> Decimal:
+    return (value or Decimal(0)).quantize(CENT)
+
+
+def figures_sql(cursor, *, as_of: datetime.date, tz, branch_id=None, assessed=None) -> dict:
+    """Every metric of spec/kpi.md as of `as_of`, by hand in SQL: {root branch id: {metric: value}}.
+
+    The scope is the union (the key is None), one branch with those below it (`branch_id`), or
+    each branch with targets in (year, quarter) = `assessed`, each with those below it.
+    """
+    start = datetime.date(as_of.year, 1, 1)
+    midnight = datetime.time()
+    window = _window_start(as_of)
+    params = {
+        "start": start,
+        "end": as_of,
+        "window": window,
+        "flow_from": datetime.datetime.combine(start, midnight, tz),
+        "flow_to": datetime.datetime.combine(as_of + datetime.timedelta(days=1), midnight, tz),
+        "window_from": datetime.datetime.combine(window, midnight, tz),
+        "branch": branch_id,
+    }
+    if assessed is not None:
+        params["year"], params["quarter"] = assessed
+        prefix, root = _TREE_OF_ASSESSED, "tree.root"
+    elif branch_id is not None:
+        prefix, root = _TREE_OF_BRANCH, "tree.root"
+    else:
+        prefix, root = "", "NULL::bigint"  # the union: every row, no tree
+
+    def rows(template: str) -> list[tuple]:
+        cursor.execute(prefix + template.format(root=root, join=_Join(bool(prefix))), params)
+        return cursor.fetchall()
+
+    result: dict = {}
+
+    def scope(key) -> dict:
+        return result.setdefault(key, _empty())
+
+    for key, total, new, sms in rows(_CARDS):
+        scope(key).update(cards_total=total, new_cards=new, sms_cards=sms)
+    for key, balance in rows(_BALANCE):
+        scope(key)["card_balance"] = _money(balance)
+    for key, total, new in rows(_MERCHANTS):
+        scope(key).update(merchants_total=total, new_merchants=new)
+    for key, atms, new_atms, pos, new_pos, dormant in rows(_TERMINALS):
+        scope(key).update(
+            atms_total=atms, new_atms=new_atms, pos_total=pos, new_pos=new_pos, dormant_pos=dormant
+        )
+    for key, count, purchases, refunds, fees, atm_count, withdrawn in rows(_TXNS):
+        scope(key).update(
+            pos_txn_count=count,
+            pos_txn_amount=_money(purchases) - _money(refunds),
+            pos_fee_income=_money(fees),
+            atm_txn_count=atm_count,
+            atm_withdrawal_amount=_money(withdrawn),
+        )
+    for key, personal, corporate, new_personal, new_corporate in rows(_CUSTOMERS):
+        scope(key).update(
+            netbank_personal_total=personal,
+            netbank_corporate_total=corporate,
+            new_netbank_personal=new_personal,
+            new_netbank_corporate=new_corporate,
+        )
+    for key, kind, channel, count, amount in rows(_TRANSFERS):
+        values = scope(key)
+        values[f"netbank_{kind}_{channel}_count"] = count
+        values[f"netbank_{kind}_{channel}_amount"] = _money(amount)
+        values[f"netbank_{kind}_transfer_count"] += count
+        values[f"netbank_{kind}_transfer_amount"] += _money(amount)
+    for key, program, households, amount in rows(_DISBURSEMENTS):
+        scope(key).update(
+            {f"disbursed_{program}_households": households, f"disbursed_{program}_amount": _money(amount)}
+        )
+    for values in result.values():
+        cards = values["cards_total"]
+        average = values["card_balance"] / cards if cards else Decimal(0)
+        values["avg_card_balance"] = average.quantize(CENT, ROUND_HALF_UP)
+    if assessed is None and not result:
+        result[branch_id] = _empty()
+    return result
+
+
+def _empty() -> dict:
+    values = dict.fromkeys(
+        [
+            "cards_total",
+            "new_cards",
+            "sms_cards",
+            "merchants_total",
+            "new_merchants",
+            "atms_total",
+            "new_atms",
+            "pos_total",
+            "new_pos",
+            "dormant_pos",
+            "pos_txn_count",
+            "atm_txn_count",
+            "netbank_personal_total",
+            "netbank_corporate_total",
+            "new_netbank_personal",
+            "new_netbank_corporate",
+        ],
+        0,
+    )
+    zero = Decimal("0.00")
+    values.update(
+        card_balance=zero,
+        pos_txn_amount=zero,
+        pos_fee_income=zero,
+        atm_withdrawal_amount=zero,
+        avg_card_balance=zero,
+    )
+    for kind in KINDS:
+        values[f"netbank_{kind}_transfer_count"] = 0
+        values[f"netbank_{kind}_transfer_amount"] = zero
+        for channel in CHANNELS:
+            values[f"netbank_{kind}_{channel}_count"] = 0
+            values[f"netbank_{kind}_{channel}_amount"] = zero
+    for program in PROGRAMS:
+        values[f"disbursed_{program}_households"] = 0
+        values[f"disbursed_{program}_amount"] = zero
+    return values
