@@ -1,0 +1,351 @@
+"""The demo county (python manage.py load_demo): PRODUCT.md's reference figures exactly, 2010 before
+them, the plan and its July revision, the four assessments, the 2012 plan, the logbooks, the
+logins and what each sees, nothing in clear — and the refusals.
+
+The county is loaded once for the module, inside a transaction rolled back at its end."""
+
+import datetime
+import io
+import random
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from cards.models import Card, CardBalance
+from ebank import pii
+from ebank.org.models import Branch, User
+from ebank.org.roles import Role
+from ebank.org.scoping import branch_subtree_ids
+from reports import demo as demo_package
+from reports.demo.common import luhn_complete, resident_id
+from reports.models import AssessmentResult, AssessmentRun, PlanItem, Policy, Target
+from reports.selectors import figures, union_plan, union_plan_completion
+from terminals.models import AtmInspection, RetainedCard, Terminal, TerminalTxn
+from terminals.selectors import inspections_missed, it_maintenance_counts, local_midnight, worklist
+
+PASSWORD = "demo-pass-2011"
+END_2011, END_2010 = datetime.date(2011, 12, 31), datetime.date(2010, 12, 31)
+
+REFERENCE = {
+    "cards_total": 143163,
+    "new_cards": 61886,
+    "card_balance": Decimal("365093000.00"),
+    "avg_card_balance": Decimal("2550.19"),
+    "sms_cards": 4833,
+    "new_merchants": 100,
+    "pos_total": 100,
+    "pos_txn_count": 2990,
+    "pos_txn_amount": Decimal("53659900.00"),
+    "pos_fee_income": Decimal("16459.00"),
+    "new_atms": 13,
+    "netbank_personal_total": 1185,
+    "netbank_personal_transfer_count": 5881,
+    "netbank_personal_transfer_amount": Decimal("132803000.00"),
+    "netbank_personal_intra_count": 3233,
+    "netbank_personal_intra_amount": Decimal("56664000.00"),
+    "netbank_personal_inter_count": 2627,
+    "netbank_personal_inter_amount": Decimal("75169000.00"),
+    "netbank_personal_nxy_count": 21,
+    "netbank_personal_nxy_amount": Decimal("970000.00"),
+    "netbank_corporate_total": 98,
+    "netbank_corporate_transfer_count": 194,
+    "netbank_corporate_transfer_amount": Decimal("47100000.00"),
+    "netbank_corporate_intra_count": 52,
+    "netbank_corporate_intra_amount": Decimal("5593000.00"),
+    "netbank_corporate_inter_count": 139,
+    "netbank_corporate_inter_amount": Decimal("39730000.00"),
+    "netbank_corporate_nxy_count": 3,
+    "netbank_corporate_nxy_amount": Decimal("1777000.00"),
+    "disbursed_pension_households": 170000,
+    "disbursed_pension_amount": Decimal("50000000.00"),
+    "disbursed_agri_subsidy_households": 1110000,
+    "disbursed_agri_subsidy_amount": Decimal("1400000000.00"),
+}
+
+
+def _load(**options) -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def test_a_failure_half_way_leaves_nothing(db, monkeypatch):
+    """Runs before the module's county is loaded: the database is still empty here."""
+
+    def broken(demo):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo_package.cards, "cards_load", broken)
+    with override_settings(DEBUG=True), pytest.raises(RuntimeError):
+        _load(password=PASSWORD)
+    assert not Branch.objects.exists()
+    assert not User.objects.filter(username="staff").exists()
+
+
+@dataclass
+class Loaded:
+    output: str  # what the command printed
+    figures_2011: dict
+    figures_2010: dict
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo county, loaded once, with its figures at the ends of 2011 and 2010."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with override_settings(DEBUG=True):
+                output = _load(password=PASSWORD)
+            # Check the deferred foreign keys now, once: otherwise every test's teardown (which
+            # checks them inside its savepoint, then rolls it back) would check them all again.
+            connection.check_constraints()
+            yield Loaded(output, figures(as_of=END_2011), figures(as_of=END_2010))
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def union(demo, db):
+    return Branch.objects.get(parent__isnull=True)
+
+
+@pytest.mark.parametrize("metric, value", REFERENCE.items(), ids=list(REFERENCE))
+def test_the_reference_figures_of_2011(demo, metric, value):
+    assert demo.figures_2011[metric] == value
+
+
+def test_the_personal_transfer_total_is_the_sum_of_its_channels(demo):
+    values = demo.figures_2011
+    parts = sum(values[f"netbank_personal_{channel}_amount"] for channel in ("intra", "inter", "nxy"))
+    assert values["netbank_personal_transfer_amount"] == parts == Decimal("132803000.00")
+
+
+def test_2011_grew_over_2010(demo):
+    now, before = demo.figures_2011, demo.figures_2010
+    for metric in (
+        "cards_total",
+        "new_cards",
+        "card_balance",
+        "avg_card_balance",
+        "sms_cards",
+        "merchants_total",
+        "atms_total",
+        "new_atms",
+        "pos_total",
+        "pos_txn_count",
+        "pos_txn_amount",
+        "atm_txn_count",
+        "netbank_personal_total",
+        "netbank_corporate_total",
+        "netbank_personal_transfer_amount",
+        "netbank_corporate_transfer_amount",
+        "disbursed_pension_amount",
+        "disbursed_agri_subsidy_amount",
+    ):
+        assert now[metric] > before[metric] > 0, metric
+    assert before["atms_total"] == 22 and now["atms_total"] == 35
+    assert (before["dormant_pos"], now["dormant_pos"]) == (3, 4)
+
+
+def test_the_it_log(demo, db):
+    assert it_maintenance_counts(year=2011) == {
+        "network_fault": 50,
+        "equipment_repair": 120,
+        "software_fault": 30,
+    }
+    assert it_maintenance_counts(year=2010) == {
+        "network_fault": 41,
+        "equipment_repair": 98,
+        "software_fault": 26,
+    }
+
+
+def test_the_union_plan_and_its_completion(demo, db):
+    assert union_plan(year=2011, metric="new_cards") == Decimal("60000.00")
+    assert union_plan_completion(year=2011, metric="new_cards") == Decimal("103.14")
+
+
+def test_the_july_revision_is_in_the_targets_history(demo, db):
+    records = Target.history.filter(year=2011, quarter=4, metric="new_cards")
+    first = records.filter(history_type="+")
+    revised = records.filter(history_type="~")
+    assert sum(record.target for record in first) == Decimal(40000)
+    assert sum(record.target for record in revised) == Decimal(60000)
+    assert {timezone.localtime(record.history_date).date() for record in first} == {
+        datetime.date(2011, 1, 10)
+    }
+    for record in revised:
+        assert record.reason == "下半年发卡数量较低，追加20000张金农卡发行任务"
+        assert timezone.localtime(record.history_date).date() == datetime.date(2011, 7, 8)
+        assert record.history_user.username == "staff"
+    # Q3 was raised too; Q1 and Q2 kept their first values.
+    assert union_plan(year=2011, metric="new_cards", quarter=3) == Decimal("40000.00")
+    assert not Target.history.filter(year=2011, quarter__in=(1, 2), history_type="~").exists()
+
+
+def test_no_branch_and_its_sub_branch_share_a_target(demo, db, union):
+    assessed = set(Branch.objects.filter(parent=union).values_list("id", flat=True))
+    assert set(Target.objects.values_list("branch_id", flat=True)) <= assessed
+
+
+def test_four_assessments_with_results_and_ranks(demo, db, union):
+    runs = AssessmentRun.objects.filter(year=2011).order_by("quarter")
+    assert [run.quarter for run in runs] == [1, 2, 3, 4]
+    for run in runs:
+        assert run.status == AssessmentRun.Status.DONE
+        assert run.started_by.username == "staff"
+        end = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}[run.quarter]
+        assert timezone.localtime(run.created_at).date() == datetime.date(2011, *end) + datetime.timedelta(
+            days=1
+        )
+        assert run.finished_at > run.created_at
+        assert run.results.count() == Branch.objects.filter(parent=union).count() * 5
+        assert run.results.filter(rank=1).exists()
+    q4 = AssessmentResult.objects.filter(run=runs.last(), metric="new_cards")
+    assert q4.filter(completion_pct__gt=100).exists() and q4.filter(completion_pct__lt=100).exists()
+    assert sum(result.target for result in q4) == Decimal(60000)
+
+
+def test_the_plans_weigh_100_and_2012_plans_10_atms_and_100_pos(demo, db):
+    for year in (2011, 2012):
+        assert sum(item.weight for item in PlanItem.objects.filter(year=year)) == Decimal(100)
+    metrics_2011 = set(PlanItem.objects.filter(year=2011).values_list("metric", flat=True))
+    assert {"new_cards", "avg_card_balance", "new_netbank_personal"} <= metrics_2011
+    assert union_plan(year=2012, metric="new_atms") == Decimal("10.00")
+    assert union_plan(year=2012, metric="new_pos") == Decimal("100.00")
+    assert union_plan(year=2012, metric="new_cards") > union_plan(year=2011, metric="new_cards")
+    assert set(Target.objects.filter(year=2012).values_list("quarter", flat=True)) == {1, 2, 3, 4}
+
+
+def test_twelve_rules_and_eleven_registers(demo, db):
+    rules = Policy.objects.filter(kind=Policy.Kind.RULE)
+    assert rules.count() == 12 and rules.values("title").distinct().count() == 12
+    assert rules.filter(title="金农卡（借记卡）业务管理办法").exists()
+    assert rules.filter(revised_on__year=2011).count() >= 6
+    assert not rules.filter(title__contains="*").exists()
+    registers = Policy.objects.filter(kind=Policy.Kind.REGISTER)
+    assert registers.count() == 11
+    assert registers.filter(title="ATM机安全检查登记簿").exists()
+
+
+def test_the_logbooks_of_2011(demo, db):
+    atms = Terminal.objects.filter(kind=Terminal.Kind.ATM)
+    missed = inspections_missed(
+        atms=atms,
+        start=datetime.date(2011, 1, 1),
+        end=END_2011,
+        now=local_midnight(datetime.date(2012, 1, 1)),
+    )
+    assert len(missed) == 12
+    inspections = AtmInspection.objects.filter(
+        occurred_at__gte=local_midnight(datetime.date(2011, 1, 1)),
+        occurred_at__lt=local_midnight(datetime.date(2012, 1, 1)),
+    )
+    assert 20_000 < inspections.count() < 26_000
+    assert inspections.exclude(findings="").exists()
+    # An amendment names the entry it corrects and why.
+    amendment = inspections.filter(amends__isnull=False).first()
+    assert amendment.correction_reason and amendment.amends.terminal_id == amendment.terminal_id
+    assert RetainedCard.objects.filter(outcome="destroyed", amends__isnull=False).exists()
+    assert not AtmInspection.objects.filter(occurred_at__gt=timezone.now()).exists()
+
+
+def test_the_to_do_list_shows_a_handful(demo, db):
+    things = worklist(user=User.objects.get(username="staff"))
+    assert 1 <= len(things["missed_inspections"]) <= 5
+    assert len(things["open_faults"]) == 2
+    assert sum(len(items) for items in things.values()) < 15
+
+
+def test_balances_are_quarter_end_snapshots_never_negative(demo, db):
+    days = set(CardBalance.objects.values_list("as_of", flat=True).distinct())
+    assert days == {END_2010, *(datetime.date(2011, m, d) for m, d in ((3, 31), (6, 30), (9, 30), (12, 31)))}
+    assert not CardBalance.objects.filter(balance__lt=0).exists()
+
+
+def test_one_login_per_role_with_the_password(demo, db, union):
+    codes = Branch.objects.exclude(pk=union.pk).values_list("code", flat=True)
+    usernames = ["staff", "leader", *(f"mgr-{code}" for code in codes)]
+    users = {user.username: user for user in User.objects.filter(username__in=usernames)}
+    assert len(users) == len(usernames) == 22
+    assert users["staff"].role == Role.STAFF and users["leader"].role == Role.LEADER
+    assert users["mgr-101"].role == Role.BRANCH_MANAGER and users["mgr-101"].branch.code == "101"
+    for username in ("staff", "leader", "mgr-10101"):
+        response = Client().post(
+            reverse("admin:login"), {"username": username, "password": PASSWORD, "next": "/"}
+        )
+        assert response.status_code == 302, username
+    assert (
+        Client().post(reverse("admin:login"), {"username": "staff", "password": "wrong"}).status_code == 200
+    )
+
+
+def test_a_branch_manager_sees_only_their_branch(demo, db):
+    client = Client()
+    client.force_login(User.objects.get(username="mgr-101"))
+    branches = client.get("/api/v1/branches/").json()["results"]
+    assert {branch["code"] for branch in branches} == {"101", "10101", "10102"}
+    cards = client.get("/api/v1/cards/", {"page_size": 1}).json()["count"]
+    subtree = branch_subtree_ids(branch=Branch.objects.get(code="101"))
+    assert cards == Card.objects.filter(branch__in=subtree).count() < Card.objects.count()
+
+
+def test_nothing_in_clear(demo, db):
+    long_number = re.compile(r"\d{15,}")
+    hex64 = re.compile(r"[0-9a-f]{64}")
+    rows = Card.objects.values_list("number_hash", "number_masked", "holder_id_hash", "holder_id_masked")
+    for number_hash, masked, id_hash, id_masked in rows.iterator(chunk_size=20_000):
+        assert hex64.fullmatch(number_hash) and hex64.fullmatch(id_hash)
+        assert not long_number.search(masked) and not long_number.search(id_masked)
+        assert masked.startswith("623185") and "*" in masked and "*" in id_masked
+    for masked in TerminalTxn.objects.exclude(card_masked="").values_list("card_masked", flat=True)[:5000]:
+        assert not long_number.search(masked)
+    for masked in RetainedCard.objects.values_list("card_masked", flat=True):
+        assert "*" in masked and not long_number.search(masked)
+
+
+def test_card_numbers_behind_the_masks_are_valid(demo, db):
+    """The demo draws valid numbers (as an extract would carry them) before hashing them."""
+    assert pii.luhn_valid(luhn_complete("623185000000104729"))
+    assert pii.resident_id_problem(resident_id(random.Random(1))) is None
+
+
+def test_the_command_says_what_it_loaded(demo):
+    assert "Loaded the demo county 青山县农村信用合作联社" in demo.output
+    assert "cards: 145," in demo.output
+    assert "Logins: staff, leader, mgr-<code>" in demo.output
+    assert PASSWORD not in demo.output  # a given password is not echoed
+
+
+def test_a_second_run_changes_nothing(demo, db):
+    cards, users = Card.objects.count(), User.objects.count()
+    with override_settings(DEBUG=True):
+        out = _load(password="another-password")
+    assert "already loaded" in out and "logins unchanged" in out
+    assert (Card.objects.count(), User.objects.count()) == (cards, users)
+    assert User.objects.get(username="staff").check_password(PASSWORD)
+
+
+def test_refused_when_debug_is_off(demo, db):
+    branches = Branch.objects.count()
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
+        _load(password=PASSWORD)
+    assert Branch.objects.count() == branches
+
+
+def test_refused_when_the_database_holds_other_branches(demo, db, union):
+    Branch.objects.filter(pk=union.pk).update(name="别的联社")
+    with override_settings(DEBUG=True), pytest.raises(CommandError, match="other|not the demo"):
+        _load(password=PASSWORD)
+    assert not Branch.objects.filter(code="000", name="青山县农村信用合作联社").exists()
