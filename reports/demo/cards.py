@@ -233,7 +233,8 @@ def _balances(demo: Demo, cards: list[list]) -> int:
     from the card's position (many small balances, a few large), scaled to the average aimed at;
     then one UPDATE puts the rounding remainder of 2011-12-31 on the largest balance."""
     first = Card.objects.aggregate(first=Min("id"))["first"]
-    # Branches in the county town hold more per card; a 分社 follows its 信用社.
+    # Branches in the county town hold more per card; a 分社 follows its 信用社. (Written into the
+    # SQL as literals: ids and factors are the loader's own numbers.)
     factor = " ".join(
         f"WHEN {b.id} THEN {demo.balance_factor[demo.level1_of(b).code]:.3f}"
         for b in demo.branches.values()
@@ -265,13 +266,9 @@ def _balances(demo: Demo, cards: list[list]) -> int:
     as_of = BALANCE_DATES[-1][0]
     rows = CardBalance.objects.filter(as_of=as_of)
     remainder = BALANCE_2011 - rows.aggregate(total=Sum("balance"))["total"]
-    largest = rows.order_by("-balance", "id").values_list("id", flat=True)[0]
-    rows.filter(id=largest).update(balance=round_cents(rows.get(id=largest).balance + remainder))
+    largest, balance = rows.order_by("-balance", "id").values_list("id", "balance")[0]
+    rows.filter(id=largest).update(balance=(balance + remainder).quantize(Decimal("0.01")))
     return written
-
-
-def round_cents(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"))
 
 
 def disbursements_load(demo: Demo) -> None:

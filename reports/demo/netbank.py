@@ -137,14 +137,13 @@ def customers_load(demo: Demo) -> dict[str, list[Customer]]:
                 )
         by_kind[kind] = customers
         demo.count(f"{kind} online-banking customers", len(customers))
-    for customer, closed_on in closings:
-        change_on_record(
-            Customer,
-            [(customer, {"status": Customer.Status.CLOSED, "closed_on": closed_on})],
-            when=at(closed_on, 15),
-            by=demo.staff,
-            reason="客户申请注销网银",
-        )
+    change_on_record(
+        Customer,
+        [(customer, {"status": Customer.Status.CLOSED, "closed_on": on}) for customer, on in closings],
+        when=lambda c: at(c.closed_on, 15),
+        by=demo.staff,
+        reason="客户申请注销网银",
+    )
     _security_media(demo, [c for customers in by_kind.values() for c in customers])
     return by_kind
 
@@ -201,10 +200,12 @@ def _security_media(demo: Demo, customers: list[Customer]) -> None:
             )
         )
     # The old medium is marked replaced first: only one of a kind may be in use.
-    for old, on in replaced:
-        change_on_record(
-            SecurityMedium, [(old, {"status": "replaced", "replaced_on": on})], when=at(on, 10), by=demo.staff
-        )
+    change_on_record(
+        SecurityMedium,
+        [(old, {"status": "replaced", "replaced_on": on}) for old, on in replaced],
+        when=lambda m: at(m.replaced_on, 10),
+        by=demo.staff,
+    )
     create_on_record(
         SecurityMedium,
         replacements,
@@ -302,9 +303,12 @@ def tickets_load(demo: Demo, customers: dict[str, list[Customer]]) -> None:
         elif n == len(opened) - 2:
             closings.append((ticket, {"status": "in_progress"}))
     create_on_record(Ticket, tickets, when=lambda t: t.opened_at, by=lambda t: t.opened_by)
-    for ticket, values in closings:
-        when = values.get("closed_at") or ticket.opened_at + datetime.timedelta(hours=3)
-        change_on_record(Ticket, [(ticket, values)], when=when, by=ticket.assigned_to)
+    change_on_record(
+        Ticket,
+        closings,
+        when=lambda t: t.closed_at or t.opened_at + datetime.timedelta(hours=3),
+        by=lambda t: t.assigned_to,
+    )
     demo.count("tickets", len(tickets))
 
 
@@ -335,11 +339,13 @@ def spot_checks_load(demo: Demo) -> None:
                 days_taken = 13 if len(rectified) == 1 else rng.randint(2, 9)  # one was late
                 rectified.append((check, checked_on + datetime.timedelta(days=days_taken)))
     create_on_record(SpotCheck, checks, when=lambda c: at(c.checked_on, 16), by=demo.staff)
-    for check, on in rectified:
-        change_on_record(
-            SpotCheck,
-            [(check, {"rectified_on": on, "rectification": "已责成网点补正资料，复查合格。"})],
-            when=at(on, 16),
-            by=demo.staff,
-        )
+    change_on_record(
+        SpotCheck,
+        [
+            (check, {"rectified_on": on, "rectification": "已责成网点补正资料，复查合格。"})
+            for check, on in rectified
+        ],
+        when=lambda c: at(c.rectified_on, 16),
+        by=demo.staff,
+    )
     demo.count("spot checks", len(checks))

@@ -99,6 +99,7 @@ REGISTERS = (
 
 
 def policies_load(demo: Demo) -> None:
+    """The department's twelve rules (several revised in 2011) and its eleven registers."""
     policies = [
         Policy(
             kind=Policy.Kind.RULE,

@@ -2,6 +2,7 @@
 the dormant POS reviewed and reclaimed."""
 
 import datetime
+from collections import Counter
 from decimal import Decimal
 
 from ebank import pii
@@ -108,11 +109,13 @@ ONE_DAY = datetime.timedelta(days=1)
 
 
 def _place(branch) -> str:
-    """The township a branch is named after (城关 for the town itself)."""
+    """The place a branch is named after (县城 for the 营业部)."""
     return "县城" if branch.code == "001" else branch.name.removesuffix("信用社").removesuffix("分社")
 
 
 def atms_load(demo: Demo) -> list[Terminal]:
+    """Fourteen ATMs before 2010, eight in 2010, thirteen in 2011: at branches, the hospital, the
+    bus station, markets and schools."""
     rng = demo.rng
     atms = []
     for n, (code, site, installed, crs) in enumerate(ATMS, start=1):
@@ -220,11 +223,8 @@ def merchants_load(demo: Demo) -> list[_Pos]:
 def _dormancy(demo: Demo, pos: list[_Pos]) -> None:
     """Decide which POS stop selling, when they are found dormant, visited and reclaimed."""
     rng = demo.rng
-    single = {p.terminal.merchant_id for p in pos}
-    counts = {}
-    for p in pos:
-        counts[p.terminal.merchant_id] = counts.get(p.terminal.merchant_id, 0) + 1
-    single = {m for m in single if counts[m] == 1}
+    terminals_of = Counter(p.terminal.merchant_id for p in pos)
+    single = {merchant for merchant, n in terminals_of.items() if n == 1}  # reclaimed with their merchant
     pilots = [p for p in pos if p.terminal.installed_on.year == 2010]
     early = [
         p
@@ -293,18 +293,13 @@ def _dormancy(demo: Demo, pos: list[_Pos]) -> None:
     create_on_record(
         DormantPosReview, reviews, when=lambda r: at(r.as_of + ONE_DAY, 2), reason="连续三个月无交易"
     )
-    for review, values in decisions:
-        change_on_record(
-            DormantPosReview, [(review, values)], when=at(values["visited_on"], 17), by=values["decided_by"]
-        )
-    for change in removals:
-        change_on_record(
-            Terminal, [change], when=at(change[1]["removed_on"], 16), by=demo.staff, reason="撤机"
-        )
-    for change in terminations:
-        change_on_record(
-            Merchant, [change], when=at(change[1]["terminated_on"], 16), by=demo.staff, reason="解约"
-        )
+    change_on_record(
+        DormantPosReview, decisions, when=lambda r: at(r.visited_on, 17), by=lambda r: r.decided_by
+    )
+    change_on_record(Terminal, removals, when=lambda t: at(t.removed_on, 16), by=demo.staff, reason="撤机")
+    change_on_record(
+        Merchant, terminations, when=lambda m: at(m.terminated_on, 16), by=demo.staff, reason="解约"
+    )
     demo.count("dormant POS reviews", len(reviews))
 
 
