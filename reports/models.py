@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ebank.org.models import Branch
@@ -71,7 +72,7 @@ class AssessmentRun(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
-        DONE = "done", _("done")
+        DONE = "done", pgettext_lazy("assessment status", "done")
         FAILED = "failed", _("failed")
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -100,6 +101,13 @@ class AssessmentRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.created_at if self.finished_at else None
+
+    @property
+    def duration_text(self) -> str:
+        """How long the run took, as people read it: 0.1 秒."""
+        if not self.duration:
+            return ""
+        return _("%(seconds)s s") % {"seconds": f"{self.duration.total_seconds():.1f}"}
 
 
 class AssessmentResult(models.Model):

@@ -62,9 +62,9 @@ def _make_token(branch):
 
 
 def _make_authenticator(branch):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from ebank.org.models import Authenticator
 
-    return TOTPDevice.objects.create(user=_make_user(branch), name="app", confirmed=True)
+    return Authenticator.objects.create(user=_make_user(branch), name="app", confirmed=True)
 
 
 def _make_access_attempt(branch):
@@ -228,7 +228,7 @@ OBJECT_MAKERS = {
     "org.user": _make_user,
     "authtoken.tokenproxy": _make_token,
     "axes.accessattempt": _make_access_attempt,
-    "otp_totp.totpdevice": _make_authenticator,
+    "org.authenticator": _make_authenticator,
     "axes.accesslog": _make_access_log,
     "axes.accessfailurelog": _make_access_failure_log,
     "django_celery_beat.crontabschedule": _make_crontab,

@@ -91,6 +91,7 @@ class ImportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 "title": str(run),
                 "run": run,
                 "errors": services.import_run_errors_labelled(run=run),
+                "preview": services.import_run_preview_labelled(run=run),
                 "same_file_imported": self.get_queryset(request)
                 .filter(sha256=run.sha256, kind=run.kind, status=ImportRun.Status.DONE)
                 .exclude(pk=run.pk)

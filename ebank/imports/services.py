@@ -8,6 +8,7 @@ import os
 import time
 import uuid
 from pathlib import Path
+from typing import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -210,18 +211,29 @@ def import_run_apply(*, run_id: int) -> ImportRun:
     return run
 
 
-def import_run_errors_labelled(*, run: ImportRun) -> list[tuple[int, str, str]]:
-    """The run's errors with each column as the file may name it: `branch_code（发放机构）`."""
+def _column_labeller(run: ImportRun) -> Callable[[str], str]:
+    """Name a column as the file may name it: `branch_code（发放机构）`."""
     from .spec import extract_for
 
     try:
         labels = {column.name: column.label for column in extract_for(run.kind).columns}
     except LookupError:
         labels = {}
-    return [
-        (row, f"{column}（{labels[column]}）" if column in labels else column, reason)
-        for row, column, reason in run.errors
-    ]
+    return lambda column: f"{column}（{labels[column]}）" if column in labels else column
+
+
+def import_run_errors_labelled(*, run: ImportRun) -> list[tuple[int, str, str]]:
+    """The run's errors with each column as the file may name it: `branch_code（发放机构）`."""
+    label = _column_labeller(run)
+    return [(row, label(column), reason) for row, column, reason in run.errors]
+
+
+def import_run_preview_labelled(*, run: ImportRun) -> list[list[str]]:
+    """The run's first rows under a header naming each column both ways, like the errors."""
+    if not run.preview:
+        return []
+    label = _column_labeller(run)
+    return [[label(column) for column in run.preview[0]], *run.preview[1:]]
 
 
 def _import_reason(run: ImportRun) -> str:

@@ -5,34 +5,45 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from . import services
 from .admin_base import ScopedAdmin, ScopedAdminMixin
-from .models import Branch, User
+from .models import Authenticator, Branch, TOTPDevice, User
 from .roles import Role
 
 # Roles are given on the user's page; the role groups are kept by data migrations, not by hand.
 admin.site.unregister(Group)
 # API tokens name a user: their user choices go through the scoping layer like every other.
 admin.site.unregister(TokenProxy)
-# django-otp's own page shows each secret as a QR code; ours never shows a secret.
+# django-otp's own page shows each secret as a QR code; ours (below) never shows a secret.
 admin.site.unregister(TOTPDevice)
 
 
-@admin.register(TOTPDevice)
+@admin.register(Authenticator)
 class AuthenticatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Who has set up an authenticator for two-factor login, and when it was last used. Deleting
     one resets it (a lost phone): its user sets up a new one at the next login."""
 
-    list_display = ["user", "name", "confirmed", "last_used_at", "created_at"]
+    list_display = ["user", "set_up", "last_used", "created"]
     fields = list_display
     readonly_fields = list_display
     list_filter = ["confirmed"]
     search_fields = ["user__username"]
     list_select_related = ["user"]
+
+    @admin.display(description=_("set up"), boolean=True)
+    def set_up(self, device):
+        return device.confirmed
+
+    @admin.display(description=_("last used at"))
+    def last_used(self, device):
+        return device.last_used_at
+
+    @admin.display(description=_("created at"))
+    def created(self, device):
+        return device.created_at
 
     def has_add_permission(self, request):
         return False

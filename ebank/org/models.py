@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.models import HistoricalRecords
 
 from .roles import Role
@@ -73,3 +74,13 @@ class User(AbstractUser):
     def __str__(self):
         full_name = self.get_full_name()
         return f"{self.username} ({full_name})" if full_name else self.username
+
+
+class Authenticator(TOTPDevice):
+    """A user's authenticator app for two-factor login (django-otp's TOTP device), under the name
+    the department's staff know it by."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator (two-factor login)")
+        verbose_name_plural = _("authenticators (two-factor login)")

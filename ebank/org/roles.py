@@ -111,7 +111,7 @@ ACCESS: dict[str, Access] = {
     # API tokens (each user gets their own by logging in): the department sees and revokes them.
     "authtoken.tokenproxy": Access(staff=("view", "delete"), branch_owned=False),
     # Authenticators for two-factor login: staff see who has one and reset a lost one (delete).
-    "otp_totp.totpdevice": Access(staff=("view", "delete"), branch_owned=False),
+    "org.authenticator": Access(staff=("view", "delete"), branch_owned=False),
     # Login lockouts: staff see them and lift one by deleting the attempt.
     "axes.accessattempt": Access(staff=("view", "delete"), branch_owned=False),
     "axes.accesslog": Access(staff=VIEW, branch_owned=False),

@@ -88,7 +88,8 @@ def _narrative(text: str) -> list[dict]:
 def _sentence(*parts: str | None, sep: str = "，") -> str:
     """Clauses joined with Chinese commas (or semicolons between items of a list), the empty ones
     left out, ending with a full stop."""
-    return sep.join(part for part in parts if part) + "。"
+    kept = [part for part in parts if part]
+    return sep.join(kept) + "。" if kept else ""
 
 
 def _labelled(label: str, comparison: str | None) -> str | None:
@@ -605,6 +606,8 @@ def build_document(*, facts: dict, narrative: dict[str, str], title: str) -> dic
         *_problems(facts, narrative),
         *_plan(facts, narrative),
     ]
+    # A sentence with nothing to state (a year without logbooks) is left out, not printed as "。".
+    now_blocks = [block for block in now_blocks if block["type"] != "paragraph" or block["text"]]
     author = f"{facts['union']}电子银行部"
     return {"year": facts["year"], "title": title, "author": author, "blocks": now_blocks}
 

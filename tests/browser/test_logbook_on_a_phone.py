@@ -12,9 +12,6 @@ from terminals.models import AtmInspection
 from tests.terminals.factories import TerminalFactory, logbook_entry
 
 PHONE = {"width": 375, "height": 812, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-# A defect of the correction page, tolerated by the flow (see test_the_correction_form_loads_its_date_widgets:
-# once it is fixed that strict xfail fails; then remove both it and this).
-CORRECTION_PAGE_ERRORS = ("gettext is not defined", "gettext_noop is not defined")
 
 
 def morning_time():
@@ -44,9 +41,6 @@ def test_a_manager_records_and_corrects_a_morning_inspection_on_a_phone(
 ):
     sibling = logbook_entry(AtmInspection, tree["b"])
     day = timezone.localdate() - datetime.timedelta(days=1)
-    for error in CORRECTION_PAGE_ERRORS:
-        new_page.tolerate(error)
-
     page = new_page(**PHONE)
     page.goto("/login/")
     screenshot(page, "login")
@@ -122,16 +116,10 @@ def test_a_manager_records_and_corrects_a_morning_inspection_on_a_phone(
     screenshot(page, "sibling-correction")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app defect: templates/admin/terminals/logbook_form.html loads the form's date/time widgets "
-    "without the admin's JavaScript catalogue (admin:jsi18n), so they fail with 'gettext is not defined' "
-    "and the 今天 / 现在 shortcuts and calendar are missing on the correction page",
-)
 def test_the_correction_form_loads_its_date_widgets(new_page, log_in, screenshot, manager, atm):
+    """The correction page's date and time boxes have their 今天 / 现在 shortcuts and calendar
+    (they once failed with "gettext is not defined": the page lacked the admin's JS catalogue)."""
     entry = logbook_entry(AtmInspection, atm.branch, terminal=atm)
-    for error in CORRECTION_PAGE_ERRORS:
-        new_page.tolerate(error)  # asserted below, not at teardown
     page = new_page(**PHONE)
     log_in(page, "mgr-101")
     page.goto(f"/terminals/atminspection/{entry.pk}/correct/")

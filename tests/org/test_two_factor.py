@@ -102,10 +102,10 @@ def test_staff_reset_a_lost_authenticator_without_seeing_any_secret(staff, leade
     mine = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
     client = login("staff")
     client.post("/account/two-factor/", {"token": code(mine)})
-    listing = client.get("/otp_totp/totpdevice/").content.decode()
+    listing = client.get("/org/authenticator/").content.decode()
     assert "leader" in listing and lost.key not in listing
-    page = client.get(f"/otp_totp/totpdevice/{lost.pk}/change/").content.decode()
+    page = client.get(f"/org/authenticator/{lost.pk}/change/").content.decode()
     assert lost.key not in page and "otpauth://" not in page
-    client.post(f"/otp_totp/totpdevice/{lost.pk}/delete/", {"post": "yes"})
+    client.post(f"/org/authenticator/{lost.pk}/delete/", {"post": "yes"})
     assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
     assert login("leader").get("/").headers["Location"].startswith("/account/two-factor/setup/")

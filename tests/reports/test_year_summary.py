@@ -202,3 +202,9 @@ def test_an_opened_year_is_not_opened_twice(union, staff):
 
     first = year_summary_open(year=2011, by=staff)
     assert year_summary_open(year=2011, by=user_with_role("staff", username="other")) == first
+
+
+def test_a_year_without_logbooks_has_no_empty_sentence(tree):
+    document = year_summary_document(summary=year_summary_draft(year=2013))
+    paragraphs = [block["text"] for block in document["blocks"] if block["type"] == "paragraph"]
+    assert paragraphs and all(text not in ("", "。") for text in paragraphs)
