@@ -66,7 +66,8 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
         own = [name for name in self.model.entry_fields if name not in ("terminal", "branch", "occurred_at")][
             :4
         ]
-        return ["occurred_at", *place, *own, "entered_by", "entered_at", "standing"]
+        # Whether an entry was corrected comes early: on a phone the later columns are off-screen.
+        return ["occurred_at", "standing", *place, *own, "entered_by", "entered_at"]
 
     def get_list_filter(self, request):
         return [("branch", ScopedBranchFilter), "occurred_at", "is_void"]
