@@ -2,7 +2,10 @@
 them, the plan and its July revision, the four assessments, the 2012 plan, the logbooks, the
 logins and what each sees, nothing in clear — and the refusals.
 
-The county is loaded once for the module, inside a transaction rolled back at its end."""
+The county is loaded once for the module, inside a transaction rolled back at its end. Every test
+takes `db` too: pytest-django runs database tests first and the others last, after tests that
+flush the database (and with it the role groups the logins need); taking `db` keeps this module's
+tests together, under one loading."""
 
 import datetime
 import io
@@ -78,7 +81,7 @@ def _load(**options) -> str:
 
 
 def test_a_failure_half_way_leaves_nothing(db, monkeypatch):
-    """Runs before the module's county is loaded: the database is still empty here."""
+    """First in the module, before the county is loaded: the database is still empty here."""
 
     def broken(demo):
         raise RuntimeError("disk full")
@@ -121,17 +124,17 @@ def union(demo, db):
 
 
 @pytest.mark.parametrize("metric, value", REFERENCE.items(), ids=list(REFERENCE))
-def test_the_reference_figures_of_2011(demo, metric, value):
+def test_the_reference_figures_of_2011(demo, db, metric, value):
     assert demo.figures_2011[metric] == value
 
 
-def test_the_personal_transfer_total_is_the_sum_of_its_channels(demo):
+def test_the_personal_transfer_total_is_the_sum_of_its_channels(demo, db):
     values = demo.figures_2011
     parts = sum(values[f"netbank_personal_{channel}_amount"] for channel in ("intra", "inter", "nxy"))
     assert values["netbank_personal_transfer_amount"] == parts == Decimal("132803000.00")
 
 
-def test_2011_grew_over_2010(demo):
+def test_2011_grew_over_2010(demo, db):
     now, before = demo.figures_2011, demo.figures_2010
     for metric in (
         "cards_total",
@@ -321,7 +324,7 @@ def test_card_numbers_behind_the_masks_are_valid(demo, db):
     assert pii.resident_id_problem(resident_id(random.Random(1))) is None
 
 
-def test_the_command_says_what_it_loaded(demo):
+def test_the_command_says_what_it_loaded(demo, db):
     assert "Loaded the demo county 青山县农村信用合作联社" in demo.output
     assert "cards: 145," in demo.output
     assert "Logins: staff, leader, mgr-<code>" in demo.output
