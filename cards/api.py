@@ -4,7 +4,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
 from ebank.api.errors import call_service
-from ebank.api.filters import BranchFilter
+from ebank.api.filters import BranchFilter, FilterSet
 from ebank.api.scoping import ScopedQuerysetMixin
 from ebank.org.scoping import scope_queryset
 
@@ -13,7 +13,7 @@ from .models import Card, CardBalance, Disbursement
 from .serializers import CardBalanceSerializer, CardSerializer, CardStatusSerializer, DisbursementSerializer
 
 
-class CardFilter(django_filters.FilterSet):
+class CardFilter(FilterSet):
     branch = BranchFilter()
     issued_on = django_filters.DateFromToRangeFilter()
 
@@ -45,7 +45,7 @@ def _scoped_cards(request):
     return scope_queryset(user=request.user, queryset=Card.objects.all()) if request else Card.objects.none()
 
 
-class CardBalanceFilter(django_filters.FilterSet):
+class CardBalanceFilter(FilterSet):
     branch = BranchFilter()
     as_of = django_filters.DateFromToRangeFilter()
     # Choices among the cards the user may see: another branch's card id is "not a valid choice"
@@ -65,7 +65,7 @@ class CardBalanceViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = CardBalanceFilter
 
 
-class DisbursementFilter(django_filters.FilterSet):
+class DisbursementFilter(FilterSet):
     branch = BranchFilter()
     paid_on = django_filters.DateFromToRangeFilter()
 

@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
 from ebank.api.scoping import BranchCodeField, UserBranchDefault
+from ebank.api.serializers import CharField, ModelSerializer
 
 from .models import Card, CardBalance, Disbursement
 
 
-class CardSerializer(serializers.ModelSerializer):
-    branch_code = serializers.CharField(source="branch.code", read_only=True)
+class CardSerializer(ModelSerializer):
+    branch_code = CharField(source="branch.code", read_only=True)
 
     class Meta:
         model = Card
@@ -31,12 +32,12 @@ class CardStatusSerializer(serializers.Serializer):
 
     status = serializers.ChoiceField(choices=Card.Status.choices)
     on = serializers.DateField()
-    reason = serializers.CharField(max_length=100)
+    reason = CharField(max_length=100)
 
 
-class CardBalanceSerializer(serializers.ModelSerializer):
-    card_number_masked = serializers.CharField(source="card.number_masked", read_only=True)
-    branch_code = serializers.CharField(source="card.branch.code", read_only=True)
+class CardBalanceSerializer(ModelSerializer):
+    card_number_masked = CharField(source="card.number_masked", read_only=True)
+    branch_code = CharField(source="card.branch.code", read_only=True)
 
     class Meta:
         model = CardBalance
@@ -44,7 +45,7 @@ class CardBalanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DisbursementSerializer(serializers.ModelSerializer):
+class DisbursementSerializer(ModelSerializer):
     branch_code = BranchCodeField(source="branch", default=UserBranchDefault())
 
     class Meta:

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from ebank.api.routers import Router
 
 from .api import CardBalanceViewSet, CardViewSet, DisbursementViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("cards", CardViewSet, basename="card")
 router.register("card-balances", CardBalanceViewSet, basename="card-balance")
 router.register("disbursements", DisbursementViewSet, basename="disbursement")

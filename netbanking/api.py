@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from ebank.api.errors import call_service
-from ebank.api.filters import BranchFilter
+from ebank.api.filters import BooleanFilter, BranchFilter, FilterSet
 from ebank.api.scoping import ScopedQuerysetMixin
 
 from . import selectors, services
@@ -28,7 +28,7 @@ from .serializers import (
 )
 
 
-class CustomerFilter(django_filters.FilterSet):
+class CustomerFilter(FilterSet):
     branch = BranchFilter()
     signed_on = django_filters.DateFromToRangeFilter()
 
@@ -45,7 +45,7 @@ class CustomerViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = CustomerFilter
 
 
-class SecurityMediumFilter(django_filters.FilterSet):
+class SecurityMediumFilter(FilterSet):
     branch = BranchFilter()
 
     class Meta:
@@ -60,7 +60,7 @@ class SecurityMediumViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SecurityMediumSerializer
     filterset_class = SecurityMediumFilter
 
-    @extend_schema(request=MediumReplaceSerializer, responses=SecurityMediumSerializer)
+    @extend_schema(request=MediumReplaceSerializer, responses={201: SecurityMediumSerializer})
     @action(detail=True, methods=["post"])
     def replace(self, request, pk=None):
         medium = self.get_object()
@@ -72,7 +72,7 @@ class SecurityMediumViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(SecurityMediumSerializer(new).data, status=201)
 
 
-class TransferFilter(django_filters.FilterSet):
+class TransferFilter(FilterSet):
     branch = BranchFilter()
     txn_on = django_filters.DateFromToRangeFilter(field_name="txn_at__date")
 
@@ -97,10 +97,10 @@ class CalendarDayViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
     filterset_fields = {"day": ["gte", "lte"], "kind": ["exact"]}
 
 
-class TicketFilter(django_filters.FilterSet):
+class TicketFilter(FilterSet):
     branch = BranchFilter()
     opened_on = django_filters.DateFromToRangeFilter(field_name="opened_at__date")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="past the T+3 deadline")
+    overdue = BooleanFilter(method="filter_overdue", label="past the T+3 deadline")
 
     class Meta:
         model = Ticket
@@ -177,10 +177,10 @@ class TicketViewSet(
         return Response(TicketSummarySerializer(figures).data)
 
 
-class SpotCheckFilter(django_filters.FilterSet):
+class SpotCheckFilter(FilterSet):
     branch = BranchFilter()
     checked_on = django_filters.DateFromToRangeFilter()
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="findings past their deadline")
+    overdue = BooleanFilter(method="filter_overdue", label="findings past their deadline")
 
     class Meta:
         model = SpotCheck

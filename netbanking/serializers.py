@@ -2,13 +2,14 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from ebank.api.scoping import BranchCodeField, UserBranchDefault
+from ebank.api.serializers import BooleanField, CharField, IntegerField, ModelSerializer, SlugRelatedField
 from ebank.org.scoping import scope_queryset
 
 from .models import CalendarDay, Customer, SecurityMedium, SpotCheck, Ticket, Transfer
 
 
-class CustomerSerializer(serializers.ModelSerializer):
-    branch_code = serializers.CharField(source="branch.code", read_only=True)
+class CustomerSerializer(ModelSerializer):
+    branch_code = CharField(source="branch.code", read_only=True)
 
     class Meta:
         model = Customer
@@ -26,9 +27,9 @@ class CustomerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SecurityMediumSerializer(serializers.ModelSerializer):
-    customer_no = serializers.CharField(source="customer.customer_no", read_only=True)
-    branch_code = serializers.CharField(source="customer.branch.code", read_only=True)
+class SecurityMediumSerializer(ModelSerializer):
+    customer_no = CharField(source="customer.customer_no", read_only=True)
+    branch_code = CharField(source="customer.branch.code", read_only=True)
 
     class Meta:
         model = SecurityMedium
@@ -49,13 +50,13 @@ class SecurityMediumSerializer(serializers.ModelSerializer):
 
 class MediumReplaceSerializer(serializers.Serializer):
     on = serializers.DateField()
-    reason = serializers.CharField(max_length=100)
-    serial_no = serializers.CharField(max_length=40, required=False, default="")
+    reason = CharField(max_length=100)
+    serial_no = CharField(max_length=40, required=False, default="")
 
 
-class TransferSerializer(serializers.ModelSerializer):
-    customer_no = serializers.CharField(source="customer.customer_no", read_only=True)
-    branch_code = serializers.CharField(source="customer.branch.code", read_only=True)
+class TransferSerializer(ModelSerializer):
+    customer_no = CharField(source="customer.customer_no", read_only=True)
+    branch_code = CharField(source="customer.branch.code", read_only=True)
 
     class Meta:
         model = Transfer
@@ -63,15 +64,15 @@ class TransferSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CalendarDaySerializer(serializers.ModelSerializer):
+class CalendarDaySerializer(ModelSerializer):
     class Meta:
         model = CalendarDay
         fields = ["id", "day", "kind", "name"]
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(ModelSerializer):
     branch_code = BranchCodeField(source="branch", default=UserBranchDefault())
-    customer_no = serializers.SlugRelatedField(
+    customer_no = SlugRelatedField(
         source="customer",
         slug_field="customer_no",
         required=False,
@@ -113,25 +114,25 @@ class TicketSerializer(serializers.ModelSerializer):
 
 
 class TicketAssignSerializer(serializers.Serializer):
-    assigned_to = serializers.CharField(help_text="username")
+    assigned_to = CharField(help_text="username")
 
 
 class TicketCloseSerializer(serializers.Serializer):
-    resolution = serializers.CharField()
+    resolution = CharField()
 
 
 class TicketSummarySerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    month = serializers.IntegerField()
-    opened = serializers.IntegerField()
-    closed = serializers.IntegerField()
-    overdue = serializers.IntegerField()
+    year = IntegerField()
+    month = IntegerField()
+    opened = IntegerField()
+    closed = IntegerField()
+    overdue = IntegerField()
     average_handling_hours = serializers.FloatField(allow_null=True)
 
 
-class SpotCheckSerializer(serializers.ModelSerializer):
+class SpotCheckSerializer(ModelSerializer):
     branch_code = BranchCodeField(source="branch", default=UserBranchDefault())
-    deadline_met = serializers.BooleanField(read_only=True, allow_null=True)
+    deadline_met = BooleanField(read_only=True, allow_null=True)
 
     class Meta:
         model = SpotCheck
@@ -152,4 +153,4 @@ class SpotCheckSerializer(serializers.ModelSerializer):
 
 class SpotCheckRectifySerializer(serializers.Serializer):
     on = serializers.DateField()
-    rectification = serializers.CharField()
+    rectification = CharField()

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from ebank.api.routers import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("netbank-customers", api.CustomerViewSet, basename="netbank-customer")
 router.register("security-media", api.SecurityMediumViewSet, basename="security-medium")
 router.register("netbank-transfers", api.TransferViewSet, basename="netbank-transfer")

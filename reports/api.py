@@ -2,12 +2,13 @@ import datetime
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ebank.api.errors import ErrorSerializer
 from ebank.org.roles import Role
 from ebank.org.scoping import scoped_branches
 
@@ -25,7 +26,10 @@ class FiguresView(APIView):
             OpenApiParameter("as_of", OpenApiTypes.DATE, description="default: today"),
             OpenApiParameter("branch", str, description="a branch code; default: the union (or your branch)"),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            404: OpenApiResponse(ErrorSerializer, "No such branch within yours."),
+        },
     )
     def get(self, request):
         try:

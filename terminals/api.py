@@ -5,7 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from ebank.api.errors import call_service
-from ebank.api.filters import BranchFilter
+from ebank.api.filters import BranchFilter, FilterSet
 from ebank.api.scoping import ScopedQuerysetMixin
 
 from . import services
@@ -19,7 +19,7 @@ from .serializers import (
 )
 
 
-class MerchantFilter(django_filters.FilterSet):
+class MerchantFilter(FilterSet):
     branch = BranchFilter()
     signed_on = django_filters.DateFromToRangeFilter()
 
@@ -55,7 +55,7 @@ class MerchantViewSet(
         return Response(MerchantSerializer(merchant).data)
 
 
-class TerminalFilter(django_filters.FilterSet):
+class TerminalFilter(FilterSet):
     branch = BranchFilter()
     installed_on = django_filters.DateFromToRangeFilter()
 
@@ -96,7 +96,7 @@ class TerminalViewSet(
         return Response(TerminalSerializer(terminal).data)
 
 
-class TerminalTxnFilter(django_filters.FilterSet):
+class TerminalTxnFilter(FilterSet):
     branch = BranchFilter()
     txn_on = django_filters.DateFromToRangeFilter(field_name="txn_at__date")
 
@@ -113,7 +113,7 @@ class TerminalTxnViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = TerminalTxnFilter
 
 
-class DormantPosFilter(django_filters.FilterSet):
+class DormantPosFilter(FilterSet):
     branch = BranchFilter()
 
     class Meta:

@@ -11,8 +11,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from ebank.api.errors import call_service
-from ebank.api.filters import BranchFilter
+from ebank.api.filters import BranchFilter, FilterSet
 from ebank.api.scoping import BranchCodeField, ScopedQuerysetMixin, UserBranchDefault
+from ebank.api.serializers import CharField, IntegerField, ModelSerializer, SlugRelatedField
 from ebank.org.scoping import scope_queryset, scoped_branches
 
 from . import selectors, services
@@ -22,7 +23,7 @@ from .models.logbooks import REGISTERS, RetainedCard, TerminalEntry
 SYSTEM_FIELDS = ["branch_code", "entered_by", "entered_at", "amends", "correction_reason", "is_void"]
 
 
-class ScopedTerminalField(serializers.SlugRelatedField):
+class ScopedTerminalField(SlugRelatedField):
     """A terminal by its number, among the user's branches' terminals of the register's kind."""
 
     def __init__(self, kind, **kwargs):
@@ -36,13 +37,13 @@ class ScopedTerminalField(serializers.SlugRelatedField):
 
 
 class CorrectionSerializer(serializers.Serializer):
-    correction_reason = serializers.CharField(max_length=200)
+    correction_reason = CharField(max_length=200)
 
 
 def _serializer_for(model):
     fields = [name for name in model.entry_fields if name != "branch"]
     attrs = {
-        "entered_by": serializers.CharField(source="entered_by.username", read_only=True),
+        "entered_by": CharField(source="entered_by.username", read_only=True),
         "Meta": type(
             "Meta",
             (),
@@ -60,21 +61,19 @@ def _serializer_for(model):
     }
     if issubclass(model, TerminalEntry):
         attrs["terminal"] = ScopedTerminalField(model.terminal_kind)
-        attrs["branch_code"] = serializers.CharField(source="branch.code", read_only=True)
+        attrs["branch_code"] = CharField(source="branch.code", read_only=True)
     else:
         attrs["branch_code"] = BranchCodeField(source="branch", default=UserBranchDefault())
     if model is RetainedCard:
-        attrs["card_no"] = serializers.CharField(
-            write_only=True, max_length=19, help_text="in full; kept hashed"
-        )
-    return type(f"{model.__name__}Serializer", (serializers.ModelSerializer,), attrs)
+        attrs["card_no"] = CharField(write_only=True, max_length=19, help_text="in full; kept hashed")
+    return type(f"{model.__name__}Serializer", (ModelSerializer,), attrs)
 
 
 def _viewset_for(model):
     serializer_class = _serializer_for(model)
     filterset = type(
         f"{model.__name__}Filter",
-        (django_filters.FilterSet,),
+        (FilterSet,),
         {
             "branch": BranchFilter(),
             "occurred_on": django_filters.DateFromToRangeFilter(field_name="occurred_at__date"),
@@ -101,7 +100,7 @@ def _viewset_for(model):
                 services.logbook_enter, model=model, by=self.request.user, **data
             )
 
-        @extend_schema(request=serializer_class, responses=serializer_class)
+        @extend_schema(request=serializer_class, responses={201: serializer_class})
         @action(detail=True, methods=["post"])
         def correct(self, request, pk=None):
             """Correct the entry: a new entry with the changed fields and `correction_reason`."""
@@ -120,7 +119,7 @@ def _viewset_for(model):
             )
             return Response(serializer_class(new, context={"request": request}).data, status=201)
 
-        @extend_schema(request=CorrectionSerializer, responses=serializer_class)
+        @extend_schema(request=CorrectionSerializer, responses={201: serializer_class})
         @action(detail=True, methods=["post"])
         def void(self, request, pk=None):
             """Void the entry (department staff): a new entry that cancels it, with the reason."""
@@ -157,9 +156,9 @@ VIEWSETS = {route: _viewset_for(model) for route, model in ROUTES.items()}
 
 
 class ComplianceSerializer(serializers.Serializer):
-    branch_code = serializers.CharField()
-    due = serializers.IntegerField()
-    missed = serializers.IntegerField()
+    branch_code = CharField()
+    due = IntegerField()
+    missed = IntegerField()
     rate = serializers.FloatField(allow_null=True, help_text="share of due inspections done, %")
 
 
@@ -171,7 +170,7 @@ class AtmInspectionViewSet(VIEWSETS["atm-inspections"]):
         ],
         responses=ComplianceSerializer(many=True),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # one row per branch: no pages
     def compliance(self, request):
         """Each of the user's branches with ATMs: inspections due, missed and the rate, for a period."""
         try:

@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
+from ebank.api.serializers import CharField, ModelSerializer
+
 from .models import DormantPosReview, Merchant, Terminal, TerminalTxn
 
 
-class MerchantSerializer(serializers.ModelSerializer):
-    branch_code = serializers.CharField(source="branch.code", read_only=True)
+class MerchantSerializer(ModelSerializer):
+    branch_code = CharField(source="branch.code", read_only=True)
 
     class Meta:
         model = Merchant
@@ -12,9 +14,9 @@ class MerchantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TerminalSerializer(serializers.ModelSerializer):
-    branch_code = serializers.CharField(source="branch.code", read_only=True)
-    merchant_no = serializers.CharField(source="merchant.merchant_no", read_only=True, default=None)
+class TerminalSerializer(ModelSerializer):
+    branch_code = CharField(source="branch.code", read_only=True)
+    merchant_no = CharField(source="merchant.merchant_no", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Terminal
@@ -37,14 +39,14 @@ class TerminalSerializer(serializers.ModelSerializer):
 class StatusChangeSerializer(serializers.Serializer):
     """A lifecycle change with its date and reason."""
 
-    status = serializers.CharField()
+    status = CharField()
     on = serializers.DateField()
-    reason = serializers.CharField(max_length=100)
+    reason = CharField(max_length=100)
 
 
-class TerminalTxnSerializer(serializers.ModelSerializer):
-    terminal_no = serializers.CharField(source="terminal.terminal_no", read_only=True)
-    branch_code = serializers.CharField(source="terminal.branch.code", read_only=True)
+class TerminalTxnSerializer(ModelSerializer):
+    terminal_no = CharField(source="terminal.terminal_no", read_only=True)
+    branch_code = CharField(source="terminal.branch.code", read_only=True)
 
     class Meta:
         model = TerminalTxn
@@ -62,10 +64,10 @@ class TerminalTxnSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DormantPosReviewSerializer(serializers.ModelSerializer):
-    terminal_no = serializers.CharField(source="terminal.terminal_no", read_only=True)
-    merchant_name = serializers.CharField(source="terminal.merchant.name", read_only=True, default=None)
-    branch_code = serializers.CharField(source="terminal.branch.code", read_only=True)
+class DormantPosReviewSerializer(ModelSerializer):
+    terminal_no = CharField(source="terminal.terminal_no", read_only=True)
+    merchant_name = CharField(source="terminal.merchant.name", read_only=True, default=None, allow_null=True)
+    branch_code = CharField(source="terminal.branch.code", read_only=True)
 
     class Meta:
         model = DormantPosReview

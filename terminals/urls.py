@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from ebank.api.routers import Router
 
 from . import api, api_logbooks
 
-router = SimpleRouter()
+router = Router()
 router.register("merchants", api.MerchantViewSet, basename="merchant")
 router.register("terminals", api.TerminalViewSet, basename="terminal")
 router.register("terminal-txns", api.TerminalTxnViewSet, basename="terminal-txn")

@@ -5,8 +5,26 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
-from rest_framework import exceptions, status
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error answer (the schema documents it for 403, 404, 429)."""
+
+    detail = serializers.CharField(help_text="What went wrong, in one sentence.")
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    """The body of a 400: `errors` names each refused field with its reasons (absent when the
+    body could not be read at all)."""
+
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Each refused field (or `non_field_errors`) with its reasons.",
+    )
 
 
 def exception_handler(exc, context):
@@ -45,6 +63,7 @@ def _is_api(request):
     return request.path.startswith("/api/")
 
 
+@csrf_exempt  # it changes nothing; without this, a POST to a wrong address got the HTML CSRF page
 def api_not_found(request):
     """Answer an unknown address under /api/ (the admin would otherwise claim it)."""
     return JsonResponse({"detail": _("No such API address.")}, status=404)

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ebank.api.serializers import SlugRelatedField
 from ebank.org.models import Branch
 from ebank.org.roles import Role
 from ebank.org.scoping import scope_queryset, scoped_branches
@@ -15,7 +16,7 @@ class ScopedQuerysetMixin:
         return scope_queryset(user=self.request.user, queryset=super().get_queryset())
 
 
-class BranchCodeField(serializers.SlugRelatedField):
+class BranchCodeField(SlugRelatedField):
     """A branch given by its code, chosen among the branches the requesting user may see.
 
     A code outside them is refused as if it did not exist, so nothing is disclosed.

@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -8,12 +8,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ebank.api.errors import call_service
+from ebank.api.errors import ErrorSerializer, call_service
 from ebank.api.scoping import ScopedQuerysetMixin
 
 from . import services, two_factor
 from .models import Branch
-from .serializers import BranchSerializer, MeSerializer
+from .serializers import BranchSerializer, MeSerializer, TokenLoginSerializer, TokenSerializer
 
 
 class BranchViewSet(
@@ -70,6 +70,14 @@ class TokenLoginView(ObtainAuthToken):
     two-factor login is required for the user's role, the body also carries `otp_token`, the
     current code of the authenticator they set up in the browser."""
 
+    serializer_class = TokenLoginSerializer
+
+    @extend_schema(
+        responses={
+            200: TokenSerializer,
+            429: OpenApiResponse(ErrorSerializer, "Too many failed logins for this username from here."),
+        }
+    )
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         try:
@@ -81,6 +89,6 @@ class TokenLoginView(ObtainAuthToken):
             raise
         user = serializer.validated_data["user"]
         if two_factor.required_for(user):
-            two_factor.check_api_code(user=user, token=str(request.data.get("otp_token", "")))
+            two_factor.check_api_code(user=user, token=serializer.validated_data.get("otp_token", ""))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

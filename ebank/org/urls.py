@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from ebank.api.routers import Router
 
 from .api import BranchViewSet, MeView, TokenLoginView
 
-router = SimpleRouter()
+router = Router()
 router.register("branches", BranchViewSet, basename="branch")
 
 urlpatterns = [

@@ -189,14 +189,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["ebank.api.permissions.RolePermissions"],
     # JSON only: the documented interface is /api/docs/; no browsable forms to translate or attack.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON in too: a form body's empty field would mean "not given" and quietly take the default
+    # (a branch manager's own branch). The token login keeps its own parsers (forms, for curl).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "ebank.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "ebank.api.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ebank.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "ebank.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
 }

@@ -100,3 +100,21 @@ def test_schema_and_docs_served_without_network(tree, staff, client):
     assert schema.status_code == 200 and b"/api/v1/branches/" in schema.content
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "https://" not in docs.split("<body")[0]
+
+
+def test_a_branch_without_parent_code_is_refused_naming_the_parent(tree, staff):
+    # It was a 500: the service was called without its `parent`.
+    response = _api(staff).post("/api/v1/branches/", {"code": "303", "name": "南岗分社"}, format="json")
+    assert response.status_code == 400 and "parent" in response.json()["errors"]
+    assert not Branch.objects.filter(code="303").exists()
+    response = _api(staff).post(
+        "/api/v1/branches/", {"code": "303", "name": "南岗分社", "parent_code": ""}, format="json"
+    )
+    assert response.status_code == 400 and "parent_code" in response.json()["errors"]
+
+
+def test_staff_have_no_branch_and_the_schema_says_it_may_be_null(tree, staff, client):
+    assert _api(staff).get("/api/v1/me/").json()["branch_code"] is None
+    client.force_login(staff)
+    me = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]["Me"]
+    assert me["properties"]["branch_code"]["nullable"] is True

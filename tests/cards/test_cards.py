@@ -249,3 +249,15 @@ def test_xlsx_export_carries_no_formula_from_user_data(staff_client, tree):
     # django-import-export drops the "=" that would start a formula; the rest stays, as text.
     assert {cell.value for cell in cells} >= {"1+2", "@SUM(A1:A2)"}
     assert all(cell.data_type != "f" for cell in cells)  # none of it a formula
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [("amount", 66000.5, '"1234.50"'), ("households", "1200", ""), ("branch_code", 201, "")],
+)
+def test_a_disbursement_value_of_the_wrong_json_type_is_refused(staff, tree, field, value, message):
+    body = {"program": "pension", "paid_on": "2011-06-30", "branch_code": "201", "households": 1200}
+    body |= {"amount": "66000.50", field: value}
+    response = _api(staff).post("/api/v1/disbursements/", body, format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == [field]
+    assert message in response.json()["errors"][field][0]

@@ -90,3 +90,10 @@ def test_staff_record_a_spot_check_in_the_admin(tree, staff_client, staff):
     )
     check.refresh_from_db()
     assert check.deadline_met is True
+
+
+def test_the_schema_says_a_replacement_is_created(staff, client):
+    client.force_login(staff)
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    responses = paths["/api/v1/security-media/{id}/replace/"]["post"]["responses"]
+    assert "201" in responses and "200" not in responses

@@ -205,3 +205,14 @@ def test_a_closed_ticket_reads_as_closed_and_cannot_be_edited(tree, staff_client
     services.ticket_close(ticket=ticket, resolution="已处理", by=manager)
     page = staff_client.get(reverse("admin:netbanking_ticket_change", args=[ticket.pk])).content.decode()
     assert "已办结" in page and "销卡" not in page and 'name="_save"' not in page
+
+
+def test_an_empty_customer_number_is_refused_not_read_as_none(tree, manager):
+    client = APIClient()
+    client.force_authenticate(manager)
+    body = {"kind": "fault", "customer_no": "", "subject": "网银无法登录", "description": "U盾无法识别"}
+    response = client.post("/api/v1/tickets/", body, format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["customer_no"]
+    assert not Ticket.objects.exists()
+    response = client.post("/api/v1/tickets/", {**body, "customer_no": None}, format="json")
+    assert response.status_code == 201 and response.json()["customer_no"] is None

@@ -359,3 +359,15 @@ def test_compliance_through_the_api_is_scoped(atm, manager, staff, tree):
     )
     assert {row["branch_code"] for row in rows.json()} == {"10101", "201"}
     assert client.get("/api/v1/logbooks/atm-inspections/compliance/", {"start": "x"}).status_code == 400
+
+
+def test_the_schema_says_what_corrections_voids_and_compliance_answer(staff, client):
+    client.force_login(staff)
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    for action in ("correct", "void"):
+        responses = paths[f"/api/v1/logbooks/atm-faults/{{id}}/{action}/"]["post"]["responses"]
+        assert "201" in responses and "200" not in responses  # a new entry is created
+    compliance = paths["/api/v1/logbooks/atm-inspections/compliance/"]["get"]
+    body = compliance["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body["type"] == "array"  # one row per branch, not a page
+    assert not {"page", "page_size"} & {parameter["name"] for parameter in compliance["parameters"]}

@@ -256,3 +256,14 @@ def test_api_lifecycle_by_staff_and_the_dormant_list_for_the_branch(tree, staff,
         format="json",
     )
     assert response.status_code == 200 and response.json()["status"] == "faulty"
+
+
+def test_an_atm_has_no_merchant_and_the_schema_says_it_may_be_null(tree, staff, client):
+    atm = TerminalFactory(branch=tree["a"], kind=Terminal.Kind.ATM)
+    client_api = APIClient()
+    client_api.force_authenticate(staff)
+    assert client_api.get(f"/api/v1/terminals/{atm.pk}/").json()["merchant_no"] is None
+    client.force_login(staff)
+    schemas = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    assert schemas["Terminal"]["properties"]["merchant_no"]["nullable"] is True
+    assert schemas["DormantPosReview"]["properties"]["merchant_name"]["nullable"] is True
