@@ -82,9 +82,14 @@ class Entry(models.Model):
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk} {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
 
+    # No register of the department goes back further (a typo like 0211 for 2011 is refused).
+    EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+
     def clean(self):
         if self.occurred_at and self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
             raise ValidationError({"occurred_at": _("The time of the event must not be in the future.")})
+        if self.occurred_at and self.occurred_at < self.EARLIEST:
+            raise ValidationError({"occurred_at": _("The time of the event must not be before 2000.")})
 
 
 class TerminalEntry(Entry):

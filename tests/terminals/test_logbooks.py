@@ -44,6 +44,7 @@ def test_an_entry_records_who_when_and_its_branch(atm, manager):
     [
         (local(2011, 6, 1, 13, 0), "morning", {}, "occurred_at"),  # outside the morning window
         (timezone.now() + datetime.timedelta(hours=2), "evening", {}, "occurred_at"),  # in the future
+        (local(211, 6, 1, 8, 0), "morning", {}, "occurred_at"),  # 0211 typed for 2011
         (local(2011, 6, 1, 8, 0), "morning", {"no_skimmer": False}, "findings"),  # a failed check, no finding
     ],
 )
@@ -126,7 +127,6 @@ def test_a_manager_records_morning_and_evening_on_a_phone_and_the_overdue_list_c
     atm, manager, manager_client
 ):
     today = timezone.localdate()
-    now = timezone.localtime()
     form = manager_client.get(reverse("admin:terminals_atminspection_add") + f"?terminal={atm.pk}")
     page = form.content.decode()
     assert form.status_code == 200 and f'value="{atm.pk}" selected' in page and 'name="no_skimmer"' in page
@@ -137,10 +137,10 @@ def test_a_manager_records_morning_and_evening_on_a_phone_and_the_overdue_list_c
         (atm, "morning"),
         (atm, "evening"),
     }
+    # Both inspections of yesterday, a day whose windows have closed whatever the time of the run.
+    yesterday = today - datetime.timedelta(days=1)
     for shift, hour in (("morning", 8), ("evening", 20)):
-        when = timezone.make_aware(datetime.datetime.combine(today, datetime.time(hour)))
-        if when > now:
-            when = when - datetime.timedelta(days=1)  # a test run early in the day records yesterday
+        when = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(hour)))
         response = manager_client.post(
             reverse("admin:terminals_atminspection_add"),
             {
@@ -152,11 +152,10 @@ def test_a_manager_records_morning_and_evening_on_a_phone_and_the_overdue_list_c
             },
         )
         assert response.status_code == 302, response.content.decode()[-3000:]
-    day = timezone.localtime(AtmInspection.objects.order_by("-occurred_at").first().occurred_at).date()
     after = selectors.worklist(
-        user=manager, now=timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+        user=manager, now=timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(23, 59, 59)))
     )
-    assert not [m for m in after["missed_inspections"] if m[1] == day]
+    assert not [m for m in after["missed_inspections"] if m[1] == yesterday]
 
 
 def test_compliance_rate_for_a_period(atm, manager):
