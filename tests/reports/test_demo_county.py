@@ -352,3 +352,86 @@ def test_refused_when_the_database_holds_other_branches(demo, db, union):
     with override_settings(DEBUG=True), pytest.raises(CommandError, match="other|not the demo"):
         _load(password=PASSWORD)
     assert not Branch.objects.filter(code="000", name="青山县农村信用合作联社").exists()
+
+
+# --- the 2011 year-end summary of the demo county -------------------------------------------------
+
+# Each reference figure of PRODUCT.md as the summary writes it. The personal transfer total is the
+# sum of its channels (13,280.3 万元); the seed's 13,280.5 does not add up. The SMS share is
+# computed: 3.38 %, not the seed's 0.3 %.
+SUMMARY_STATES = [
+    "全县共发行金农卡143163张",
+    "金农卡存款余额36509.3万元",
+    "卡均存款余额2550元",
+    "其中新增卡61886张",
+    "全年发卡计划由40000张增加20000张，调整为60000张",
+    "完成全年计划60000张的103.14%",
+    "全年发展特约商户100户",
+    "全县100台POS机实现交易2990笔",
+    "交易金额5365.99万元",
+    "实现手续费收入16459元",
+    "全县共开办个人网上银行业务1185户，转账5881笔，转账金额为13280.3万元",
+    "行内转账3233笔，行内转账金额5666.4万元",
+    "跨行转账2627笔，跨行转账金额7516.9万元",
+    "农信银转账21笔，农信银转账金额97万元",
+    "企业网上银行业务98户，转账194笔，转账金额为4710万元",
+    "跨行转账139笔，跨行转账金额3973万元",
+    "农信银转账3笔，农信银转账金额177.7万元",
+    "开通短信业务4833户，占发卡总量的3.38%",
+    "对新安装13台ATM机的网点管理人员进行现场培训",
+    "全年排除网络故障50次",
+    "修理各种打印机、复印机及终端等设备120次",
+    "解决计算机软件故障30次",
+    "共办理17万户，资金5000万元",
+    "全年共办理111万户，资金14亿元",
+    "现行电子银行部管理制度共12项",
+    "等11种登记簿",
+    "布放ATM机10台",
+    "新增布放POS机100台",
+]
+
+
+@pytest.fixture
+def summary_2011(demo, db):
+    from reports.summary.render import to_docx, to_markdown
+    from reports.summary.selectors import year_summary_document, year_summary_draft
+
+    document = year_summary_document(summary=year_summary_draft(year=2011))
+    return to_markdown(document), to_docx(document)
+
+
+@pytest.mark.parametrize("statement", SUMMARY_STATES)
+def test_the_2011_summary_states_each_reference_figure(summary_2011, statement):
+    markdown, _docx = summary_2011
+    assert statement in markdown
+
+
+def test_the_2011_summary_docx_states_them_too_in_chinese(summary_2011):
+    import io
+
+    from docx import Document
+
+    _markdown, docx = summary_2011
+    document = Document(io.BytesIO(docx))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    tables = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    for statement in SUMMARY_STATES:
+        assert statement in text
+    for cell in ("143,163", "36,509.3", "61,886", "5,365.99", "16,459", "13,280.3", "4,833", "170,000"):
+        assert cell in tables
+    assert document.paragraphs[0].text == "青山县农村信用合作联社电子银行部2011年工作总结"
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [
+        "一、推进金农卡发行，做好ATM、POS机布放工作",
+        "二、做好全县设备技术保障工作，强化网络管理工作",
+        "三、做好全县城乡居民社会养老金和涉农资金技术保障工作",
+        "四、完善电子银行部各项管理制度，确保网络系统稳定运行",
+        "五、总结和纠正存在的问题",
+        "六、2012年工作计划",
+    ]
+
+
+def test_the_2011_summary_corrects_the_seeds_slips(summary_2011):
+    markdown, _docx = summary_2011
+    assert "占发卡总量的0.3%" not in markdown and "13280.5" not in markdown
+    assert "比上年末增加60453张" in markdown  # compared with 2010
