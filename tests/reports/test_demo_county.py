@@ -391,22 +391,24 @@ SUMMARY_STATES = [
 ]
 
 
-@pytest.fixture
-def summary_2011(demo, db):
+@pytest.fixture(scope="module")
+def summary_2011(demo, django_db_blocker):
+    """The 2011 summary as generated, written once for the module's tests."""
     from reports.summary.render import to_docx, to_markdown
     from reports.summary.selectors import year_summary_document, year_summary_draft
 
-    document = year_summary_document(summary=year_summary_draft(year=2011))
+    with django_db_blocker.unblock():
+        document = year_summary_document(summary=year_summary_draft(year=2011))
     return to_markdown(document), to_docx(document)
 
 
 @pytest.mark.parametrize("statement", SUMMARY_STATES)
-def test_the_2011_summary_states_each_reference_figure(summary_2011, statement):
+def test_the_2011_summary_states_each_reference_figure(db, summary_2011, statement):
     markdown, _docx = summary_2011
     assert statement in markdown
 
 
-def test_the_2011_summary_docx_states_them_too_in_chinese(summary_2011):
+def test_the_2011_summary_docx_states_them_too_in_chinese(db, summary_2011):
     import io
 
     from docx import Document
@@ -431,7 +433,7 @@ def test_the_2011_summary_docx_states_them_too_in_chinese(summary_2011):
     ]
 
 
-def test_the_2011_summary_corrects_the_seeds_slips(summary_2011):
+def test_the_2011_summary_corrects_the_seeds_slips(db, summary_2011):
     markdown, _docx = summary_2011
     assert "占发卡总量的0.3%" not in markdown and "13280.5" not in markdown
     assert "比上年末增加60453张" in markdown  # compared with 2010
