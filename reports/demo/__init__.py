@@ -89,6 +89,7 @@ def demo_load(*, password: str) -> DemoLoaded:
         plan.targets_load(demo)
         _analyze()
         plan.assessments_load(demo)
+        plan.summary_load(demo)
     return DemoLoaded(
         union=org.UNION_NAME, counts=demo.counts, kept_logins=kept, seconds=time.monotonic() - started
     )

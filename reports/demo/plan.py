@@ -215,3 +215,12 @@ def assessments_load(demo: Demo) -> None:
             created_at=started, finished_at=started + datetime.timedelta(minutes=2, seconds=17)
         )
     demo.count("assessment runs", 4)
+
+
+def summary_load(demo: Demo) -> None:
+    """The 2011 year-end summary, opened by the department from the generated paragraphs: a draft
+    that staff edit and finalise, and that union managers read and download."""
+    from reports.summary.services import year_summary_open
+
+    year_summary_open(year=2011, by=demo.staff)
+    demo.count("year-end summaries", 1)

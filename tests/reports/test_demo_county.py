@@ -437,3 +437,16 @@ def test_the_2011_summary_corrects_the_seeds_slips(db, summary_2011):
     markdown, _docx = summary_2011
     assert "占发卡总量的0.3%" not in markdown and "13280.5" not in markdown
     assert "比上年末增加60453张" in markdown  # compared with 2010
+
+
+def test_the_2011_summary_is_open_for_the_union_manager_to_download(demo, db):
+    from django.test import Client
+
+    from reports.models import YearSummary
+
+    summary = YearSummary.objects.get(year=2011)
+    assert not summary.is_final and summary.cards_text.startswith("为促进金农卡业务")
+    client = Client()
+    client.post("/login/", {"username": "leader", "password": PASSWORD})
+    response = client.get(f"/reports/yearsummary/{summary.pk}/download.docx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
