@@ -4,12 +4,16 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from ebank.paginator import EstimatedCountPaginator
+
 
 class Pagination(PageNumberPagination):
     """Pages of 50 by default; `?page_size=` from 1 to 500. A page or a page size that is not a
     whole number in range is refused, naming the parameter, instead of quietly giving page 1 or 50
-    rows; a page past the last answers 404. Empty means the default."""
+    rows; a page past the last answers 404. Empty means the default. Over a big table `count` is
+    the planner's estimate, as in the admin: no exact COUNT(*) over millions of rows per request."""
 
+    django_paginator_class = EstimatedCountPaginator
     page_size_query_param = "page_size"
     max_page_size = 500
     last_page_strings = ()

@@ -4,15 +4,15 @@ import datetime
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import connections, models
+from django.db import models
 from django.http import Http404
 from django.utils import formats, timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from ebank.paginator import EstimatedCountPaginator
 
 from .scoping import branch_lookup, scope_queryset
 
@@ -58,26 +58,6 @@ class HistoryValues(HistoricalRecordContextHelper):
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         return super().prepare_delta_change_value(change, value)
-
-
-class EstimatedCountPaginator(Paginator):
-    """Pages without an exact COUNT(*) over a big table: on PostgreSQL, when the planner expects
-    more than ESTIMATE_ABOVE rows, its estimate is the count (the last page may then be short)."""
-
-    ESTIMATE_ABOVE = 10_000
-
-    @cached_property
-    def count(self):
-        queryset = self.object_list
-        connection = connections[queryset.db]
-        if connection.vendor == "postgresql":
-            sql, params = queryset.order_by().query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-                estimate = int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
-            if estimate > self.ESTIMATE_ABOVE:
-                return estimate
-        return super().count
 
 
 class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):

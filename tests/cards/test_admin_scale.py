@@ -26,3 +26,21 @@ def test_card_list_pages_without_an_exact_count(staff_client, tree, monkeypatch)
     else:
         assert len(counts) == 1  # SQLite has no estimate: a small database counts exactly
     assert 'ORDER BY "cards_card"."id" DESC' in " ".join(q["sql"] for q in queries.captured_queries)
+
+
+def test_the_api_card_list_pages_without_an_exact_count_too(staff, tree, monkeypatch):
+    from rest_framework.test import APIClient
+
+    CardFactory.create_batch(30, branch=tree["a"])
+    connection.cursor().execute("ANALYZE") if connection.vendor == "postgresql" else None
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_ABOVE", 5)
+    api = APIClient()
+    api.force_authenticate(staff)
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get("/api/v1/cards/")
+    assert response.status_code == 200 and len(response.json()["results"]) == 30
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    if connection.vendor == "postgresql":
+        assert counts == [] and response.json()["count"] >= 5  # the planner's estimate
+    else:
+        assert len(counts) == 1 and response.json()["count"] == 30
