@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ebank.celery import enqueue_on_commit, not_queued_message
 
 from .models import AssessmentResult, AssessmentRun, PlanItem, Target
-from .selectors import figures
+from .selectors import figures_for_branches
 
 CENT = Decimal("0.01")
 QUARTER_ENDS = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
@@ -75,9 +75,10 @@ def assessment_compute(*, run_id: int) -> AssessmentRun:
     for target in targets:
         by_branch[target.branch].append(target)
     as_of = quarter_end(year=run.year, quarter=run.quarter)
+    actuals = figures_for_branches(as_of=as_of, branches=list(by_branch))
     lines, totals = [], {}
     for branch, branch_targets in by_branch.items():
-        values = figures(as_of=as_of, branch=branch)
+        values = actuals[branch]
         total = Decimal(0)
         for target in branch_targets:
             item = plan[target.metric]

@@ -299,9 +299,12 @@ def test_a_branch_manager_sees_only_their_branch(demo, db):
     client.force_login(User.objects.get(username="mgr-101"))
     branches = client.get("/api/v1/branches/").json()["results"]
     assert {branch["code"] for branch in branches} == {"101", "10101", "10102"}
-    cards = client.get("/api/v1/cards/", {"page_size": 1}).json()["count"]
+    cards = client.get("/api/v1/cards/", {"page_size": 500}).json()
+    assert {row["branch_code"] for row in cards["results"]} <= {"101", "10101", "10102"}
     subtree = branch_subtree_ids(branch=Branch.objects.get(code="101"))
-    assert cards == Card.objects.filter(branch__in=subtree).count() < Card.objects.count()
+    exact = Card.objects.filter(branch__in=subtree).count()
+    # Over 10,000 rows PostgreSQL's estimate stands in for the count (ebank/paginator.py).
+    assert abs(cards["count"] - exact) <= exact // 5 and exact < Card.objects.count()
 
 
 def test_nothing_in_clear(demo, db):

@@ -172,3 +172,13 @@ def test_the_api_gives_each_role_its_scope(county, manager, staff):
     client.force_authenticate(staff)
     union = client.get("/api/v1/figures/", {"as_of": "2011-12-31"}).json()
     assert union["branch"] is None and union["figures"]["card_balance"] == "3000.01"
+
+
+def test_figures_for_several_branches_at_once_equal_each_branchs_figures(county, tree):
+    from reports.selectors import figures_for_branches
+
+    branches = [tree["a"], tree["b"], tree["a1"]]
+    together = figures_for_branches(as_of=E, branches=branches)
+    for branch in branches:
+        assert together[branch] == figures(as_of=E, branch=branch)
+    assert together[tree["a"]]["cards_total"] >= together[tree["a1"]]["cards_total"]  # a holds a1
