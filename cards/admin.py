@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
@@ -19,6 +18,7 @@ from ebank.org.admin_base import (
     ScopedAdmin,
     ScopedAdminMixin,
     ScopedBranchFilter,
+    form_page,
 )
 
 from . import selectors, services
@@ -133,19 +133,14 @@ class CardAdmin(ChangedByActionsOnlyMixin, ExportMixin, ScopedAdmin):
             for line in refused:
                 self.message_user(request, line, messages.ERROR)
             return None
-        return TemplateResponse(
+        return form_page(
+            self,
             request,
-            "admin/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Change the status of cards"),
-                "form": form,
-                "objects": queryset,
-                "action": "change_status",
-                "opts": self.model._meta,
-                "submit": _("Change status"),
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            title=_("Change the status of cards"),
+            form=form,
+            submit=_("Change status"),
+            objects=queryset,
+            action="change_status",
         )
 
 

@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +10,7 @@ from ebank.org.admin_base import (
     ScopedAdmin,
     ScopedAdminMixin,
     ScopedBranchFilter,
+    form_page,
 )
 
 from . import selectors, services
@@ -83,19 +83,14 @@ class SecurityMediumAdmin(ScopedAdmin):
                         request, f"{medium.customer}: {' '.join(error.messages)}", messages.ERROR
                     )
             return None
-        return TemplateResponse(
+        return form_page(
+            self,
             request,
-            "admin/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Replace security media"),
-                "form": form,
-                "objects": queryset,
-                "action": "replace",
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "submit": _("Replace"),
-            },
+            title=_("Replace security media"),
+            form=form,
+            submit=_("Replace"),
+            objects=queryset,
+            action="replace",
         )
 
 

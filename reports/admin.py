@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ebank.org.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ScopedAdminMixin, ScopedBranchFilter
+from ebank.org.admin_base import (
+    ReadOnlyAdminMixin,
+    ScopedAdmin,
+    ScopedAdminMixin,
+    ScopedBranchFilter,
+    form_page,
+)
 from ebank.org.scoping import scope_queryset
 
 from . import exports, services
@@ -126,20 +132,7 @@ class AssessmentRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 self.message_user(request, str(error), messages.ERROR)
             else:
                 return HttpResponseRedirect(reverse("admin:reports_assessmentrun_change", args=[run.pk]))
-        return TemplateResponse(
-            request,
-            "admin/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Run the quarterly assessment"),
-                "form": form,
-                "objects": [],
-                "action": "",
-                "opts": self.model._meta,
-                "submit": _("Run"),
-                "action_checkbox_name": "",
-            },
-        )
+        return form_page(self, request, title=_("Run the quarterly assessment"), form=form, submit=_("Run"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method != "GET" or not self.has_view_permission(request):
@@ -267,19 +260,12 @@ class YearSummaryAdmin(ScopedAdmin):
         if request.method == "POST" and form.is_valid():
             summary = summary_services.year_summary_open(year=form.cleaned_data["year"], by=request.user)
             return HttpResponseRedirect(reverse("admin:reports_yearsummary_change", args=[summary.pk]))
-        return TemplateResponse(
+        return form_page(
+            self,
             request,
-            "admin/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Write a year-end summary"),
-                "form": form,
-                "objects": [],
-                "action": "",
-                "opts": self.model._meta,
-                "submit": _("Start from the generated text"),
-                "action_checkbox_name": "",
-            },
+            title=_("Write a year-end summary"),
+            form=form,
+            submit=_("Start from the generated text"),
         )
 
     def preview_view(self, request, pk):
@@ -319,17 +305,11 @@ class YearSummaryAdmin(ScopedAdmin):
                 request, _("The summary is finalised: its document no longer changes."), messages.SUCCESS
             )
             return HttpResponseRedirect(reverse("admin:reports_yearsummary_change", args=[summary.pk]))
-        return TemplateResponse(
+        return form_page(
+            self,
             request,
-            "admin/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Finalise the summary"),
-                "form": forms.Form(),
-                "objects": [summary],
-                "action": "",
-                "opts": self.model._meta,
-                "submit": _("Finalise: keep the document as it reads now"),
-                "action_checkbox_name": "",
-            },
+            title=_("Finalise the summary"),
+            form=forms.Form(),
+            submit=_("Finalise: keep the document as it reads now"),
+            objects=[summary],
         )

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -121,3 +122,22 @@ class ScopedBranchFilter(admin.RelatedFieldListFilter):
         from .scoping import scoped_branches
 
         return [(branch.pk, str(branch)) for branch in scoped_branches(user=request.user)]
+
+
+def form_page(model_admin, request, *, title, form, submit, objects=(), action: str = ""):
+    """The admin page that asks for a form before acting: an action's date and reason (`action`
+    names the action, `objects` the rows it acts on), a year to assess, a confirmation."""
+    return TemplateResponse(
+        request,
+        "admin/action_form.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "objects": objects,
+            "action": action,
+            "opts": model_admin.model._meta,
+            "submit": submit,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME if action else "",
+        },
+    )

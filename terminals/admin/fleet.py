@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,6 +10,7 @@ from ebank.org.admin_base import (
     ScopedAdmin,
     ScopedAdminMixin,
     ScopedBranchFilter,
+    form_page,
 )
 
 from .. import services
@@ -29,19 +29,8 @@ def _dated_action(model_admin, request, queryset, *, action, title, service, sub
             except ValidationError as error:
                 model_admin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
         return None
-    return TemplateResponse(
-        request,
-        "admin/action_form.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "objects": queryset,
-            "action": action,
-            "opts": model_admin.model._meta,
-            "submit": submit,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        },
+    return form_page(
+        model_admin, request, title=title, form=form, submit=submit, objects=queryset, action=action
     )
 
 
