@@ -388,3 +388,25 @@ def test_admin_object_pages_follow_role_and_scope(client, users, own_and_sibling
     response = client.post(_page_url(name, own), {"reason": "试图更正", "post": "yes"})
     assert response.status_code in (200, 302, 403, 404, 405)
     assert model._default_manager.count() == rows_before, f"{name}: a union manager wrote a record"
+
+
+EXPORT_MODELS = [
+    model for model in ADMIN_MODELS if hasattr(admin.site._registry[model], "get_export_queryset")
+]
+
+
+@pytest.mark.parametrize("model", EXPORT_MODELS, ids=label)
+def test_admin_exports_hold_only_what_the_role_may_see(users, own_and_sibling, model):
+    """An export (CSV/XLSX of a list) is the list's rows: a branch manager's holds nothing of a
+    sibling branch; a role that may not read the list exports nothing."""
+    own, sibling = own_and_sibling(model)
+    model_admin = admin.site._registry[model]
+    for role, user in users.items():
+        request = RequestFactory().get("/")
+        request.user = user
+        if "view" not in access_for(model).actions(role):
+            assert not model_admin.has_export_permission(request)
+            continue
+        exported = set(model_admin.get_export_queryset(request).values_list("pk", flat=True))
+        assert own.pk in exported
+        assert (sibling.pk in exported) == (role != Role.BRANCH_MANAGER or not access_for(model).branch_owned)
