@@ -3,7 +3,8 @@ settings.TWO_FACTOR_REQUIRED is on (it is in production).
 
 After the password, such a user is sent to /account/two-factor/: the first time, to set up an
 authenticator app from a QR code; then, at every login, to type its current code. Until then
-every page answers with that redirect (the API with 403). A branch manager is not asked.
+every page answers with that redirect (the API with 403). A branch manager is not asked; a
+superuser is.
 """
 
 import io
@@ -32,8 +33,13 @@ OPEN_PREFIXES = ("/account/two-factor/", "/logout/", "/i18n/", "/static/", "/hea
 
 
 def required_for(user) -> bool:
-    """Whether this user's role gives a second factor at login (when the setting is on)."""
-    return settings.TWO_FACTOR_REQUIRED and user.is_authenticated and user.role in ROLES
+    """Whether this user gives a second factor at login (when the setting is on): department
+    staff, union managers, and a superuser (the IT staff's own login)."""
+    return (
+        settings.TWO_FACTOR_REQUIRED
+        and user.is_authenticated
+        and (user.role in ROLES or user.is_superuser)
+    )
 
 
 def two_factor_owed(user) -> bool:

@@ -57,8 +57,12 @@ def test_staff_set_up_an_authenticator_then_give_a_code_at_every_login(staff):
 
 
 @override_settings(TWO_FACTOR_REQUIRED=True)
-def test_union_managers_are_asked_branch_managers_are_not(leader, manager):
+def test_union_managers_and_superusers_are_asked_branch_managers_are_not(leader, manager):
+    from ebank.org.models import User
+
+    User.objects.create_superuser("it-admin", password=GOOD)
     assert login("leader").get("/").status_code == 302
+    assert login("it-admin").get("/").status_code == 302
     assert login("mgr-101").get("/").status_code == 200
 
 
