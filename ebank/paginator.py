@@ -1,5 +1,6 @@
 """Pagination over big tables, shared by the admin and the API."""
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -16,7 +17,10 @@ class EstimatedCountPaginator(Paginator):
         queryset = self.object_list
         connection = connections[queryset.db]
         if connection.vendor == "postgresql":
-            sql, params = queryset.order_by().query.sql_with_params()
+            try:
+                sql, params = queryset.order_by().query.sql_with_params()
+            except EmptyResultSet:  # a filter no row can match (an empty list of branches)
+                return 0
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
                 estimate = int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
