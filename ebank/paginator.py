@@ -11,6 +11,7 @@ class EstimatedCountPaginator(Paginator):
     more than ESTIMATE_ABOVE rows, its estimate is the count (the last page may then be short)."""
 
     ESTIMATE_ABOVE = 10_000
+    DEEP = 1_000  # rows skipped from which a page is found by its ids first
 
     @cached_property
     def count(self):
@@ -33,9 +34,9 @@ class EstimatedCountPaginator(Paginator):
         deep in a big table (page 1,000) the database skips ids on an index instead of joining
         every skipped row to its card and branch first."""
         number = self.validate_number(number)
-        if not hasattr(self.object_list, "values_list"):
-            return super().page(number)
         bottom = (number - 1) * self.per_page
+        if bottom < self.DEEP or not hasattr(self.object_list, "values_list"):
+            return super().page(number)  # near the top one query is cheaper than two
         ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

@@ -110,8 +110,10 @@ AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     # First, as django-axes requires: it refuses a locked-out login before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with each role's permissions cached (ebank/org/backends.py).
+    "ebank.org.backends.RoleModelBackend",
 ]
+PERMISSIONS_CACHE_SECONDS = env.int("PERMISSIONS_CACHE_SECONDS", default=300)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -21,3 +21,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Each test builds its own users and groups; tests/org/test_backends.py turns the cache on.
+PERMISSIONS_CACHE_SECONDS = 0
