@@ -24,13 +24,20 @@ LISTS = [
 _EXACT_COUNT = re.compile(r"^\s*SELECT\s+COUNT\(\*\)", re.IGNORECASE)
 
 
-def _list_query(queries: list[dict], table: str, per_page: int) -> str | None:
-    """The changelist's own query: the one that reads the page's rows from the table."""
-    for query in queries:
-        sql = query["sql"]
-        if f'FROM "{table}"' in sql and f"LIMIT {per_page}" in sql and not sql.startswith("EXPLAIN"):
-            return sql
-    return None
+def _list_queries(queries: list[dict], table: str) -> list[str]:
+    """The changelist's own queries: those that read the page's rows from the table (one, or the
+    page's ids and then their rows), not the count or its estimate."""
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT")
+        and f'FROM "{table}"' in query["sql"]
+        and not _EXACT_COUNT.match(query["sql"])
+    ]
+
+
+def _queries(count: int) -> str:
+    return "query" if count == 1 else f"{count} queries"
 
 
 def _exact_counts(queries: list[dict], table: str) -> list[str]:
@@ -51,21 +58,23 @@ def pages_measure(*, report: Report, user, requests: int, log) -> None:
         measured = {}
         for page in sorted({1, min(FAR_PAGE, pages)}):
             name = f"admin {label}, page {page:,}"
+            line_key = f"admin:{key}:page{'1' if page == 1 else 'far'}"
             log(f"{name}: {requests} requests, and its list query alone")
             try:
                 measured[page] = _page(client, f"{url}?p={page}", table, per_page, requests)
             except RuntimeError as error:
-                report.fail(key=f"admin:{key}:page{page}", label=name, goal="p95 < 300 ms", error=str(error))
+                report.fail(key=line_key, label=name, goal="p95 < 300 ms", error=str(error))
                 continue
             data = measured[page]
             alone = data["sql_p50"] is not None
             report.add(
                 Line(
-                    key=f"admin:{key}:page{'1' if page == 1 else 'far'}",
+                    key=line_key,
                     label=f"{name}, p50 / p95 ({data['queries']} queries)",
                     value=f"{seconds(data['p50'])} / {seconds(data['p95'])}",
                     reference=(
-                        f"its list query alone {seconds(data['sql_p50'])} / {seconds(data['sql_p95'])}"
+                        f"its list {_queries(len(data['list_queries']))} alone "
+                        f"{seconds(data['sql_p50'])} / {seconds(data['sql_p95'])}"
                         if alone
                         else "its list query was not found"
                     ),
@@ -109,7 +118,7 @@ def pages_measure(*, report: Report, user, requests: int, log) -> None:
 
 def _page(client: Client, url: str, table: str, per_page: int, requests: int) -> dict:
     timings, queries = _requests(client, url, requests)
-    sql = _list_query(queries, table, per_page)
+    sql = _list_queries(queries, table)
     alone = _sql_timings(sql, requests) if sql else []
     return {
         "url": url,
@@ -119,7 +128,7 @@ def _page(client: Client, url: str, table: str, per_page: int, requests: int) ->
         "queries": len(queries),
         "sql_p50": percentile(alone, 0.5) if alone else None,
         "sql_p95": percentile(alone, 0.95) if alone else None,
-        "list_query": sql,
+        "list_queries": sql,
         "exact_counts": _exact_counts(queries, table),
     }
 
@@ -142,13 +151,14 @@ def _requests(client: Client, url: str, times: int) -> tuple[list[float], list[d
     return timings, list(captured.captured_queries)
 
 
-def _sql_timings(sql: str, times: int) -> list[float]:
-    """Time the list query alone, as the page ran it (its parameters already in place)."""
+def _sql_timings(sqls: list[str], times: int) -> list[float]:
+    """Time the list queries alone, as the page ran them (their parameters already in place)."""
     timings = []
     with connection.cursor() as cursor:
         for _ in range(times):
             started = time.perf_counter()
-            cursor.execute(sql)
-            cursor.fetchall()
+            for sql in sqls:
+                cursor.execute(sql)
+                cursor.fetchall()
             timings.append(time.perf_counter() - started)
     return timings

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from importlib import import_module
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
@@ -82,22 +82,19 @@ def bench_server(*, database_url: str, log_path: Path):
 
 
 def session_cookie(user) -> str:
-    """Log `user` in as a browser would be (a session in the database); return the Cookie header."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the model backend
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    """Log `user` in as a browser would be (a session in the database, with whichever backend a
+    login picks); return the Cookie header."""
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def requests_per_second(
     *, port: int, path: str, cookies: list[str], seconds: float
-) -> tuple[int, int, float]:
-    """GET `path` from one thread per cookie for `seconds`; return (answered 200, others, elapsed)."""
-    done, failed = [0] * len(cookies), [0] * len(cookies)
+) -> tuple[int, Counter, float]:
+    """GET `path` from one thread per cookie for `seconds`; return the number answered 200, the
+    others counted by status or error, and the time taken."""
+    done, failed = [0] * len(cookies), [Counter() for _ in cookies]
     started = time.perf_counter()
     deadline = started + seconds
 
@@ -109,14 +106,14 @@ def requests_per_second(
                 connection_.request("GET", path, headers=headers)
                 response = connection_.getresponse()
                 response.read()
-            except (OSError, http.client.HTTPException):
-                failed[index] += 1
+            except (OSError, http.client.HTTPException) as error:
+                failed[index][type(error).__name__] += 1
                 connection_.close()
                 continue
             if response.status == 200:
                 done[index] += 1
             else:
-                failed[index] += 1
+                failed[index][str(response.status)] += 1
             if response.will_close:
                 connection_.close()  # gunicorn's sync workers close each connection
         connection_.close()
@@ -126,7 +123,7 @@ def requests_per_second(
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(done), sum(failed), time.perf_counter() - started
+    return sum(done), sum(failed, Counter()), time.perf_counter() - started
 
 
 def _queries(user, path: str) -> list[str]:
@@ -147,7 +144,7 @@ def api_measure(*, report: Report, user, database_url: str, seconds: float, dire
     api_queries, plain_queries = _queries(user, API), _queries(user, PLAIN)
     cookies = [session_cookie(user) for _ in range(CONNECTIONS)]
     log(f"API: gunicorn ({WORKERS} workers, {CONNECTIONS} connections), {API} vs {PLAIN}, 2 × {seconds:g} s")
-    totals = {API: [0, 0, 0.0], PLAIN: [0, 0, 0.0]}
+    totals = {API: [0, Counter(), 0.0], PLAIN: [0, Counter(), 0.0]}
     with bench_server(database_url=database_url, log_path=directory / "gunicorn.log") as port:
         for path in (API, PLAIN):  # warm both workers' caches
             requests_per_second(port=port, path=path, cookies=cookies, seconds=min(1.0, seconds))
@@ -161,6 +158,7 @@ def api_measure(*, report: Report, user, database_url: str, seconds: float, dire
                 totals[path][2] += elapsed
     api_rate, plain_rate = (totals[p][0] / totals[p][2] for p in (API, PLAIN))
     failures = totals[API][1] + totals[PLAIN][1]
+    failed = sum(failures.values())
     ratio = api_rate / plain_rate if plain_rate else 0.0
     line = Line(
         key="api:cards",
@@ -179,7 +177,8 @@ def api_measure(*, report: Report, user, database_url: str, seconds: float, dire
             "connections": CONNECTIONS,
         },
     )
-    if failures or not totals[API][0] or not totals[PLAIN][0]:
-        line.status, line.why = BROKEN, f"{failures} requests did not answer 200"
-        report.broken.append(f"API measurement: {failures} requests did not answer 200")
+    if failed or not totals[API][0] or not totals[PLAIN][0]:
+        answers = ", ".join(f"{count} × {answer}" for answer, count in failures.most_common())
+        line.status, line.why = BROKEN, f"{failed} requests did not answer 200 ({answers})"
+        report.broken.append(f"API measurement: {failed} requests did not answer 200 ({answers})")
     report.add(line)
