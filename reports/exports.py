@@ -124,14 +124,24 @@ def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer
 
-    from terminals.printing import FONT, SUBTITLE, TEXT, TITLE  # the CJK font registered once
+    from ebank.printing import FONT, SUBTITLE, TITLE, paragraph
 
-    rows = [HEADERS_ZH[:1] + HEADERS_ZH[2:]]
-    for code, _name, metric, *numbers in run_rows(results=results):
-        rows.append([code, BY_CODE[metric].label, *(str(n) for n in numbers)])
-    table = LongTable([[Paragraph(str(cell), TEXT) for cell in row] for row in rows], repeatRows=1)
+    rows = [HEADERS_ZH]
+    for result in results.select_related("branch").order_by("rank", "branch__code", "metric"):
+        numbers = (result.target, result.actual, result.completion_pct, result.weight, result.score)
+        rows.append(
+            [
+                result.branch.code,
+                result.branch.name,
+                BY_CODE[result.metric].label,
+                *(str(n) for n in numbers),
+                str(result.total_score),
+                str(result.rank),
+            ]
+        )
+    table = LongTable([[paragraph(cell) for cell in row] for row in rows], repeatRows=1)
     table.setStyle(
         [
             ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
@@ -157,8 +167,8 @@ def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
     )
     document.build(
         [
-            Paragraph(f"{run.year}年第{run.quarter}季度电子银行业务考核结果", TITLE),
-            Paragraph(f"生成日期 {timezone.localdate():%Y-%m-%d}　第 {run.pk} 次运行", SUBTITLE),
+            paragraph(f"{run.year}年第{run.quarter}季度电子银行业务考核结果", TITLE),
+            paragraph(f"生成日期 {timezone.localdate():%Y-%m-%d}　第 {run.pk} 次运行", SUBTITLE),
             Spacer(1, 4 * mm),
             table,
         ],

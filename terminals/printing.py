@@ -8,20 +8,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer
+
+from ebank.printing import FONT, SUBTITLE, TITLE, paragraph
 
 from .models.logbooks import Entry, TerminalEntry
 from .selectors import local_midnight
-
-FONT = "STSong-Light"  # one of the PDF standard CJK fonts: no font file needed
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-TEXT = ParagraphStyle("text", fontName=FONT, fontSize=8, leading=10)
-TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=20, alignment=1)
-SUBTITLE = ParagraphStyle("subtitle", fontName=FONT, fontSize=10, leading=14, alignment=1)
 
 
 def _cell(entry: Entry, name: str) -> str:
@@ -70,7 +63,7 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
                 standing,
             ]
         )
-    table = LongTable([[Paragraph(str(cell), TEXT) for cell in row] for row in rows], repeatRows=1)
+    table = LongTable([[paragraph(cell) for cell in row] for row in rows], repeatRows=1)
     table.setStyle(
         [
             ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
@@ -110,8 +103,8 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
     )
     document.build(
         [
-            Paragraph(title, TITLE),
-            Paragraph(
+            paragraph(title, TITLE),
+            paragraph(
                 _("%(place)s · %(year)d-%(month)02d · %(n)d entries")
                 % {"place": place, "year": year, "month": month, "n": len(entries)},
                 SUBTITLE,
