@@ -3,12 +3,31 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ebank.settings.local")
 
 app = Celery("ebank")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def limit_memory(**_kwargs) -> None:
+    """Bound each worker process's memory (WORKER_MEMORY_LIMIT_MB): a task that needs more, such
+    as an uploaded file built to expand, gets a MemoryError and ends failed, instead of the
+    machine's memory running out under every process on it."""
+    import resource
+
+    from django.conf import settings
+
+    megabytes = settings.WORKER_MEMORY_LIMIT_MB
+    if megabytes:
+        limit = megabytes << 20
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(
+            resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard)
+        )
 
 
 def enqueue_on_commit(task, *args, on_failure) -> None:

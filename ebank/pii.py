@@ -8,6 +8,7 @@ The masked form is what people see.
 import datetime
 import hashlib
 import hmac
+import re
 
 from django.conf import settings
 from django.utils.translation import gettext_noop
@@ -74,3 +75,31 @@ def resident_id_mask(number: str) -> str:
 def resident_id_hash(number: str) -> str:
     """Hash an ID number, a final x written as X so both spellings join."""
     return keyed_hash(number.upper())
+
+
+_CARD_RUN = re.compile(r"(?<!\d)\d{16,19}(?!\d)", re.ASCII)
+_ID_RUN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])", re.ASCII)
+
+
+def text_mask_numbers(text: str) -> tuple[str, int]:
+    """Mask, in free text, every valid resident ID and every run of 16 to 19 digits that passes the
+    Luhn check; return the text and how many numbers were masked. Other numbers (serial numbers,
+    references) stay as typed."""
+    count = 0
+
+    def resident_id(match):
+        nonlocal count
+        if resident_id_problem(match.group()) is not None:
+            return match.group()
+        count += 1
+        return resident_id_mask(match.group())
+
+    def card(match):
+        nonlocal count
+        if not luhn_valid(match.group()):
+            return match.group()
+        count += 1
+        return card_mask(match.group())
+
+    text = _ID_RUN.sub(resident_id, text)
+    return _CARD_RUN.sub(card, text), count

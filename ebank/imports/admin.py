@@ -57,7 +57,9 @@ class ImportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = UploadForm(request.POST or None, request.FILES or None)
+        form = UploadForm(
+            request.POST or None, request.FILES or None, refused=getattr(request, "upload_refused", "")
+        )
         if request.method == "POST" and form.is_valid():
             run = services.import_run_upload(
                 kind=form.cleaned_data["kind"], uploaded_file=form.cleaned_data["file"], by=request.user

@@ -24,12 +24,14 @@ from django.utils.translation import gettext as _
 
 from ebank import pii
 
-from .readers import CellProblem, UnreadableFile, open_table
+from .readers import CellProblem, FileRefused, UnreadableFile, open_table
 from .spec import Extract, extract_for
 
 BATCH = 10_000
 MAX_ERRORS = 10_000  # errors kept and shown; beyond this only the count grows
 PREVIEW_ROWS = 20
+PREVIEW_CHARS = 60  # a preview cell is cut here: enough to recognise a value
+ERROR_CHARS = 300  # an error quoting a value is cut here
 ANALYZE_AFTER = 10_000  # rows written before the target's statistics are refreshed
 CREATED, CHANGED, UNCHANGED = 1, 2, 0
 _EXTRA_TYPES = {"text": "text", "id": "bigint", "date": "date"}
@@ -86,7 +88,7 @@ class _Errors:
         self.count += 1
         self.rows.add(row)
         if self.keep is None or len(self.kept) < self.keep:
-            self.kept.append((row, column, str(reason)))
+            self.kept.append((row, column, _short(pii.text_mask_numbers(str(reason))[0], ERROR_CHARS)))
 
 
 class _Rollback(Exception):
@@ -320,12 +322,18 @@ def _map_header(extract: Extract, header: list[str]) -> tuple[list[int | None], 
     return mapping, errors
 
 
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _shown(column, value: str) -> str:
+    """A cell as the preview shows it: a sensitive column masked, a card or ID number typed into
+    another column masked too, and cut short."""
     if column.sensitive and value:
         if value.isdigit() and len(value) >= 12:
             return pii.card_mask(value)
-        return pii.resident_id_mask(value) if len(value) == 18 else "*" * len(value)
-    return value
+        return pii.resident_id_mask(value) if len(value) == 18 else "*" * min(len(value), PREVIEW_CHARS)
+    return _short(pii.text_mask_numbers(value)[0], PREVIEW_CHARS)
 
 
 def extract_import(
@@ -348,6 +356,8 @@ def extract_import(
     outcome = Outcome(kind=kind, header=[c.name for c in extract.columns])
     try:
         table = open_table(Path(path), file_name)
+    except FileRefused:
+        raise  # not an extract at all: the run fails with the reason (services.py)
     except UnreadableFile as error:
         return outcome.refuse([(0, "file", str(error))])
     mapping, header_errors = _map_header(extract, table.header)
@@ -370,6 +380,8 @@ def extract_import(
                 )
             ]
         )
+    except FileRefused:
+        raise
     except UnreadableFile as error:
         outcome.created = outcome.updated = outcome.unchanged = 0
         return outcome.refuse([(0, "file", str(error))])

@@ -20,6 +20,7 @@ from ebank.celery import enqueue_on_commit, not_queued_message
 
 from .engine import MAX_ERRORS, Outcome, extract_import
 from .models import ImportRun
+from .readers import FileRefused
 
 log = logging.getLogger(__name__)
 PROGRESS_KEY = "import-run-progress-{}"
@@ -134,10 +135,27 @@ def _not_queued(run_id: int) -> None:
     run.save()
 
 
-def _fail(run: ImportRun, error: Exception) -> None:
-    """Mark a run failed and delete its file: nothing was written (the import is one transaction)."""
-    log.exception("import run %s failed", run.id)
-    run.status, run.message, run.finished_at = ImportRun.Status.FAILED, type(error).__name__, timezone.now()
+def import_failure_message(error: BaseException) -> str:
+    """Say why a run ended without importing, as the person who uploaded the file reads it."""
+    from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+
+    if isinstance(error, FileRefused):
+        return _("The file was refused: %(reason)s.") % {"reason": error}
+    if isinstance(error, MemoryError):
+        return _("Reading the file needed more memory than an import may use; it is not a usable extract.")
+    if isinstance(error, (SoftTimeLimitExceeded, TimeLimitExceeded)):
+        return _("Reading the file took longer than an import may take (%(minutes)d minutes).") % {
+            "minutes": settings.CELERY_TASK_SOFT_TIME_LIMIT // 60
+        }
+    return _("The error (%(error)s) is logged.") % {"error": type(error).__name__}
+
+
+def _fail(run: ImportRun, error: BaseException) -> None:
+    """Mark a run failed, say why, and delete its file: nothing was written (one transaction)."""
+    if not isinstance(error, FileRefused):
+        log.error("import run %s failed: %s", run.id, type(error).__name__, exc_info=error)
+    run.status, run.finished_at = ImportRun.Status.FAILED, timezone.now()
+    run.message = import_failure_message(error)
     _discard_file(run)
     run.save()
 
@@ -158,7 +176,10 @@ def import_run_check(*, run_id: int) -> ImportRun:
             by=run.started_by,
             progress=_progress_reporter(run.id),
         )
-    except Exception as error:
+    except FileRefused as error:
+        _fail(run, error)
+        return run
+    except (Exception, MemoryError) as error:
         _fail(run, error)
         raise
     _record(run, outcome)
@@ -200,7 +221,10 @@ def import_run_apply(*, run_id: int) -> ImportRun:
             reason=_import_reason(run),
             progress=_progress_reporter(run.id),
         )
-    except Exception as error:
+    except FileRefused as error:
+        _fail(run, error)
+        return run
+    except (Exception, MemoryError) as error:
         _fail(run, error)
         raise
     _record(run, outcome)
@@ -269,7 +293,7 @@ def import_file(
     except BaseException as error:
         run.status, run.message, run.finished_at = (
             ImportRun.Status.FAILED,
-            type(error).__name__,
+            import_failure_message(error),
             timezone.now(),
         )
         run.save()

@@ -170,6 +170,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 # Uploaded extracts wait here for the worker (shared by web and worker), deleted when their run ends.
 IMPORT_DIR = env.str("IMPORT_DIR", default=str(Path(MEDIA_ROOT) / "imports"))
+# Untrusted files: the largest upload (a province's month of balances is about 1.5 GB as CSV), and
+# the most an XLSX may expand to when unzipped (Excel's million rows of an extract stay below it).
+UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=4096)
+IMPORT_XLSX_MAX_MB = env.int("IMPORT_XLSX_MAX_MB", default=2048)
+FILE_UPLOAD_HANDLERS = ["ebank.imports.uploads.LimitedUploadHandler"]
 
 LOGGING = {
     "version": 1,
@@ -251,6 +256,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Each worker process's address space (MB, 0: unbounded): a task beyond it ends with MemoryError.
+WORKER_MEMORY_LIMIT_MB = env.int("WORKER_MEMORY_LIMIT_MB", default=4096)
 
 # Exports (django-import-export) follow the list a user may see; a cell that a spreadsheet would
 # read as a formula is escaped.

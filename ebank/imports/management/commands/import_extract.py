@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ebank.imports.services import import_file
+from ebank.imports.readers import FileRefused
+from ebank.imports.services import import_failure_message, import_file
 from ebank.imports.spec import extract_kinds
 
 
@@ -20,7 +21,11 @@ class Command(BaseCommand):
     def handle(self, *args, kind, path, dry_run, **options):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        _run, outcome = import_file(kind=kind, path=path, dry_run=dry_run, progress=self._progress)
+        try:
+            _run, outcome = import_file(kind=kind, path=path, dry_run=dry_run, progress=self._progress)
+        except FileRefused as error:
+            self.stdout.write(f"file: {import_failure_message(error)}")
+            sys.exit(1)
         if sys.stderr.isatty():
             self.stderr.write("")
         if not outcome.valid:
