@@ -137,7 +137,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Login lockout (django-axes): five failures for one username from one address lock that pair
 # for the cool-off time. The address is the connection's own (REMOTE_ADDR) unless the deployment
-# says how many proxies stand in front, so a forged X-Forwarded-For header resets nothing.
+# says how many proxies stand in front; then it is the entry the outermost proxy appended to
+# X-Forwarded-For (ebank/org/addresses.py), so what a client writes there resets nothing.
 # Two-factor login (TOTP) for department staff and union managers: off on one machine, on in
 # production (ebank/org/two_factor.py).
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
@@ -147,10 +148,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "ebank.org.addresses.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "zh-hans"
