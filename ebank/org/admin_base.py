@@ -5,7 +5,7 @@ import datetime
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -87,6 +87,10 @@ class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version is shown, never saved back: simple-history's page would save a POST
+        # (a revert) even with reverting disabled, bypassing the services and their reasons.
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         self._object_in_scope_or_404(request, object_id)
         if not self.has_change_permission(request):
             raise PermissionDenied
