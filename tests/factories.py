@@ -56,9 +56,9 @@ def _make_user(branch):
 
 
 def _make_token(branch):
-    from rest_framework.authtoken.models import TokenProxy
+    from ebank.org.services import api_token_issue
 
-    return TokenProxy.objects.create(user=user_with_role(Role.STAFF))
+    return api_token_issue(user=user_with_role(Role.STAFF), with_second_factor=False)[0]
 
 
 def _make_authenticator(branch):
@@ -226,7 +226,7 @@ def _make_campaign(branch):
 OBJECT_MAKERS = {
     "org.branch": _make_branch,
     "org.user": _make_user,
-    "authtoken.tokenproxy": _make_token,
+    "org.apitoken": _make_token,
     "axes.accessattempt": _make_access_attempt,
     "org.authenticator": _make_authenticator,
     "axes.accesslog": _make_access_log,

@@ -5,17 +5,18 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
+from django.utils.translation import ngettext
 from rest_framework.authtoken.models import TokenProxy
 
 from . import services
 from .admin_base import ScopedAdmin, ScopedAdminMixin
-from .models import Authenticator, Branch, TOTPDevice, User
+from .models import ApiToken, Authenticator, Branch, TOTPDevice, User
 from .roles import Role
 
 # Roles are given on the user's page; the role groups are kept by data migrations, not by hand.
 admin.site.unregister(Group)
-# API tokens name a user: their user choices go through the scoping layer like every other.
+# DRF's own tokens are not used: ebank's API tokens (below) are hashed, expire and end with the
+# credentials they were issued under.
 admin.site.unregister(TokenProxy)
 # django-otp's own page shows each secret as a QR code; ours (below) never shows a secret.
 admin.site.unregister(TOTPDevice)
@@ -52,23 +53,50 @@ class AuthenticatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
-@admin.register(TokenProxy)
-class TokenAdmin(ScopedAdminMixin, DrfTokenAdmin):
-    """API tokens, listed masked. A user gets their own token by logging in at /api/v1/auth/token/;
-    staff see who holds one and revoke it (delete) — they never read or issue one for someone."""
+@admin.register(ApiToken)
+class ApiTokenAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """API tokens: who holds one, since when, until when, last used. A user gets their own by
+    logging in at /api/v1/auth/token/; staff see them and revoke them, never read or issue one."""
 
-    list_display = ["masked_key", "user", "created"]
-    fields = ["masked_key", "user", "created"]
-    readonly_fields = fields
+    list_display = [
+        "masked_key",
+        "user",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "with_second_factor",
+        "state",
+    ]
+    fields = list_display
+    readonly_fields = list_display
+    list_filter = ["with_second_factor"]
     search_fields = ["user__username"]
+    list_select_related = ["user"]
+    actions = ["revoke"]
 
     @admin.display(description=_("token"))
     def masked_key(self, token):
-        return f"{token.key[:4]}…{token.key[-4:]}"
+        return f"{token.prefix}…"
+
+    @admin.display(description=_("state"))
+    def state(self, token):
+        return services.api_token_problem(token=token) or _("valid")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(user__is_superuser=False)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # "revoke" says what deleting a token does
+        return actions
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["delete"])
+    def revoke(self, request, queryset):
+        count = services.api_tokens_revoke(tokens=queryset)
+        self.message_user(
+            request, ngettext("%(n)d token revoked.", "%(n)d tokens revoked.", count) % {"n": count}
+        )
 
     def has_add_permission(self, request):
         return False

@@ -1,10 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -65,12 +64,19 @@ class LoginLocked(APIException):
     default_code = "login_locked"
 
 
-class TokenLoginView(ObtainAuthToken):
+class TokenLoginView(APIView):
     """Exchange a username and password for an API token; locked like the admin's login. When
     two-factor login is required for the user's role, the body also carries `otp_token`, the
-    current code of the authenticator they set up in the browser."""
+    current code of the authenticator they set up in the browser. The token expires after
+    API_TOKEN_HOURS, and at once when the password, role or branch changes."""
 
     serializer_class = TokenLoginSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    parser_classes = [JSONParser, FormParser, MultiPartParser]  # a form too, for curl
+
+    def get_serializer(self, *args, **kwargs):
+        return self.serializer_class(*args, context={"request": self.request}, **kwargs)
 
     @extend_schema(
         responses={
@@ -88,7 +94,8 @@ class TokenLoginView(ObtainAuthToken):
                 raise LoginLocked() from None
             raise
         user = serializer.validated_data["user"]
-        if two_factor.required_for(user):
+        second_factor = two_factor.required_for(user)
+        if second_factor:
             two_factor.check_api_code(user=user, token=serializer.validated_data.get("otp_token", ""))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = services.api_token_issue(user=user, with_second_factor=second_factor)
+        return Response(TokenSerializer({"token": key, "expires_at": token.expires_at}).data)

@@ -84,3 +84,31 @@ class Authenticator(TOTPDevice):
         proxy = True
         verbose_name = _("authenticator (two-factor login)")
         verbose_name_plural = _("authenticators (two-factor login)")
+
+
+class ApiToken(models.Model):
+    """A token a phone app or another system sends as `Authorization: Token …`.
+
+    Only a hash of the key is kept; the key is shown once, to whoever logged in for it. A token
+    ends when it expires, when staff revoke it, and when its user's password, role or branch
+    changes or they set up two-factor login (the credentials it was issued under are stamped).
+    """
+
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("token"), max_length=8, editable=False)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens", editable=False
+    )
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    with_second_factor = models.BooleanField(_("issued with a two-factor code"), default=False)
+    credentials_stamp = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"

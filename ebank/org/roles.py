@@ -109,7 +109,7 @@ ACCESS: dict[str, Access] = {
     ),
     "netbanking.spotcheck": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
     # API tokens (each user gets their own by logging in): the department sees and revokes them.
-    "authtoken.tokenproxy": Access(staff=("view", "delete"), branch_owned=False),
+    "org.apitoken": Access(staff=("view", "delete"), branch_owned=False),
     # Authenticators for two-factor login: staff see who has one and reset a lost one (delete).
     "org.authenticator": Access(staff=("view", "delete"), branch_owned=False),
     # Login lockouts: staff see them and lift one by deleting the attempt.

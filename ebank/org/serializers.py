@@ -36,3 +36,4 @@ class TokenLoginSerializer(AuthTokenSerializer):
 
 class TokenSerializer(serializers.Serializer):
     token = CharField(help_text="Send it as `Authorization: Token <token>`.")
+    expires_at = serializers.DateTimeField(help_text="After this, log in again for a new token.")

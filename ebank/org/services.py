@@ -1,11 +1,18 @@
 """Writes with business meaning for branches and users; each one on record (simple-history)."""
 
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from .models import Branch, User
+from .models import ApiToken, Branch, User
 from .roles import GROUP_NAMES, Role
 from .scoping import branch_subtree_ids
 
@@ -57,6 +64,8 @@ def user_assign_role(*, user: User, role: str, branch: Branch | None, by: User |
     """
     if role == Role.BRANCH_MANAGER and branch is None:
         raise ValidationError({"branch": _("A branch manager must be bound to a branch.")})
+    if (user.role, user.branch_id) != (role, branch.pk if branch else None):
+        api_tokens_revoke(user=user)
     user.role = role
     user.branch = branch
     user.is_staff = bool(role) or user.is_superuser
@@ -96,4 +105,74 @@ def totp_device_confirm(*, device, token: str) -> bool:
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    # Tokens issued before were issued without the second factor.
+    api_tokens_revoke(user=device.user)
     return True
+
+
+def credentials_stamp(user: User) -> str:
+    """A digest of what a token was issued under: the password, the role, the branch and whether
+    the login is active. Any change of them makes the user's earlier tokens fail."""
+    state = f"{user.password}|{user.role}|{user.branch_id}|{user.is_active}|{user.is_superuser}"
+    return salted_hmac("ebank.api-token", state, algorithm="sha256").hexdigest()
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, with_second_factor: bool) -> tuple[ApiToken, str]:
+    """Issue a new API token to a user who just logged in; return it and its key (shown once)."""
+    key = secrets.token_hex(20)
+    token = ApiToken.objects.create(
+        key_hash=_key_hash(key),
+        prefix=key[:8],
+        user=user,
+        expires_at=timezone.now() + datetime.timedelta(hours=settings.API_TOKEN_HOURS),
+        with_second_factor=with_second_factor,
+        credentials_stamp=credentials_stamp(user),
+    )
+    return token, key
+
+
+def api_token_problem(*, token: ApiToken) -> str | None:
+    """Why a token no longer admits its user, or None while it does."""
+    from .two_factor import required_for
+
+    if token.expires_at <= timezone.now():
+        return _("The token has expired; log in again.")
+    if not token.user.is_active or token.credentials_stamp != credentials_stamp(token.user):
+        return _(
+            "The password, role or branch of this login changed since the token was issued; log in again."
+        )
+    if required_for(token.user) and not token.with_second_factor:
+        return _("Two-factor login is required: log in again with your authenticator's code.")
+    return None
+
+
+def api_token_authenticate(*, key: str) -> tuple[ApiToken | None, str | None]:
+    """Return the token a key admits, noting its use (at most once a minute), or None and why."""
+    token = ApiToken.objects.select_related("user").filter(key_hash=_key_hash(key)).first()
+    if token is None:
+        return None, _("Invalid token.")
+    problem = api_token_problem(token=token)
+    if problem:
+        return None, problem
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token, None
+
+
+def api_tokens_revoke(*, user: User | None = None, tokens=None) -> int:
+    """Revoke (delete) a user's tokens, or the given ones; return how many."""
+    queryset = tokens if tokens is not None else ApiToken.objects.filter(user=user)
+    deleted, _per_model = queryset.delete()
+    return deleted
+
+
+def api_tokens_purge() -> int:
+    """Delete the tokens that no longer admit anyone (expired); return how many."""
+    deleted, _per_model = ApiToken.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

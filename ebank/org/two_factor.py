@@ -36,9 +36,7 @@ def required_for(user) -> bool:
     """Whether this user gives a second factor at login (when the setting is on): department
     staff, union managers, and a superuser (the IT staff's own login)."""
     return (
-        settings.TWO_FACTOR_REQUIRED
-        and user.is_authenticated
-        and (user.role in ROLES or user.is_superuser)
+        settings.TWO_FACTOR_REQUIRED and user.is_authenticated and (user.role in ROLES or user.is_superuser)
     )
 
 

@@ -124,6 +124,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# A refused or missing `next` after logging in lands on the home page (the admin's index).
+LOGIN_REDIRECT_URL = "/"
+# An API token admits its user this long (and ends earlier on a password, role or branch change).
+API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=24)
 # Error pages and reports mask anything that looks like a card or ID number.
 DEFAULT_EXCEPTION_REPORTER = "ebank.redaction.MaskingExceptionReporter"
 
@@ -188,9 +192,10 @@ LOGGING = {
 }
 
 REST_FRAMEWORK = {
+    # The token first: a refused or missing token answers 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ebank.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["ebank.api.permissions.RolePermissions"],
     # JSON only: the documented interface is /api/docs/; no browsable forms to translate or attack.

@@ -25,7 +25,6 @@ from django.db import close_old_connections
 from django.urls import resolve
 from drf_spectacular.generators import EndpointEnumerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
@@ -38,6 +37,7 @@ from schemathesis.specs.openapi.checks import (
 from ebank.org.models import Branch
 from ebank.org.roles import Role
 from ebank.org.scoping import branch_lookup
+from ebank.org.services import api_token_issue
 from netbanking.models import Customer
 from terminals.models import Terminal
 from tests.factories import OBJECT_MAKERS
@@ -130,8 +130,8 @@ def role(request):
 @pytest.fixture
 def auth_headers(role, staff, manager, leader):
     user = {Role.STAFF: staff, Role.BRANCH_MANAGER: manager, Role.LEADER: leader}[role]
-    token, _created = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    _token, key = api_token_issue(user=user, with_second_factor=False)
+    return {"Authorization": f"Token {key}"}
 
 
 @pytest.fixture
