@@ -103,3 +103,24 @@ def text_mask_numbers(text: str) -> tuple[str, int]:
 
     text = _ID_RUN.sub(resident_id, text)
     return _CARD_RUN.sub(card, text), count
+
+
+def free_text_mask(instance) -> list[str]:
+    """Mask the card and ID numbers typed into a record's free-text fields (text fields without
+    choices), before it is saved; return the names of the fields that held one, to warn the user."""
+    from django.db import models
+
+    masked = []
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, (models.CharField, models.TextField)) or field.choices:
+            continue
+        if field.name.endswith(("_hash", "_masked")):
+            continue
+        value = getattr(instance, field.attname)
+        if value:
+            text, count = text_mask_numbers(value)
+            if count:
+                setattr(instance, field.attname, text)
+                masked.append(str(field.verbose_name))
+    instance.masked_fields = masked
+    return masked

@@ -11,6 +11,7 @@ from ebank.org.admin_base import (
     ScopedAdminMixin,
     ScopedBranchFilter,
     form_page,
+    warn_if_masked,
 )
 
 from . import selectors, services
@@ -200,7 +201,9 @@ class TicketAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             fields = {name: form.cleaned_data[name] for name in TicketOpenForm.Meta.fields}
-            obj.pk = services.ticket_open(by=request.user, **fields).pk
+            ticket = services.ticket_open(by=request.user, **fields)
+            obj.pk = ticket.pk
+            warn_if_masked(self, request, ticket)
             return
         current = Ticket.objects.get(pk=obj.pk)
         if form.cleaned_data.get("assigned_to") and form.cleaned_data["assigned_to"] != current.assigned_to:
@@ -208,7 +211,10 @@ class TicketAdmin(ScopedAdmin):
                 ticket=current, to=form.cleaned_data["assigned_to"], by=request.user
             )
         if form.cleaned_data.get("close"):
-            services.ticket_close(ticket=current, resolution=form.cleaned_data["resolution"], by=request.user)
+            closed = services.ticket_close(
+                ticket=current, resolution=form.cleaned_data["resolution"], by=request.user
+            )
+            warn_if_masked(self, request, closed)
 
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()
@@ -267,12 +273,15 @@ class SpotCheckAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             fields = {name: form.cleaned_data[name] for name in SpotCheckForm.Meta.fields}
-            obj.pk = services.spot_check_record(by=request.user, **fields).pk
+            check = services.spot_check_record(by=request.user, **fields)
+            obj.pk = check.pk
+            warn_if_masked(self, request, check)
         elif form.cleaned_data.get("rectified_on"):
             current = SpotCheck.objects.get(pk=obj.pk)
-            services.spot_check_rectify(
+            check = services.spot_check_rectify(
                 check=current,
                 on=form.cleaned_data["rectified_on"],
                 rectification=form.cleaned_data.get("rectification", ""),
                 by=request.user,
             )
+            warn_if_masked(self, request, check)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ebank import pii
 from ebank.org.roles import Role
 from ebank.org.scoping import branch_subtree_ids, user_may_use_branch
 
@@ -52,6 +53,7 @@ def ticket_open(
         opened_by=by,
         deadline=working_day_after(start=start, days=TICKET_WORKING_DAYS),
     )
+    pii.free_text_mask(ticket)
     ticket.full_clean()
     _on_record(ticket, by)
     ticket.save()
@@ -89,6 +91,7 @@ def ticket_close(
     if closed_at < ticket.opened_at:
         raise ValidationError({"closed_at": _("A ticket cannot close before it was opened.")})
     ticket.status, ticket.closed_at, ticket.resolution = Ticket.Status.CLOSED, closed_at, resolution.strip()
+    pii.free_text_mask(ticket)
     _on_record(ticket, by)
     ticket.save()
     return ticket
@@ -147,6 +150,7 @@ def spot_check_record(
         findings=findings.strip(),
         rectify_by=rectify_by,
     )
+    pii.free_text_mask(check)
     check.full_clean()
     _on_record(check, by)
     check.save()
@@ -161,6 +165,7 @@ def spot_check_rectify(*, check: SpotCheck, on: datetime.date, rectification: st
     if on < check.checked_on:
         raise ValidationError({"rectified_on": _("Rectification cannot come before the check.")})
     check.rectified_on, check.rectification = on, rectification.strip()
+    pii.free_text_mask(check)
     _on_record(check, by)
     check.save()
     return check

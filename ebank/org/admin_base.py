@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed
@@ -145,3 +145,15 @@ def form_page(model_admin, request, *, title, form, submit, objects=(), action: 
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME if action else "",
         },
     )
+
+
+def warn_if_masked(model_admin, request, obj) -> None:
+    """Tell the user that a card or ID number they typed into free text was kept masked."""
+    fields = getattr(obj, "masked_fields", None)
+    if fields:
+        model_admin.message_user(
+            request,
+            _("A card or ID number typed into %(fields)s was kept masked: registers never keep one in clear.")
+            % {"fields": "、".join(f"“{field}”" for field in fields)},
+            messages.WARNING,
+        )

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ebank.org.admin_base import ScopedAdminMixin, ScopedBranchFilter
+from ebank.org.admin_base import ScopedAdminMixin, ScopedBranchFilter, warn_if_masked
 from ebank.org.scoping import scope_queryset, scoped_branches
 
 from .. import selectors, services
@@ -148,7 +148,9 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if self.model is RetainedCard:
             fields["card_no"] = form.cleaned_data["card_no"]
         # The form has run the model's checks; the service adds who, when, and the scope.
-        obj.pk = services.logbook_enter(model=self.model, by=request.user, **fields).pk
+        entry = services.logbook_enter(model=self.model, by=request.user, **fields)
+        obj.pk = entry.pk
+        warn_if_masked(self, request, entry)
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -197,6 +199,7 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     request,
                     _("Corrected: entry #%(new)d corrects #%(old)d.") % {"new": new.pk, "old": entry.pk},
                 )
+                warn_if_masked(self, request, new)
                 return HttpResponseRedirect(
                     reverse(
                         f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change",

@@ -20,6 +20,7 @@ def _save(entry: Entry, *, by) -> Entry:
     if not user_may_use_branch(user=by, branch=entry.branch if entry.branch_id else None):
         raise ValidationError({"branch": _("This branch is not within your branches.")})
     entry.entered_by, entry.entered_at = by, timezone.now()
+    pii.free_text_mask(entry)  # a register never keeps a card or ID number in clear
     entry.full_clean()
     entry.save()
     return entry
