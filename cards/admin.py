@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from import_export.admin import ExportMixin
 
 from ebank import pii
+from ebank.exports import ExportMixin
 from ebank.org.admin_base import (
     ChangedByActionsOnlyMixin,
     EstimatedCountPaginator,

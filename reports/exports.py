@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from ebank.exports import escape_formula
+
 from .metrics import BY_CODE
 from .models import AssessmentRun
 from .selectors import figures
@@ -37,12 +39,6 @@ HEADERS_ZH = [
     "总得分",
     "名次",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(text: str) -> str:
-    """Make a text cell inert: a leading ' keeps a spreadsheet from reading it as a formula."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def run_rows(*, results) -> list[list]:

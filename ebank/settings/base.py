@@ -264,7 +264,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 WORKER_MEMORY_LIMIT_MB = env.int("WORKER_MEMORY_LIMIT_MB", default=4096)
 
 # Exports (django-import-export) follow the list a user may see; a cell that a spreadsheet would
-# read as a formula is escaped.
+# read as a formula gets a leading ' (ebank/exports.py), in every format offered.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 

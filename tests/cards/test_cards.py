@@ -152,11 +152,59 @@ def _export(client):
     return response.content.decode("utf-8-sig")
 
 
+FORMULAS = ['=HYPERLINK("http://x","点此")', "+1+1", "-1+1", "@SUM(1)", "\t=1", "\r=1"]
+
+
+def _export_as(client, title, fields=("number_masked", "holder_name", "branch_code")):
+    from django.contrib import admin
+
+    formats = [f().get_title() for f in admin.site._registry[Card].get_export_formats()]
+    response = client.post(
+        reverse("admin:cards_card_export"),
+        {"format": str(formats.index(title)), "resource": "0", **{f"cardexport_{f}": "on" for f in fields}},
+    )
+    assert response.status_code == 200
+    return response.content
+
+
 def test_staff_export_masks_numbers_and_escapes_formulas(staff_client, tree):
     CardFactory(branch=tree["a"], holder_name='=HYPERLINK("http://x")', number=NUMBER)
     body = _export(staff_client)
     assert pii.card_mask(NUMBER) in body and NUMBER not in body
-    assert "HYPERLINK" in body and ",=HYPERLINK" not in body and ',"=HYPERLINK' not in body
+    assert """'=HYPERLINK(""http://x"")""" in body and ",=HYPERLINK" not in body
+
+
+@pytest.mark.parametrize("title", ["csv", "tsv"])
+def test_text_exports_neutralise_every_formula_and_keep_the_text(staff_client, tree, title):
+    import csv
+    import io
+
+    for name in FORMULAS:
+        CardFactory(branch=tree["a"], holder_name=name)
+    body = _export_as(staff_client, title).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter="\t" if title == "tsv" else ","))
+    names = {row[1] for row in rows[1:]}
+    assert names == {f"'{name}" for name in FORMULAS}  # each kept whole, behind a '
+
+
+def test_xlsx_export_carries_no_formula_from_user_data(staff_client, tree):
+    import io
+
+    import openpyxl
+
+    for name in FORMULAS:
+        CardFactory(branch=tree["a"], holder_name=name)
+    sheet = openpyxl.load_workbook(io.BytesIO(_export_as(staff_client, "xlsx"))).active
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert {cell.value for cell in cells} >= {f"'{name}" for name in FORMULAS}
+    assert all(cell.data_type != "f" for cell in cells)  # none of it a formula
+
+
+def test_numbers_are_not_taken_for_formulas(tree):
+    from ebank.exports import escape_formula
+
+    assert [escape_formula(v) for v in ("-50.00", "+3", "-7", 5, None)] == ["-50.00", "+3", "-7", 5, None]
+    assert escape_formula("-5+cmd|' /C calc'!A0") == "'-5+cmd|' /C calc'!A0"
 
 
 # --- the API ------------------------------------------------------------------------------------
@@ -226,29 +274,6 @@ def test_status_action_form_offers_today_in_a_date_picker(staff_client, card):
         reverse("admin:cards_card_changelist"), {"action": "change_status", "_selected_action": [card.pk]}
     ).content.decode()
     assert f'type="date" name="on" value="{timezone.localdate():%Y-%m-%d}"' in page
-
-
-def test_xlsx_export_carries_no_formula_from_user_data(staff_client, tree):
-    import io
-
-    import openpyxl
-    from django.contrib import admin
-
-    from cards.models import Card
-
-    CardFactory(branch=tree["a"], holder_name="=1+2", number=NUMBER)
-    CardFactory(branch=tree["a"], holder_name="@SUM(A1:A2)")
-    formats = [f().get_title() for f in admin.site._registry[Card].get_export_formats()]
-    fields = ["number_masked", "holder_name", "branch_code"]
-    response = staff_client.post(
-        reverse("admin:cards_card_export"),
-        {"format": str(formats.index("xlsx")), "resource": "0", **{f"cardexport_{f}": "on" for f in fields}},
-    )
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
-    # django-import-export drops the "=" that would start a formula; the rest stays, as text.
-    assert {cell.value for cell in cells} >= {"1+2", "@SUM(A1:A2)"}
-    assert all(cell.data_type != "f" for cell in cells)  # none of it a formula
 
 
 @pytest.mark.parametrize(
