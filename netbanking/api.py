@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from ebank.api.errors import call_service
 from ebank.api.filters import BooleanFilter, BranchFilter, FilterSet
 from ebank.api.scoping import ScopedQuerysetMixin
+from ebank.dates import year_problem
 
 from . import selectors, services
 from .models import CalendarDay, Customer, SecurityMedium, SpotCheck, Ticket, Transfer
@@ -170,6 +171,8 @@ class TicketViewSet(
                 raise ValueError
         except ValueError:
             raise ValidationError({"month": ["Give the month as YYYY-MM."]}) from None
+        if problem := year_problem(year):
+            raise ValidationError({"month": [problem]})
         queryset = self.filter_queryset(self.get_queryset())
         figures = selectors.tickets_month_summary(queryset=queryset, year=year, month=number)
         average = figures.pop("average_handling")

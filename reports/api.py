@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ebank.api.errors import ErrorSerializer
+from ebank.dates import date_range_problem
 from ebank.org.roles import Role
 from ebank.org.scoping import scoped_branches
 
@@ -38,6 +39,8 @@ class FiguresView(APIView):
             )
         except ValueError:
             raise ValidationError({"as_of": ["Give the date as YYYY-MM-DD."]}) from None
+        if problem := date_range_problem(as_of):
+            raise ValidationError({"as_of": [problem]})
         code = request.query_params.get("branch")
         user = request.user
         if not (user.is_superuser or user.role):

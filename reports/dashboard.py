@@ -4,7 +4,7 @@ compared — charts drawn on the server as SVG, so nothing is fetched from the n
 import datetime
 from decimal import Decimal
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.db.models import Max
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cards.models import Card
+from ebank.dates import year_problem
 from ebank.org.models import Branch
 from ebank.org.roles import Role
 from ebank.org.scoping import scoped_branches
@@ -101,9 +102,12 @@ def dashboard(request):
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year") or _latest_year(today))
-        quarter_end(year=year, quarter=1)
     except ValueError:
-        year = today.year
+        messages.error(request, _("Give the year as four digits, such as 2011."))
+        year = _latest_year(today)
+    if problem := year_problem(year):
+        messages.error(request, problem)
+        year = _latest_year(today)
     ends = [
         quarter_end(year=year, quarter=q) for q in (1, 2, 3, 4) if quarter_end(year=year, quarter=q) <= today
     ]

@@ -79,6 +79,7 @@ class TokenLoginView(APIView):
         return self.serializer_class(*args, context={"request": self.request}, **kwargs)
 
     @extend_schema(
+        request=TokenLoginSerializer,
         responses={
             200: TokenSerializer,
             429: OpenApiResponse(ErrorSerializer, "Too many failed logins for this username from here."),

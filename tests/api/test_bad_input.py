@@ -160,3 +160,35 @@ def test_the_schema_types_object_numbers_pages_and_empty_filters(schema):
     assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 500}
     assert parameters["issued_on_before"]["allowEmptyValue"] is True  # empty: no bound
     assert parameters["sms_alert"]["schema"] == {"type": "boolean"}
+
+
+# --- dates no one works with --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "1999-12-31"])
+def test_figures_at_a_date_out_of_range_are_refused_by_name(staff, as_of):
+    response = _api(staff).get("/api/v1/figures/", {"as_of": as_of})
+    assert response.status_code == 400
+    assert response.json()["errors"]["as_of"] == ["日期须在 2000-01-01 至 2099-12-31 之间。"]
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12"])
+def test_a_ticket_summary_of_a_month_out_of_range_is_refused(staff, month):
+    response = _api(staff).get("/api/v1/tickets/summary/", {"month": month})
+    assert response.status_code == 400 and "2000" in response.json()["errors"]["month"][0]
+
+
+def test_the_figures_command_refuses_a_date_out_of_range(db):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="2000-01-01"):
+        call_command("figures", "--as-of", "0001-01-01")
+
+
+@pytest.mark.parametrize("year", ["1", "9999", "x"])
+def test_the_dashboard_of_a_year_out_of_range_says_so_and_shows_one_it_has(staff_client, year):
+    response = staff_client.get("/dashboard/", {"year": year})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "年份须在 2000 至 2099 之间" in page or "请用四位数字填写年份" in page

@@ -5,6 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ebank.dates import date_range_problem
 from ebank.org.models import Branch
 from reports.selectors import figures, figures_as_json
 
@@ -17,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--branch", help="a branch code: the branch with every branch below it")
 
     def handle(self, *args, as_of, branch=None, **options):
+        if problem := date_range_problem(as_of):
+            raise CommandError(problem)
         scope = None
         if branch:
             scope = Branch.objects.filter(code=branch).first()
