@@ -74,8 +74,8 @@ class CardAdmin(ChangedByActionsOnlyMixin, ExportMixin, ScopedAdmin):
         return lookup in ("number_hash", "holder_id_hash") or super().lookup_allowed(lookup, value, request)
 
     def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
+        if not search_term.strip() or search_term.startswith(pii.HASHED_TERM):
+            return super().get_search_results(request, queryset, search_term)
         return selectors.cards_matching(queryset=queryset, term=search_term), False
 
     def get_urls(self):
@@ -92,20 +92,13 @@ class CardAdmin(ChangedByActionsOnlyMixin, ExportMixin, ScopedAdmin):
             raise PermissionDenied
         return self._found(request, request.POST.get("q", ""))
 
-    def changelist_view(self, request, extra_context=None):
-        term = request.GET.get("q", "")
-        if selectors.looks_sensitive(term):
-            # Without JavaScript the number came in the URL: answer with its hash instead.
-            return self._found(request, term)
-        return super().changelist_view(request, extra_context)
-
     def _found(self, request, term):
         """Redirect to the one card found, or to the list filtered by the number's hash."""
         term = term.strip().replace(" ", "")
         changelist = reverse("admin:cards_card_changelist")
         if term.isdigit() and 16 <= len(term) <= 19:
             key, value = "number_hash", pii.keyed_hash(term)
-        elif selectors.looks_sensitive(term):
+        elif pii.looks_like_card_or_id(term):
             key, value = "holder_id_hash", pii.resident_id_hash(term)
         else:
             return HttpResponseRedirect(f"{changelist}?{urlencode({'q': term})}")

@@ -17,8 +17,3 @@ def cards_matching(*, queryset: QuerySet, term: str) -> QuerySet:
         return queryset.filter(holder_id_hash=pii.resident_id_hash(term))
     return queryset.filter(holder_name=term)
 
-
-def looks_sensitive(term: str) -> bool:
-    """Tell whether a search term is a full card or ID number (to be sent by POST, never in a URL)."""
-    term = term.strip().replace(" ", "")
-    return (term.isdigit() and 16 <= len(term) <= 19) or (len(term) == 18 and term[:17].isdigit())

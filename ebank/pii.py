@@ -124,3 +124,19 @@ def free_text_mask(instance) -> list[str]:
                 masked.append(str(field.verbose_name))
     instance.masked_fields = masked
     return masked
+
+
+def looks_like_card_or_id(term: str) -> bool:
+    """Tell whether a search term is a full card or ID number (to travel by POST and be looked up by
+    its hash, never to stand in a URL)."""
+    term = term.strip().replace(" ", "")
+    return (term.isdigit() and 16 <= len(term) <= 19) or (len(term) == 18 and term[:17].isdigit())
+
+
+HASHED_TERM = "hash:"
+
+
+def search_term_hashed(term: str) -> str:
+    """The search term that stands for a card or ID number in a URL: its keyed hash (an ID's final x
+    written as X, as stored)."""
+    return HASHED_TERM + keyed_hash(term.strip().replace(" ", "").upper())

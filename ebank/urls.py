@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from ebank.api.errors import api_not_found, page_not_found_json_for_api, server_error_json_for_api
 from ebank.health import healthz
 from ebank.org import two_factor
+from ebank.org.search import sensitive_search
 
 admin.site.site_header = _("E-banking department back office")
 admin.site.site_title = _("ebank")
@@ -19,6 +20,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("account/two-factor/", two_factor.verify, name="two-factor-verify"),
     path("account/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
+    path("search/", sensitive_search, name="sensitive-search"),
     path("dashboard/", include("reports.dashboard_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

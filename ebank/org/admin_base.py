@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from ebank import pii
 from ebank.paginator import EstimatedCountPaginator
 
 from .scoping import branch_lookup, scope_queryset
@@ -23,10 +24,30 @@ class ScopedAdminMixin:
 
     Changelists, change and delete views, actions, exports and autocomplete read `get_queryset`;
     foreign-key choices read `formfield_for_foreignkey`.
+
+    A full card or ID number typed into the search box never stands in a URL: the page posts it
+    to /search/ (templates/admin/base_site.html), which comes back with `?q=hash:<its keyed hash>`
+    (as ebank/middleware.py answers a number typed into the URL itself), looked up in
+    `hash_search_fields` (by default the model's own `…_hash` fields).
     """
+
+    hash_search_fields: tuple[str, ...] | None = None
 
     def get_queryset(self, request):
         return scope_queryset(user=request.user, queryset=super().get_queryset(request))
+
+    def _hash_search_fields(self) -> tuple[str, ...]:
+        if self.hash_search_fields is not None:
+            return self.hash_search_fields
+        return tuple(f.name for f in self.model._meta.concrete_fields if f.name.endswith("_hash"))
+
+    def get_search_results(self, request, queryset, search_term):
+        if search_term.startswith(pii.HASHED_TERM):
+            digest, matches = search_term[len(pii.HASHED_TERM) :], models.Q()
+            for field in self._hash_search_fields():
+                matches |= models.Q(**{field: digest})
+            return (queryset.filter(matches) if matches else queryset.none()), False
+        return super().get_search_results(request, queryset, search_term)
 
     def _scope_choices(self, db_field, request, kwargs):
         related = db_field.remote_field.model

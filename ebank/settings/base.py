@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ebank.middleware.SensitiveSearchMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ebank.middleware.ChosenLanguageMiddleware",
@@ -179,16 +180,31 @@ UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=4096)
 IMPORT_XLSX_MAX_MB = env.int("IMPORT_XLSX_MAX_MB", default=2048)
 FILE_UPLOAD_HANDLERS = ["ebank.imports.uploads.LimitedUploadHandler"]
 
+# Every handler masks card and ID numbers (ebank/redaction.py): Django's own handlers (its console
+# and the development server's access log) are replaced by masking ones, Celery's worker logs
+# through these (CELERY_WORKER_HIJACK_ROOT_LOGGER below), gunicorn through gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "filters": {"mask_numbers": {"()": "ebank.redaction.MaskNumbersFilter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_numbers"]},
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["mask_numbers"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 REST_FRAMEWORK = {
@@ -260,6 +276,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The worker logs through LOGGING above (its masking handlers), not through handlers of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Each worker process's address space (MB, 0: unbounded): a task beyond it ends with MemoryError.
 WORKER_MEMORY_LIMIT_MB = env.int("WORKER_MEMORY_LIMIT_MB", default=4096)
 

@@ -61,13 +61,22 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = None
     ordering = ["-occurred_at", "-id"]
 
+    def _has_field(self, name: str) -> bool:
+        return any(field.name == name for field in self.model._meta.concrete_fields)
+
     def get_list_display(self, request):
         place = ["terminal"] if issubclass(self.model, TerminalEntry) else ["branch"]
         own = [name for name in self.model.entry_fields if name not in ("terminal", "branch", "occurred_at")][
             :4
         ]
+        if self._has_field("card_masked"):
+            own.insert(0, "card_masked")
         # Whether an entry was corrected comes early: on a phone the later columns are off-screen.
         return ["occurred_at", "standing", *place, *own, "entered_by", "entered_at"]
+
+    def get_search_fields(self, request):
+        # A register of cards is searched by a card's last digits, or its full number (by hash).
+        return ["card_masked"] if self._has_field("card_masked") else []
 
     def get_list_filter(self, request):
         return [("branch", ScopedBranchFilter), "occurred_at", "is_void"]
