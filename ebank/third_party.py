@@ -7,7 +7,7 @@ that `make messages` keeps them in ebank's catalogue, which takes precedence ove
 
 from axes.apps import AppConfig as AxesAppConfig
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 
 class AxesConfig(AxesAppConfig):
@@ -79,3 +79,9 @@ THIRD_PARTY_STRINGS = [
     gettext_noop("Thanks for spending some quality time with the web site today."),
     gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
 ]
+
+# Django 5.2's password-length message changed its placeholder and lost its Chinese.
+PASSWORD_TOO_SHORT = ngettext_lazy(
+    "This password is too short. It must contain at least %d character.",
+    "This password is too short. It must contain at least %d characters.",
+)

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ebank.api.errors import api_not_found, page_not_found_json_for_api, server_error_json_for_api
 from ebank.health import healthz
@@ -23,7 +23,7 @@ urlpatterns = [
     path("search/", sensitive_search, name="sensitive-search"),
     path("dashboard/", include("reports.dashboard_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("ebank.api.urls")),
     re_path(r"^api/", api_not_found),
     # Last: the admin answers every other path (its catch-all would shadow what follows it).

@@ -143,8 +143,11 @@ class TicketViewSet(
         ticket = self.get_object()
         body = TicketAssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        to = get_user_model().objects.filter(username=body.validated_data["assigned_to"]).first()
-        if to is None:  # answered like a user who may not handle it: nothing about who exists
+        # Only among whom the caller may give tickets to: the answer for anyone else is the same,
+        # whether they exist or not, and whatever their role.
+        name = body.validated_data["assigned_to"]
+        to = selectors.ticket_assignees(user=request.user).filter(username=name).first()
+        if to is None:
             to = get_user_model()(is_active=False)
         ticket = call_service(services.ticket_assign, ticket=ticket, to=to, by=request.user)
         return Response(TicketSerializer(ticket, context={"request": request}).data)

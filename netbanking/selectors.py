@@ -75,11 +75,16 @@ def spot_checks_overdue(*, queryset: QuerySet, today: datetime.date | None = Non
 
 
 def ticket_assignees(*, user) -> QuerySet:
-    """Who may handle tickets the user can see: department staff, and the branch managers of the
-    user's branches (a branch manager hands a ticket to a colleague of theirs, or to staff)."""
+    """Whom the user may give a ticket to: department staff give it to staff or to any branch's
+    manager; a branch manager to a manager of their own branches. A branch manager's ticket reaches
+    the department by being open: staff see every open ticket and take the ones they handle. (So a
+    branch manager learns nothing of the department's logins from the choices or the refusals.)"""
     from ebank.org.models import User
     from ebank.org.scoping import user_branch_ids
 
     ids = user_branch_ids(user=user)
-    managers = Q(role=Role.BRANCH_MANAGER) if ids is None else Q(role=Role.BRANCH_MANAGER, branch__in=ids)
-    return User.objects.filter(is_active=True).filter(Q(role=Role.STAFF) | managers).order_by("username")
+    if ids is None:
+        handlers = Q(role=Role.STAFF) | Q(role=Role.BRANCH_MANAGER)
+    else:
+        handlers = Q(role=Role.BRANCH_MANAGER, branch__in=ids)
+    return User.objects.filter(is_active=True).filter(handlers).order_by("username")

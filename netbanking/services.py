@@ -12,7 +12,7 @@ from ebank.org.roles import Role
 from ebank.org.scoping import branch_subtree_ids, user_may_use_branch
 
 from .models import SecurityMedium, SpotCheck, Ticket
-from .selectors import working_day_after
+from .selectors import ticket_assignees, working_day_after
 
 TICKET_WORKING_DAYS = 3
 
@@ -68,7 +68,8 @@ def ticket_assign(*, ticket: Ticket, to, by) -> Ticket:
     may_handle = to.role == Role.STAFF or (
         to.role == Role.BRANCH_MANAGER and user_may_use_branch(user=to, branch=ticket.branch)
     )
-    if not to.is_active or not may_handle:
+    may_give = to.pk is not None and ticket_assignees(user=by).filter(pk=to.pk).exists()
+    if not to.is_active or not may_handle or not may_give:
         raise ValidationError(
             {"assigned_to": _("Give the ticket to department staff or to a manager of its branch.")}
         )

@@ -36,14 +36,16 @@ def test_staff_see_tokens_masked_cannot_issue_them_and_never_see_a_superusers(
     assert staff_client.get(reverse("admin:org_apitoken_add")).status_code == 403
 
 
-def test_api_refuses_to_give_a_ticket_to_someone_who_cannot_see_it(tree, manager):
+def test_api_refuses_to_give_a_ticket_to_someone_who_cannot_see_it(tree, manager, staff):
+    """…and answers a branch manager alike whether the name is a sibling's manager, nobody, or a
+    member of the department's staff: the endpoint tells nothing of who the staff are."""
     user_with_role("branch_manager", tree["b"], username="mgr-201")
     client = APIClient()
     client.force_authenticate(manager)
     ticket = client.post(
         "/api/v1/tickets/", {"kind": "fault", "subject": "x", "description": "x"}, format="json"
     ).json()
-    for name in ("mgr-201", "nobody"):
+    for name in ("mgr-201", "nobody", "staff"):
         response = client.post(
             f"/api/v1/tickets/{ticket['id']}/assign/", {"assigned_to": name}, format="json"
         )

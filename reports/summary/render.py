@@ -1,5 +1,6 @@
 """A summary document (see document.py) written as Markdown, HTML or DOCX."""
 
+import html
 import io
 
 from django.template.loader import render_to_string
@@ -20,18 +21,27 @@ FORMATS = {
 BODY_FONT, HEADING_FONT = "仿宋", "黑体"
 
 
+def _md(text: str) -> str:
+    """Text as Markdown shows it: HTML in it (a Markdown viewer would run it) escaped."""
+    return html.escape(str(text), quote=False)
+
+
+def _md_cell(text: str) -> str:
+    return _md(text).replace("|", "\\|").replace("\n", " ")
+
+
 def to_markdown(document: dict) -> str:
-    lines = [f"# {document['title']}", "", f"{document['author']}", ""]
+    lines = [f"# {_md(document['title'])}", "", _md(document["author"]), ""]
     for block in document["blocks"]:
         if block["type"] == "heading":
-            lines += ["#" * (block["level"] + 1) + " " + block["text"], ""]
+            lines += ["#" * (block["level"] + 1) + " " + _md(block["text"]), ""]
         elif block["type"] == "paragraph":
-            lines += [block["text"], ""]
+            lines += [_md(block["text"]), ""]
         else:
-            lines += [f"**{block['caption']}**", ""]
-            lines.append("| " + " | ".join(block["header"]) + " |")
+            lines += [f"**{_md(block['caption'])}**", ""]
+            lines.append("| " + " | ".join(_md_cell(cell) for cell in block["header"]) + " |")
             lines.append("|" + "|".join("---" for _ in block["header"]) + "|")
-            lines += ["| " + " | ".join(row) + " |" for row in block["rows"]]
+            lines += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in block["rows"]]
             lines.append("")
     return "\n".join(lines)
 

@@ -68,7 +68,7 @@ def test_assign_and_close_with_a_resolution(tree, staff, manager):
         by=manager,
         opened_at=local(2011, 6, 1, 9),
     )
-    services.ticket_assign(ticket=ticket, to=staff, by=manager)
+    services.ticket_assign(ticket=ticket, to=staff, by=staff)  # the department takes it
     with pytest.raises(ValidationError):
         services.ticket_close(ticket=ticket, resolution=" ", by=staff)
     services.ticket_close(
@@ -180,7 +180,7 @@ def test_api_open_assign_close(tree, manager, staff):
     assert refused.status_code == 400 and "branch_code" in refused.json()["errors"]
     ticket_id = created.json()["id"]
     assert (
-        client.post(f"/api/v1/tickets/{ticket_id}/assign/", {"assigned_to": "staff"}, format="json").json()[
+        client.post(f"/api/v1/tickets/{ticket_id}/assign/", {"assigned_to": "mgr-101"}, format="json").json()[
             "status"
         ]
         == "in_progress"
@@ -197,7 +197,11 @@ def test_a_ticket_goes_to_staff_or_a_manager_of_its_branch_only(tree, staff, man
     with pytest.raises(ValidationError):
         services.ticket_assign(ticket=ticket, to=other, by=manager)
     assert services.ticket_assign(ticket=ticket, to=manager, by=manager).assigned_to == manager
-    assert set(selectors.ticket_assignees(user=manager)) == {staff, manager}
+    assert set(selectors.ticket_assignees(user=manager)) == {manager}
+    with pytest.raises(ValidationError):  # the department takes a ticket; a branch does not push one
+        services.ticket_assign(ticket=ticket, to=staff, by=manager)
+    assert services.ticket_assign(ticket=ticket, to=staff, by=staff).assigned_to == staff
+    assert set(selectors.ticket_assignees(user=staff)) == {staff, manager, other}
 
 
 def test_a_closed_ticket_reads_as_closed_and_cannot_be_edited(tree, staff_client, manager):

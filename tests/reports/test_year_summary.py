@@ -208,3 +208,16 @@ def test_a_year_without_logbooks_has_no_empty_sentence(tree):
     document = year_summary_document(summary=year_summary_draft(year=2013))
     paragraphs = [block["text"] for block in document["blocks"] if block["type"] == "paragraph"]
     assert paragraphs and all(text not in ("", "。") for text in paragraphs)
+
+
+def test_the_markdown_shows_html_in_the_narrative_as_text(tree, staff):
+    from reports.summary.services import year_summary_edit, year_summary_open
+
+    summary = year_summary_edit(
+        summary=year_summary_open(year=2011, by=staff),
+        changes={"cards_text": '<img src=x onerror="alert(1)"> <script>alert(2)</script> a|b'},
+        by=staff,
+    )
+    text = to_markdown(year_summary_document(summary=summary))
+    assert '&lt;img src=x onerror="alert(1)"&gt; &lt;script&gt;alert(2)&lt;/script&gt;' in text
+    assert "<img" not in text and "<script" not in text
