@@ -92,7 +92,8 @@ def screenshot(request):
 
 class Pages:
     """Opens pages, each in a fresh browser context (its own cookies) on the live server, and
-    records the script errors they raise: a test fails on any it did not declare with tolerate()."""
+    records the script errors they raise and what the Content-Security-Policy blocks: a test fails
+    on any it did not declare with tolerate()."""
 
     def __init__(self, browser, base_url):
         self.browser, self.base_url = browser, base_url
@@ -109,6 +110,15 @@ class Pages:
         self.contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: self.errors.append((page.url, str(error))))
+        # A script or style the Content-Security-Policy blocked fails the test like a script error.
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error"
+                and "Content Security Policy" in message.text
+                and self.errors.append((page.url, message.text))
+            ),
+        )
         return page
 
     def tolerate(self, message):
