@@ -64,7 +64,7 @@ def user_assign_role(*, user: User, role: str, branch: Branch | None, by: User |
     """
     if role == Role.BRANCH_MANAGER and branch is None:
         raise ValidationError({"branch": _("A branch manager must be bound to a branch.")})
-    if (user.role, user.branch_id) != (role, branch.pk if branch else None):
+    if user.pk and (user.role, user.branch_id) != (role, branch.pk if branch else None):
         api_tokens_revoke(user=user)
     user.role = role
     user.branch = branch
