@@ -3,13 +3,24 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import setup_logging, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ebank.settings.local")
 
 app = Celery("ebank")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def use_the_projects_logging(**_kwargs) -> None:
+    """Let Celery add no log handler of its own (it would not mask card and ID numbers): the
+    worker logs through settings.LOGGING, as the web does."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
 
 
 @worker_process_init.connect

@@ -77,7 +77,8 @@ def resident_id_hash(number: str) -> str:
     return keyed_hash(number.upper())
 
 
-_CARD_RUN = re.compile(r"(?<!\d)\d{16,19}(?!\d)", re.ASCII)
+# 16 to 19 digits, as typed on a card's face too: in groups split by single spaces or hyphens.
+_CARD_RUN = re.compile(r"(?<!\d)\d(?:[ -]?\d){15,18}(?!\d)", re.ASCII)
 _ID_RUN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])", re.ASCII)
 
 
@@ -96,10 +97,11 @@ def text_mask_numbers(text: str) -> tuple[str, int]:
 
     def card(match):
         nonlocal count
-        if not luhn_valid(match.group()):
+        digits = match.group().replace(" ", "").replace("-", "")
+        if not card_number_valid(digits):
             return match.group()
         count += 1
-        return card_mask(match.group())
+        return card_mask(digits)
 
     text = _ID_RUN.sub(resident_id, text)
     return _CARD_RUN.sub(card, text), count
@@ -127,10 +129,11 @@ def free_text_mask(instance) -> list[str]:
 
 
 def looks_like_card_or_id(term: str) -> bool:
-    """Tell whether a search term is a full card or ID number (to travel by POST and be looked up by
-    its hash, never to stand in a URL)."""
+    """Tell whether a search term is a full card number (Luhn-valid) or a valid resident ID number,
+    to travel by POST and be looked up by its hash, never to stand in a URL. Other long numbers
+    (a transfer's reference, a serial number) are searched as they are."""
     term = term.strip().replace(" ", "")
-    return (term.isdigit() and 16 <= len(term) <= 19) or (len(term) == 18 and term[:17].isdigit())
+    return card_number_valid(term) or (len(term) == 18 and resident_id_problem(term) is None)
 
 
 HASHED_TERM = "hash:"

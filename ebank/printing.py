@@ -3,8 +3,9 @@ what people typed is printed as text.
 
 ReportLab's Paragraph reads its text as markup: `<img src="…"/>` makes it fetch a URL or read a
 local file, and a stray `<script>` makes the whole document fail. So every text goes through
-`paragraph()`, which escapes it, and ReportLab is told here to trust no host and no scheme, so
-that even markup written by the code cannot make the server fetch anything.
+`paragraph()`, which escapes it: no markup ever comes from data. Besides, ReportLab is told here
+to trust no host and no scheme, so that no markup can make the server fetch a URL (it would
+still open a local path: only the code writes markup, and it names none).
 """
 
 from xml.sax.saxutils import escape
@@ -26,11 +27,33 @@ TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=20, alignmen
 SUBTITLE = ParagraphStyle("subtitle", fontName=FONT, fontSize=10, leading=14, alignment=1)
 
 
-def as_markup(text) -> str:
-    """Return any value as ReportLab markup that shows exactly its text (line breaks kept)."""
-    return escape(str(text)).replace("\r\n", "\n").replace("\n", "<br/>")
+# A printed cell holds at most this much of a text (a page of a register holds about 2,000
+# characters a cell): the rest is shown on screen, and a cell cannot outgrow a page.
+CELL_CHARS = 1_500
 
 
-def paragraph(text, style: ParagraphStyle = TEXT) -> Paragraph:
+def as_markup(text, limit: int | None = CELL_CHARS) -> str:
+    """Return any value as ReportLab markup that shows exactly its text (line breaks kept), cut
+    at `limit` characters with an ellipsis."""
+    text = str(text)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def paragraph(text, style: ParagraphStyle = TEXT, limit: int | None = CELL_CHARS) -> Paragraph:
     """A paragraph that prints `text` as it was typed, whatever characters it holds."""
-    return Paragraph(as_markup(text), style)
+    return Paragraph(as_markup(text, limit), style)
+
+
+def column_widths(rows: list[list], total: float, *, widest: int = 30) -> list[float]:
+    """Widths for a table's columns in proportion to their longest text (a CJK character counts
+    twice; a column counts as at least 6 and at most `widest` characters, so one long remark
+    cannot squeeze the others to nothing), filling `total` points."""
+
+    def width(value) -> int:
+        text = str(value)
+        return min(sum(2 if ord(char) > 0x2E80 else 1 for char in text), widest * 2)
+
+    longest = [max(max(width(row[column]) for row in rows) + 2, 6) for column in range(len(rows[0]))]
+    return [total * size / sum(longest) for size in longest]

@@ -122,7 +122,7 @@ def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer
 
-    from ebank.printing import FONT, SUBTITLE, TITLE, paragraph
+    from ebank.printing import FONT, SUBTITLE, TITLE, column_widths, paragraph
 
     rows = [HEADERS_ZH]
     for result in results.select_related("branch").order_by("rank", "branch__code", "metric"):
@@ -137,7 +137,12 @@ def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
                 str(result.rank),
             ]
         )
-    table = LongTable([[paragraph(cell) for cell in row] for row in rows], repeatRows=1)
+    table = LongTable(
+        [[paragraph(cell) for cell in row] for row in rows],
+        colWidths=column_widths(rows, A4[0] - 24 * mm),
+        repeatRows=1,
+        splitInRow=1,
+    )
     table.setStyle(
         [
             ("GRID", (0, 0), (-1, -1), 0.4, colors.black),

@@ -14,6 +14,7 @@ from ebank.api.errors import call_service
 from ebank.api.filters import BranchFilter, FilterSet
 from ebank.api.scoping import BranchCodeField, ScopedQuerysetMixin, UserBranchDefault
 from ebank.api.serializers import CharField, IntegerField, ModelSerializer, SlugRelatedField
+from ebank.dates import date_range_problem
 from ebank.org.scoping import scope_queryset, scoped_branches
 
 from . import selectors, services
@@ -180,6 +181,9 @@ class AtmInspectionViewSet(VIEWSETS["atm-inspections"]):
             raise ValidationError({"start": ["Give start and end as YYYY-MM-DD."]}) from None
         if end < start or (end - start).days > 366:
             raise ValidationError({"end": ["The period runs from start to end, a year at most."]})
+        for name, day in (("start", start), ("end", end)):
+            if problem := date_range_problem(day):
+                raise ValidationError({name: [problem]})
         atms = scope_queryset(user=request.user, queryset=Terminal.objects.filter(kind=Terminal.Kind.ATM))
         rows = []
         for branch in scoped_branches(user=request.user).filter(terminals__kind=Terminal.Kind.ATM).distinct():

@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer
 
-from ebank.printing import FONT, SUBTITLE, TITLE, paragraph
+from ebank.printing import FONT, SUBTITLE, TITLE, column_widths, paragraph
 
 from .models.logbooks import Entry, TerminalEntry
 from .selectors import local_midnight
@@ -63,7 +63,13 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
                 standing,
             ]
         )
-    table = LongTable([[paragraph(cell) for cell in row] for row in rows], repeatRows=1)
+    pagesize = landscape(A4) if len(columns) > 6 else A4
+    table = LongTable(
+        [[paragraph(cell) for cell in row] for row in rows],
+        colWidths=column_widths(rows, pagesize[0] - 24 * mm),
+        repeatRows=1,
+        splitInRow=1,
+    )
     table.setStyle(
         [
             ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
@@ -71,7 +77,6 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]
     )
-    pagesize = landscape(A4) if len(columns) > 6 else A4
     title = str(model._meta.verbose_name_plural)
     custodians = issubclass(model, TerminalEntry)
     signature = (

@@ -91,3 +91,28 @@ def test_an_assessment_run_by_the_worker_equals_the_in_process_one(worker, tree)
         )
 
     assert by_worker.status == "done" and lines(by_worker) == lines(in_process)
+
+
+@pytest.mark.worker
+def test_the_workers_processes_are_capped_and_their_logs_masked(transactional_db, capsys, monkeypatch):
+    """A prefork worker: each pool process starts with WORKER_MEMORY_LIMIT_MB as its address-space
+    limit, and what the worker logs (here a message naming a card number, for a task it does not
+    know) goes through the project's masking handlers, not Celery's own."""
+    database_url = processes.require_postgresql_and_broker(BROKER or None)
+    monkeypatch.setenv("WORKER_MEMORY_LIMIT_MB", "3000")
+    card = "6212345678901234569"
+    with processes.celery_worker(broker=BROKER, database_url=database_url, pool="prefork") as (
+        client,
+        queue,
+        process,
+    ):
+        client.send_task("ebank.no_such_task", args=[f"卡号{card}"], queue=queue)
+        assert client.send_task(sessions_clear_expired_task.name, queue=queue).get(timeout=60) == 0
+        children = open(f"/proc/{process.pid}/task/{process.pid}/children").read().split()
+        assert children
+        limits = open(f"/proc/{children[0]}/limits").read()
+        line = next(line for line in limits.splitlines() if line.startswith("Max address space"))
+        assert line.split()[3] == str(3000 << 20)
+    output = capsys.readouterr().out
+    assert "no_such_task" in output and "621234*********4569" in output
+    assert card not in output

@@ -57,7 +57,8 @@ class Outcome:
 
     def refuse(self, errors: list[tuple[int, str, str]]) -> "Outcome":
         """Record errors found before any row was read (the file, the header)."""
-        self.errors, self.error_count, self.invalid_rows = errors, len(errors), 0
+        self.errors = [(row, column, _kept_reason(reason)) for row, column, reason in errors]
+        self.error_count, self.invalid_rows = len(errors), 0
         return self
 
     def summary(self) -> str:
@@ -88,7 +89,7 @@ class _Errors:
         self.count += 1
         self.rows.add(row)
         if self.keep is None or len(self.kept) < self.keep:
-            self.kept.append((row, column, _short(pii.text_mask_numbers(str(reason))[0], ERROR_CHARS)))
+            self.kept.append((row, column, _kept_reason(reason)))
 
 
 class _Rollback(Exception):
@@ -326,11 +327,16 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _kept_reason(reason) -> str:
+    """An error as it is kept and shown: a card or ID number quoted in it masked, cut short."""
+    return _short(pii.text_mask_numbers(str(reason))[0], ERROR_CHARS)
+
+
 def _shown(column, value: str) -> str:
     """A cell as the preview shows it: a sensitive column masked, a card or ID number typed into
     another column masked too, and cut short."""
     if column.sensitive and value:
-        if value.isdigit() and len(value) >= 12:
+        if value.isdigit() and 12 <= len(value) <= 19:
             return pii.card_mask(value)
         return pii.resident_id_mask(value) if len(value) == 18 else "*" * min(len(value), PREVIEW_CHARS)
     return _short(pii.text_mask_numbers(value)[0], PREVIEW_CHARS)

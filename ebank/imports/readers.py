@@ -14,7 +14,6 @@ import csv
 import datetime
 import io
 import os
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -200,9 +199,9 @@ def xlsx_check(path: Path) -> int:
         names = {member.filename for member in members}
         if "xl/workbook.xml" not in names:
             raise UnreadableFile(_("not an XLSX file (the archive holds no workbook)"))
-        parts = [
-            name for name in sorted(names) if re.fullmatch(r"xl/(sharedStrings|worksheets/[^/]+)\.xml", name)
-        ]
+        # Every XML part, wherever it is stored: openpyxl finds a sheet through the workbook's
+        # relationships, not by its path.
+        parts = [name for name in sorted(names) if name.lower().endswith((".xml", ".rels"))]
         return max((_scan_xml(archive, name) for name in parts), default=0)
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ebank import pii
 from ebank.celery import enqueue_on_commit, not_queued_message
 
 from .engine import MAX_ERRORS, Outcome, extract_import
@@ -87,7 +88,7 @@ def import_run_upload(*, kind: str, uploaded_file, by) -> ImportRun:
             target.write(chunk)
     run = ImportRun.objects.create(
         kind=kind,
-        file_name=Path(uploaded_file.name).name,
+        file_name=pii.text_mask_numbers(Path(uploaded_file.name).name)[0],
         sha256=digest.hexdigest(),
         size=size,
         stored_file=stored,
@@ -137,13 +138,13 @@ def _not_queued(run_id: int) -> None:
 
 def import_failure_message(error: BaseException) -> str:
     """Say why a run ended without importing, as the person who uploaded the file reads it."""
-    from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+    from celery.exceptions import SoftTimeLimitExceeded
 
     if isinstance(error, FileRefused):
-        return _("The file was refused: %(reason)s.") % {"reason": error}
+        return _("The file was refused: %(reason)s.") % {"reason": pii.text_mask_numbers(str(error))[0]}
     if isinstance(error, MemoryError):
         return _("Reading the file needed more memory than an import may use; it is not a usable extract.")
-    if isinstance(error, (SoftTimeLimitExceeded, TimeLimitExceeded)):
+    if isinstance(error, SoftTimeLimitExceeded):  # the soft limit, raised inside the task
         return _("Reading the file took longer than an import may take (%(minutes)d minutes).") % {
             "minutes": settings.CELERY_TASK_SOFT_TIME_LIMIT // 60
         }
@@ -271,7 +272,7 @@ def import_file(
     sha256, size = file_fingerprint(path)
     run = ImportRun.objects.create(
         kind=kind,
-        file_name=path.name,
+        file_name=pii.text_mask_numbers(path.name)[0],
         sha256=sha256,
         size=size,
         source=ImportRun.Source.COMMAND,

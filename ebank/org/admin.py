@@ -52,6 +52,12 @@ class AuthenticatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def delete_model(self, request, obj):
+        services.authenticators_reset(devices=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.authenticators_reset(devices=list(queryset))
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ScopedAdminMixin, admin.ModelAdmin):

@@ -2,8 +2,8 @@
 number never stands in a URL (URLs end up in browser history and proxy logs)."""
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.http import HttpResponseRedirect, QueryDict
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -18,6 +18,9 @@ def sensitive_search(request):
     target = request.POST.get("next", "")
     if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         target = "/"
+    path, _mark, query = target.partition("?")
+    kept = QueryDict(query, mutable=True)  # the list's filters stay; its page starts again
+    kept.pop("p", None)
     term = request.POST.get("q", "")
-    shown = pii.search_term_hashed(term) if pii.looks_like_card_or_id(term) else term.strip()
-    return HttpResponseRedirect(f"{target}?{urlencode({'q': shown})}")
+    kept["q"] = pii.search_term_hashed(term) if pii.looks_like_card_or_id(term) else term.strip()
+    return HttpResponseRedirect(f"{path}?{kept.urlencode()}")

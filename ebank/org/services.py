@@ -110,6 +110,19 @@ def totp_device_confirm(*, device, token: str) -> bool:
     return True
 
 
+@transaction.atomic
+def authenticators_reset(*, devices) -> int:
+    """Delete authenticators (a lost phone): their users set up new ones at the next login, and
+    the API tokens they hold end too (the phone that carried the app may carry the token)."""
+    users = {device.user_id for device in devices}
+    deleted = 0
+    for device in devices:
+        device.delete()
+        deleted += 1
+    api_tokens_revoke(tokens=ApiToken.objects.filter(user_id__in=users))
+    return deleted
+
+
 def credentials_stamp(user: User) -> str:
     """A digest of what a token was issued under: the password, the role, the branch and whether
     the login is active. Any change of them makes the user's earlier tokens fail."""

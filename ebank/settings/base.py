@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import environ
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -299,11 +299,13 @@ ATM_INSPECTION_WINDOWS = {
 ATM_FAULT_OPEN_HOURS = env.int("ATM_FAULT_OPEN_HOURS", default=48)
 
 # What a page may load and run (django-csp): only the site's own files and the scripts it writes
-# itself (each with the request's nonce); inline style attributes are allowed, nothing else inline.
+# itself (each with the request's nonce; templates/admin/djcelery gives django-celery-beat's one);
+# inline style attributes are allowed, nothing else inline.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        # …and the one inline handler of a library's page: django-import-export's "select all".
+        "script-src": [SELF, NONCE, UNSAFE_HASHES, "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],

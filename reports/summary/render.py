@@ -22,8 +22,9 @@ BODY_FONT, HEADING_FONT = "仿宋", "黑体"
 
 
 def _md(text: str) -> str:
-    """Text as Markdown shows it: HTML in it (a Markdown viewer would run it) escaped."""
-    return html.escape(str(text), quote=False)
+    """Text as Markdown shows it: HTML in it (a Markdown viewer would run it) escaped, and no
+    link (`[x](javascript:…)`) made of it."""
+    return html.escape(str(text), quote=False).replace("[", "\\[").replace("]", "\\]")
 
 
 def _md_cell(text: str) -> str:

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ebank.dates import year_problem
 from ebank.org.admin_base import ScopedAdminMixin, ScopedBranchFilter, warn_if_masked
 from ebank.org.scoping import scope_queryset, scoped_branches
 
@@ -296,12 +297,20 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
         """A month of the register as an A4 PDF: ?month=YYYY-MM and ?terminal=ID or ?branch=ID."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        try:
-            year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-            datetime.date(year, month, 1)
-        except ValueError:
-            today = timezone.localdate()
-            year, month = today.year, today.month
+        today = timezone.localdate()
+        year, month = today.year, today.month
+        if request.GET.get("month"):
+            try:
+                year, month = (int(part) for part in request.GET["month"].split("-"))
+                datetime.date(year, month, 1)
+                problem = year_problem(year)
+            except ValueError:
+                problem = _("Give the month as YYYY-MM, such as 2011-06.")
+            if problem:
+                self.message_user(request, problem, messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
+                )
         entries = self.get_queryset(request)
         if issubclass(self.model, TerminalEntry):
             terminal = get_object_or_404(

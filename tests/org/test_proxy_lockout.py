@@ -103,10 +103,13 @@ def _login(port, password, *, source="127.0.0.1", forwarded_for=None) -> int:
 
 
 @pytest.fixture
-def behind_one_proxy(settings, transactional_db, django_db_serialized_rollback):
-    from ebank.org.roles import Role
+def behind_one_proxy(settings, transactional_db):
+    from django.apps import apps
+
+    from ebank.org.roles import Role, groups_sync
     from tests.factories import user_with_role
 
+    groups_sync(apps)  # the role groups, which an earlier transactional test's flush removed
     settings.TRUSTED_PROXY_COUNT = 1
     user = user_with_role(Role.STAFF, username="staff")
     user.set_password(GOOD)

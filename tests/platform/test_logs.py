@@ -176,6 +176,30 @@ def test_a_number_in_a_search_url_is_swapped_for_its_hash(model, staff_client):
     assert staff_client.get(response["Location"]).status_code == 200
 
 
+def test_a_long_number_that_is_no_card_is_searched_as_typed(staff_client, tree):
+    """A transfer's reference of 16 digits is no card number (it fails the Luhn check): it stays
+    in the URL and finds its transfer."""
+    from tests.netbanking.factories import CustomerFactory, TransferFactory
+
+    reference = "2011060100001234"
+    assert not pii.looks_like_card_or_id(reference)
+    TransferFactory(customer=CustomerFactory(branch=tree["a"]), reference=reference)
+    TransferFactory(customer=CustomerFactory(branch=tree["a"]), reference="2011060100009999")
+    url = reverse("admin:netbanking_transfer_changelist")
+    response = staff_client.get(url, {"q": reference})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reference in page and "2011060100009999" not in page
+
+
+def test_the_search_keeps_the_lists_filters(manager_client):
+    listing = reverse("admin:terminals_retainedcard_changelist")
+    response = manager_client.post(
+        "/search/", {"q": SENTINEL_CARD, "next": f"{listing}?is_void__exact=0&p=3"}
+    )
+    assert response["Location"].startswith(f"{listing}?is_void__exact=0&q=hash%3A")
+
+
 def test_a_retained_card_is_found_by_its_number_posted_from_the_search_box(tree, manager, manager_client):
     from terminals import services
     from terminals.models import RetainedCard

@@ -47,3 +47,15 @@ def test_resident_id_checks(number, problem):
 def test_resident_id_mask_hides_the_birth_date():
     assert pii.resident_id_mask(RESIDENT_ID) == "110105********002X"
     assert pii.resident_id_hash(RESIDENT_ID.lower()) == pii.resident_id_hash(RESIDENT_ID)
+
+
+def test_free_text_masks_valid_numbers_only_however_they_are_typed():
+    text, count = pii.text_mask_numbers(
+        f"卡号 {CARD[:4]} {CARD[4:8]} {CARD[8:12]} {CARD[12:16]} {CARD[16:]}、{CARD}，"
+        f"证件 {RESIDENT_ID.lower()}；流水 2011060100001234，日期 2011-06-01 10:00，序列号 1234567890123456"
+    )
+    assert count == 3
+    assert text == (
+        "卡号 622848*********0018、622848*********0018，证件 110105********002X；"
+        "流水 2011060100001234，日期 2011-06-01 10:00，序列号 1234567890123456"
+    )

@@ -130,3 +130,33 @@ def test_a_branch_name_with_markup_prints_in_the_assessment_pdf(tree, tmp_path, 
     text, reader = _pdf(path.read_bytes())
     assert "新增发卡" in text and f'<imgsrc="{url}/x"/>北山<script>' in text.replace(" ", "")
     assert requests == [] and _images(reader) == 0
+
+
+def test_a_very_long_entry_prints_cut_short_and_the_month_still_prints(tree, manager, manager_client):
+    when = timezone.make_aware(datetime.datetime(2011, 6, 3, 9, 0))
+    for text in ("长" * 12_000, "\n".join(["一行"] * 400)):
+        services.logbook_enter(
+            model=ItMaintenance,
+            by=manager,
+            branch=tree["a"],
+            occurred_at=when,
+            category="network_fault",
+            description=text,
+            handled_by="张三",
+        )
+    response = manager_client.get(
+        reverse("admin:terminals_itmaintenance_print"), {"month": "2011-06", "branch": tree["a"].pk}
+    )
+    assert response.status_code == 200
+    text, reader = _pdf(response.content)
+    assert "…" in text and text.count("长") < 2_000 and len(reader.pages) >= 2
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "2011-13", "x"])
+def test_a_month_out_of_range_is_refused_by_name(tree, manager_client, month):
+    response = manager_client.get(
+        reverse("admin:terminals_itmaintenance_print"), {"month": month, "branch": tree["a"].pk}, follow=True
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "年份须在 2000 至 2099 之间" in page or "请按 YYYY-MM 填写月份" in page

@@ -215,9 +215,10 @@ def test_the_markdown_shows_html_in_the_narrative_as_text(tree, staff):
 
     summary = year_summary_edit(
         summary=year_summary_open(year=2011, by=staff),
-        changes={"cards_text": '<img src=x onerror="alert(1)"> <script>alert(2)</script> a|b'},
+        changes={"cards_text": '<img src=x onerror="alert(1)"> <script>alert(2)</script> [点此](javascript:x)'},
         by=staff,
     )
     text = to_markdown(year_summary_document(summary=summary))
     assert '&lt;img src=x onerror="alert(1)"&gt; &lt;script&gt;alert(2)&lt;/script&gt;' in text
     assert "<img" not in text and "<script" not in text
+    assert "\\[点此\\](javascript:x)" in text  # shown as typed, not a link
