@@ -210,12 +210,15 @@ def test_a_year_without_logbooks_has_no_empty_sentence(tree):
     assert paragraphs and all(text not in ("", "。") for text in paragraphs)
 
 
+HOSTILE_HTML = '<img src=x onerror="alert(1)"> <script>alert(2)</script>'
+
+
 def test_the_markdown_shows_html_in_the_narrative_as_text(tree, staff):
     from reports.summary.services import year_summary_edit, year_summary_open
 
     summary = year_summary_edit(
         summary=year_summary_open(year=2011, by=staff),
-        changes={"cards_text": '<img src=x onerror="alert(1)"> <script>alert(2)</script> [点此](javascript:x)'},
+        changes={"cards_text": f"{HOSTILE_HTML} [点此](javascript:x)"},
         by=staff,
     )
     text = to_markdown(year_summary_document(summary=summary))
