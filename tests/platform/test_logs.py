@@ -104,13 +104,24 @@ def _serve_and_get(command, port, tmp_path) -> str:
     return log.read()
 
 
+def _gunicorn(port, *options):
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "ebank.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+    ]
+    return [*command, "--access-logfile", "-", *options]
+
+
 def test_the_development_servers_access_log_masks(tmp_path):
     port = _free_port()
-    output = _serve_and_get(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
-        port,
-        tmp_path,
-    )
+    command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"]
+    output = _serve_and_get(command, port, tmp_path)
     assert "GET /healthz?card=621234*********4569" in output
     assert SENTINEL_CARD not in output and SENTINEL_ID not in output
 
@@ -118,22 +129,7 @@ def test_the_development_servers_access_log_masks(tmp_path):
 def test_gunicorns_logs_mask_whatever_the_access_format(tmp_path):
     port = _free_port()
     output = _serve_and_get(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "ebank.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--access-logfile",
-            "-",
-            "--access-logformat",
-            '%(h)s "%(r)s" %(s)s "%(f)s"',
-        ],
-        port,
-        tmp_path,
+        _gunicorn(port, "--access-logformat", '%(h)s "%(r)s" %(s)s "%(f)s"'), port, tmp_path
     )
     assert "/healthz?card=621234*********4569" in output
     assert SENTINEL_CARD not in output and SENTINEL_ID not in output
@@ -141,20 +137,7 @@ def test_gunicorns_logs_mask_whatever_the_access_format(tmp_path):
 
 def test_the_configured_access_format_leaves_the_query_out(tmp_path):
     port = _free_port()
-    output = _serve_and_get(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "ebank.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            "-",
-        ],
-        port,
-        tmp_path,
-    )
+    output = _serve_and_get(_gunicorn(port), port, tmp_path)
     assert '"GET /healthz"' in output and "card=" not in output
 
 

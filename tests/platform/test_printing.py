@@ -51,32 +51,40 @@ def _images(reader: pypdf.PdfReader) -> int:
     return sum(len(page.images) for page in reader.pages)
 
 
+def _it_log(branch, by, description):
+    """An IT-log entry of 3 June 2011 at `branch`."""
+    services.logbook_enter(
+        model=ItMaintenance,
+        by=by,
+        branch=branch,
+        occurred_at=timezone.make_aware(datetime.datetime(2011, 6, 3, 9, 0)),
+        category="network_fault",
+        description=description,
+        handled_by="张三",
+    )
+
+
+def _print_june(client, branch):
+    return client.get(
+        reverse("admin:terminals_itmaintenance_print"), {"month": "2011-06", "branch": branch.pk}
+    )
+
+
 def test_markup_in_an_it_log_entry_prints_as_text_and_fetches_nothing(
     tree, manager, manager_client, probe_server, tmp_path
 ):
     url, requests = probe_server
     local_image = tmp_path / "secret.gif"
     local_image.write_bytes(b"GIF89a")
-    when = timezone.make_aware(datetime.datetime(2011, 6, 3, 9, 0))
     texts = [
         f'<img src="{url}/healthz?probe" width="10" height="10"/>',
         f'<img src="{local_image}" width="10" height="10"/>',
         "<script>alert(1)</script> & <b>粗体</b>",
     ]
     for text in texts:
-        services.logbook_enter(
-            model=ItMaintenance,
-            by=manager,
-            branch=tree["a"],
-            occurred_at=when,
-            category="network_fault",
-            description=text,
-            handled_by="张三",
-        )
+        _it_log(tree["a"], manager, text)
 
-    response = manager_client.get(
-        reverse("admin:terminals_itmaintenance_print"), {"month": "2011-06", "branch": tree["a"].pk}
-    )
+    response = _print_june(manager_client, tree["a"])
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text, reader = _pdf(response.content)
@@ -133,20 +141,9 @@ def test_a_branch_name_with_markup_prints_in_the_assessment_pdf(tree, tmp_path, 
 
 
 def test_a_very_long_entry_prints_cut_short_and_the_month_still_prints(tree, manager, manager_client):
-    when = timezone.make_aware(datetime.datetime(2011, 6, 3, 9, 0))
     for text in ("长" * 12_000, "\n".join(["一行"] * 400)):
-        services.logbook_enter(
-            model=ItMaintenance,
-            by=manager,
-            branch=tree["a"],
-            occurred_at=when,
-            category="network_fault",
-            description=text,
-            handled_by="张三",
-        )
-    response = manager_client.get(
-        reverse("admin:terminals_itmaintenance_print"), {"month": "2011-06", "branch": tree["a"].pk}
-    )
+        _it_log(tree["a"], manager, text)
+    response = _print_june(manager_client, tree["a"])
     assert response.status_code == 200
     text, reader = _pdf(response.content)
     assert "…" in text and text.count("长") < 2_000 and len(reader.pages) >= 2
