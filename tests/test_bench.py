@@ -10,8 +10,8 @@ import sys
 import pytest
 from django.conf import settings
 
-from ebank.bench.dataset import KINDS
 from tests.processes import database_url
+from tools.bench.dataset import KINDS
 
 LISTS = ["cards", "terminal_txns", "card_balances"]
 EXPECTED = [

@@ -60,3 +60,15 @@ def test_production_requires_two_factor_login_for_staff_and_managers():
     assert result.returncode == 0, result.stderr
     assert "2FA True" in result.stdout
     assert settings.TWO_FACTOR_REQUIRED is False  # one machine and the tests: off unless a test turns it on
+
+
+def test_production_installs_no_tools_and_has_no_demo_or_bench_command():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print([a for a in settings.INSTALLED_APPS if a.startswith('tools')])",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0 and result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+    assert "load_demo" not in _manage("help", **PRODUCTION).stdout
+    assert "load_demo" in _manage("help", DJANGO_SETTINGS_MODULE="ebank.settings.local").stdout

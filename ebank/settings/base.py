@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "ebank.org",
     "ebank.imports",
     "ebank.api",
-    "ebank.bench",
     # the department's areas
     "cards",
     "terminals",

@@ -15,6 +15,9 @@ os.environ.pop("REDIS_URL", None)
 
 from .base import *  # noqa: E402,F403
 
+# The top floor (tools/): the benchmark and the demo county, never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "tools.bench", "tools.demo"]  # noqa: F405
+
 IMPORT_DIR = tempfile.mkdtemp(prefix="ebank-test-imports-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -27,12 +27,12 @@ from ebank import pii
 from ebank.org.models import Branch, User
 from ebank.org.roles import Role
 from ebank.org.scoping import branch_subtree_ids
-from reports import demo as demo_package
-from reports.demo.common import luhn_complete, resident_id
 from reports.models import AssessmentResult, AssessmentRun, PlanItem, Policy, Target
 from reports.selectors import figures, union_plan, union_plan_completion
 from terminals.models import AtmInspection, RetainedCard, Terminal, TerminalTxn
 from terminals.selectors import inspections_missed, it_maintenance_counts, local_midnight, worklist
+from tools.demo import loader as demo_package
+from tools.demo.common import luhn_complete, resident_id
 
 PASSWORD = "demo-pass-2011"
 END_2011, END_2010 = datetime.date(2011, 12, 31), datetime.date(2010, 12, 31)

@@ -25,7 +25,8 @@ from terminals.models import (
     Terminal,
 )
 
-from .common import Demo, at, day_time, days, insert_rows, other_bank_card, person_name, random_day
+from .bulk import insert_rows
+from .common import Demo, at, day_time, days, other_bank_card, person_name, random_day
 from .org import STAFF_NAMES
 
 YEAR_START, YEAR_END = datetime.date(2011, 1, 1), datetime.date(2011, 12, 31)

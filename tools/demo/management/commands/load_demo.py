@@ -4,7 +4,7 @@ import secrets
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.demo import DemoRefused, demo_load
+from tools.demo.loader import DemoRefused, demo_load
 
 
 class Command(BaseCommand):

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class BenchConfig(AppConfig):
-    name = "ebank.bench"
+    name = "tools.bench"
     label = "bench"
     verbose_name = "Benchmark"

@@ -1,17 +1,13 @@
 """What every part of the demo county shares: the seeded randomness, exact splitting of totals,
-local times, Chinese names, and one fast way to write many rows."""
+local times, Chinese names. (Writing many rows at once is bulk.py's.)"""
 
-import csv
 import datetime
-import io
 import random
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Sequence
 
-from django.db import connection, models
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from ebank import pii
 
@@ -163,94 +159,3 @@ def other_bank_card(rng: random.Random) -> str:
     """A card number of another bank (ABC, ICBC, CCB, postal savings), Luhn-valid."""
     bin_ = rng.choice(("622848", "622202", "621700", "621799"))
     return luhn_complete(bin_ + "".join(str(rng.randint(0, 9)) for _ in range(12)))
-
-
-# --- writing many rows --------------------------------------------------------------------------
-
-
-def _converter(model_field, postgres: bool):
-    ops = connection.ops
-    if isinstance(model_field, models.DateTimeField):
-        return lambda v: None if v is None else ops.adapt_datetimefield_value(v)
-    if isinstance(model_field, models.DateField):
-        return lambda v: None if v is None else v.isoformat()
-    if isinstance(model_field, models.BooleanField):
-        return (lambda v: "t" if v else "f") if postgres else int
-    if isinstance(model_field, models.DecimalField):
-        return lambda v: None if v is None else str(v)
-    return None
-
-
-def insert_rows(model, names: Sequence[str], rows: list[tuple]) -> int:
-    """Write many rows of `model` at once, without model instances: COPY on PostgreSQL, one
-    prepared INSERT run for every row on SQLite. For the big tables; no history, no signals."""
-    if not rows:
-        return 0
-    postgres = connection.vendor == "postgresql"
-    model_fields = [model._meta.get_field(name) for name in names]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in model_fields)
-    converters = [(i, c) for i, f in enumerate(model_fields) if (c := _converter(f, postgres))]
-    if converters:
-        rows = [list(row) for row in rows]
-        for row in rows:
-            for i, convert in converters:
-                row[i] = convert(row[i])
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        if postgres:
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            for row in rows:
-                writer.writerow(["\\N" if value is None else value for value in row])
-            buffer.seek(0)
-            cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
-        else:
-            placeholders = ", ".join(["%s"] * len(names))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-    return len(rows)
-
-
-def execute(sql: str, params: Sequence = ()) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def fetch_one(sql: str, params: Sequence = ()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
-
-
-def on_record(objs: list, *, when, by=None, reason: str = "") -> list:
-    """Mark objects for simple-history: the moment of the record (not the moment of loading),
-    who and why (bulk_create_with_history and bulk_history_create read these); `when` and `by`
-    may be functions of the object."""
-    for obj in objs:
-        obj._history_date = when(obj) if callable(when) else when
-        obj._history_user = by(obj) if callable(by) else by
-        obj._change_reason = reason[:100]
-    return objs
-
-
-def create_on_record(model, objs: list, *, when, by=None, reason: str = "") -> list:
-    """bulk_create the objects with their "+" history rows dated `when`."""
-    on_record(objs, when=when, by=by, reason=reason)
-    return bulk_create_with_history(objs, model, batch_size=1000)
-
-
-def change_on_record(model, changes: list[tuple[object, dict]], *, when, by=None, reason: str = "") -> None:
-    """Apply later changes (object, {field: value}) with one bulk_update and their "~" history
-    rows dated `when` — a terminal removed, a customer closed, a target revised."""
-    if not changes:
-        return
-    objs = []
-    for obj, values in changes:
-        for name, value in values.items():
-            setattr(obj, name, value)
-        objs.append(obj)
-    model.objects.bulk_update(
-        objs, sorted({name for _obj, values in changes for name in values}), batch_size=1000
-    )
-    on_record(objs, when=when, by=by, reason=reason)
-    model.history.bulk_history_create(objs, update=True, batch_size=1000)

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ebank.bench.database import NotPostgreSQL
-from ebank.bench.runner import bench_run
-from ebank.bench.scales import SCALES
+from tools.bench.database import NotPostgreSQL
+from tools.bench.runner import bench_run
+from tools.bench.scales import SCALES
 
 
 class Command(BaseCommand):

@@ -11,15 +11,12 @@ from simple_history.utils import bulk_create_with_history
 from cards.models import Card, CardBalance, Disbursement
 from ebank import pii
 
+from .bulk import execute, fetch_one, insert_rows, on_record
 from .common import (
     Demo,
     at,
-    execute,
-    fetch_one,
-    insert_rows,
     luhn_complete,
     month_end,
-    on_record,
     person_name,
     random_day,
     resident_id,

@@ -3,4 +3,4 @@ through the environment) with the plain view's URL beside the site's."""
 
 from ebank.settings.local import *  # noqa: F403
 
-ROOT_URLCONF = "ebank.bench.urls"
+ROOT_URLCONF = "tools.bench.urls"

@@ -8,7 +8,8 @@ from decimal import Decimal
 from reports.models import AssessmentRun, PlanItem, Policy, Target
 from reports.services import assessment_compute, quarter_end
 
-from .common import Demo, at, change_on_record, create_on_record, split_int
+from .bulk import change_on_record, create_on_record
+from .common import Demo, at, split_int
 from .org import SIZE
 
 PLAN = {

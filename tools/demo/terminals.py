@@ -9,19 +9,8 @@ from ebank import pii
 from terminals.models import DormantPosReview, Merchant, Terminal, TerminalTxn
 from terminals.selectors import dormancy_window_start
 
-from .common import (
-    Demo,
-    at,
-    change_on_record,
-    create_on_record,
-    day_time,
-    insert_rows,
-    month_end,
-    other_bank_card,
-    random_day,
-    split_amount,
-    split_int,
-)
+from .bulk import change_on_record, create_on_record, insert_rows
+from .common import Demo, at, day_time, month_end, other_bank_card, random_day, split_amount, split_int
 from .org import SIZE
 
 # branch, site, installed on, a cash-recycling machine (takes deposits)

@@ -8,15 +8,13 @@ from netbanking.models import CalendarDay, Customer, SecurityMedium, SpotCheck, 
 from netbanking.selectors import working_day_after
 from netbanking.services import TICKET_WORKING_DAYS
 
+from .bulk import change_on_record, create_on_record, insert_rows
 from .common import (
     HOLIDAYS,
     WORKDAYS,
     Demo,
     at,
-    change_on_record,
-    create_on_record,
     day_time,
-    insert_rows,
     month_end,
     person_name,
     random_day,

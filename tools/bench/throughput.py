@@ -50,7 +50,7 @@ def bench_server(*, database_url: str, log_path: Path):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "ebank.bench.settings",
+        "DJANGO_SETTINGS_MODULE": "tools.bench.settings",
         "DJANGO_DEBUG": "0",
         "TWO_FACTOR_REQUIRED": "0",
     }
@@ -130,7 +130,7 @@ def _queries(user, path: str) -> list[str]:
     """The queries one request of `path` runs (in-process, for the line's detail)."""
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
-    with override_settings(ROOT_URLCONF="ebank.bench.urls"):
+    with override_settings(ROOT_URLCONF="tools.bench.urls"):
         client.get(path)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
