@@ -1,4 +1,5 @@
-"""The dates the back office works with: the range a figure, a report or an entry may name.
+"""Dates and days as the back office reads them, in one place: a local day's start, what is in
+force on a day, the months before a day, and the range of dates anyone may name.
 
 Before 2000 there was no Jinnong card and no e-banking department; after 2099 nothing is planned.
 A date outside would only come from a typo or a probe, and would overflow the time zone arithmetic
@@ -7,6 +8,8 @@ A date outside would only come from a typo or a probe, and would overflow the ti
 
 import datetime
 
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 EARLIEST = datetime.date(2000, 1, 1)
@@ -28,3 +31,32 @@ def year_problem(year: int) -> str | None:
         "first": EARLIEST.year,
         "last": LATEST.year,
     }
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """The start of a local (Asia/Shanghai) day, as an aware datetime."""
+    return datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone())
+
+
+def local_days(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The moments from the start of local day `start` to the end of local day `end` (excluded)."""
+    return local_midnight(start), local_midnight(end + datetime.timedelta(days=1))
+
+
+def in_force_q(*, as_of: datetime.date, start: str, end: str, prefix: str = "") -> Q:
+    """Rows in force on `as_of`: `start` ≤ as_of and (`end` empty or > as_of) — docs/kpi.md."""
+    return Q(**{f"{prefix}{start}__lte": as_of}) & (
+        Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gt": as_of})
+    )
+
+
+def in_force(*, queryset: QuerySet, as_of: datetime.date, start: str, end: str) -> QuerySet:
+    """The rows of `queryset` in force on `as_of` (see in_force_q)."""
+    return queryset.filter(in_force_q(as_of=as_of, start=start, end=end))
+
+
+def month_start_before(day: datetime.date, *, months: int) -> datetime.date:
+    """The first day of the month `months` months before `day`'s month (2011-12-31, 2 → 2011-10-01)."""
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    return datetime.date(year, (month - 1) % 12 + 1, 1)

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
+from ebank.dates import local_midnight
 from ebank.org.roles import Role
 
 from .models import CalendarDay, Ticket
@@ -37,13 +38,7 @@ def _month_bounds(
 ) -> tuple[datetime.datetime, datetime.datetime, datetime.date, datetime.date]:
     first = datetime.date(year, month, 1)
     following = datetime.date(year + month // 12, month % 12 + 1, 1)
-    zone = timezone.get_current_timezone()
-    return (
-        datetime.datetime.combine(first, datetime.time(), zone),
-        datetime.datetime.combine(following, datetime.time(), zone),
-        first,
-        following - datetime.timedelta(days=1),
-    )
+    return local_midnight(first), local_midnight(following), first, following - datetime.timedelta(days=1)
 
 
 def tickets_month_summary(*, queryset: QuerySet, year: int, month: int) -> dict:

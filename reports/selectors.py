@@ -10,22 +10,17 @@ from django.db.models import Count, DecimalField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cards.models import Card, CardBalance, Disbursement
+from ebank.dates import in_force_q, local_midnight
 from ebank.org.models import Branch
 from ebank.org.scoping import branch_subtree_ids
 from netbanking.models import Customer, Transfer
 from terminals.models import Merchant, Terminal, TerminalTxn
-from terminals.selectors import dormant_pos, local_midnight
+from terminals.selectors import dormant_pos
 
 from .metrics import CHANNELS, KINDS, METRICS
 
 CENT = Decimal("0.01")
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=20, decimal_places=2))
-
-
-def _in_force(prefix: str, start: str, end: str, as_of: datetime.date) -> Q:
-    return Q(**{f"{prefix}{start}__lte": as_of}) & (
-        Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gt": as_of})
-    )
 
 
 def _sum(field: str, condition: Q) -> Coalesce:
@@ -48,9 +43,7 @@ def _raw(*, as_of: datetime.date, ids: set[int] | None, by_branch: bool) -> dict
         if not names:
             return {(None,): queryset.aggregate(**aggregates)}
         rows = queryset.order_by().values(*names).annotate(**aggregates)
-        return {
-            ((row[lookup] if by_branch else None), *(row[key] for key in keys)): row for row in rows
-        }
+        return {((row[lookup] if by_branch else None), *(row[key] for key in keys)): row for row in rows}
 
     def add(found):
         for (group, *_keys), values in found.items():
@@ -59,7 +52,7 @@ def _raw(*, as_of: datetime.date, ids: set[int] | None, by_branch: bool) -> dict
                     groups[group][name] += value or 0
 
     # Cards.
-    in_force = _in_force("", "issued_on", "closed_on", as_of)
+    in_force = in_force_q(as_of=as_of, start="issued_on", end="closed_on")
     add(
         collect(
             Card.objects,
@@ -74,7 +67,7 @@ def _raw(*, as_of: datetime.date, ids: set[int] | None, by_branch: bool) -> dict
         add(
             collect(
                 CardBalance.objects.filter(as_of=latest).filter(
-                    _in_force("card__", "issued_on", "closed_on", as_of)
+                    in_force_q(as_of=as_of, start="issued_on", end="closed_on", prefix="card__")
                 ),
                 "card__branch",
                 card_balance=_sum("balance", Q()),
@@ -86,11 +79,13 @@ def _raw(*, as_of: datetime.date, ids: set[int] | None, by_branch: bool) -> dict
         collect(
             Merchant.objects,
             "branch",
-            merchants_total=Count("id", filter=_in_force("", "signed_on", "terminated_on", as_of)),
+            merchants_total=Count(
+                "id", filter=in_force_q(as_of=as_of, start="signed_on", end="terminated_on")
+            ),
             new_merchants=Count("id", filter=Q(signed_on__gte=start, signed_on__lte=as_of)),
         )
     )
-    terminal_in_force = _in_force("", "installed_on", "removed_on", as_of)
+    terminal_in_force = in_force_q(as_of=as_of, start="installed_on", end="removed_on")
     new_terminal = Q(installed_on__gte=start, installed_on__lte=as_of)
     add(
         collect(
@@ -120,7 +115,7 @@ def _raw(*, as_of: datetime.date, ids: set[int] | None, by_branch: bool) -> dict
     add(collect(dormant_pos(queryset=Terminal.objects.all(), as_of=as_of), "branch", dormant_pos=Count("id")))
 
     # Online banking.
-    customer_in_force = _in_force("", "signed_on", "closed_on", as_of)
+    customer_in_force = in_force_q(as_of=as_of, start="signed_on", end="closed_on")
     new_customer = Q(signed_on__gte=start, signed_on__lte=as_of)
     add(
         collect(

@@ -11,10 +11,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer
 
+from ebank.dates import local_midnight
 from ebank.printing import FONT, SUBTITLE, TITLE, column_widths, paragraph
 
 from .models.logbooks import Entry, TerminalEntry
-from .selectors import local_midnight
 
 
 def _cell(entry: Entry, name: str) -> str:

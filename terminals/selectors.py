@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from ebank.dates import in_force, local_midnight, month_start_before
 from ebank.org.scoping import scope_queryset
 
 from .models import (
@@ -22,23 +23,9 @@ from .models import (
 from .models.logbooks import inspection_window
 
 
-def local_midnight(day: datetime.date) -> datetime.datetime:
-    """The start of a local (Asia/Shanghai) day, as an aware datetime."""
-    return datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone())
-
-
-def in_force(*, queryset: QuerySet, as_of: datetime.date, start: str, end: str) -> QuerySet:
-    """Rows in force at `as_of`: `start` ≤ as_of and (`end` empty or > as_of) — spec/kpi.md."""
-    return queryset.filter(**{f"{start}__lte": as_of}).filter(
-        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": as_of})
-    )
-
-
 def dormancy_window_start(*, as_of: datetime.date) -> datetime.date:
-    """The first day of the month two months before as_of's month (2011-12-31 → 2011-10-01)."""
-    month = as_of.month - 2
-    year = as_of.year + (month - 1) // 12
-    return datetime.date(year, (month - 1) % 12 + 1, 1)
+    """The first day of the dormant-POS window: two months before as_of's month (docs/kpi.md)."""
+    return month_start_before(as_of, months=2)
 
 
 def dormant_pos(*, queryset: QuerySet, as_of: datetime.date) -> QuerySet:

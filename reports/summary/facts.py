@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from ebank.dates import local_midnight
 from ebank.org.models import Branch
 from netbanking.models import Ticket
 from terminals.models import (
@@ -21,7 +22,7 @@ from terminals.models import (
     RetainedCard,
     Terminal,
 )
-from terminals.selectors import entries_current, inspections_missed, it_maintenance_counts, local_midnight
+from terminals.selectors import entries_current, inspections_missed, it_maintenance_counts
 
 from ..metrics import BY_CODE
 from ..models import PlanItem, Policy, Target

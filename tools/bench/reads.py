@@ -6,7 +6,6 @@ import time
 from decimal import Decimal
 
 from django.db import connection
-from django.utils import timezone
 
 from .report import BROKEN, NOT_JUDGED, Line, Report, median, ratio_line, seconds
 from .scales import YEAR
@@ -23,7 +22,7 @@ def _timed(function, *args, **kwargs):
 
 def _sql(**kwargs) -> dict:
     with connection.cursor() as cursor:
-        return figures_sql(cursor, as_of=AS_OF, tz=timezone.get_current_timezone(), **kwargs)
+        return figures_sql(cursor, as_of=AS_OF, **kwargs)
 
 
 def _disagreements(ours: dict, theirs: dict) -> list[str]:

@@ -8,6 +8,9 @@ assessment's reference computes every assessed branch at once, grouped by its ro
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from ebank.dates import local_midnight
+from terminals.selectors import dormancy_window_start
+
 CENT = Decimal("0.01")
 KINDS = ("personal", "corporate")
 CHANNELS = ("intra", "inter", "nxy")
@@ -114,31 +117,25 @@ class _Join:
         return f"JOIN tree ON tree.id = {column}" if self.scoped else ""
 
 
-def _window_start(as_of: datetime.date) -> datetime.date:
-    month = as_of.month - 2
-    return datetime.date(as_of.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-
-
 def _money(value) -> Decimal:
     return (value or Decimal(0)).quantize(CENT)
 
 
-def figures_sql(cursor, *, as_of: datetime.date, tz, branch_id=None, assessed=None) -> dict:
+def figures_sql(cursor, *, as_of: datetime.date, branch_id=None, assessed=None) -> dict:
     """Every metric of spec/kpi.md as of `as_of`, by hand in SQL: {root branch id: {metric: value}}.
 
     The scope is the union (the key is None), one branch with those below it (`branch_id`), or
     each branch with targets in (year, quarter) = `assessed`, each with those below it.
     """
     start = datetime.date(as_of.year, 1, 1)
-    midnight = datetime.time()
-    window = _window_start(as_of)
+    window = dormancy_window_start(as_of=as_of)
     params = {
         "start": start,
         "end": as_of,
         "window": window,
-        "flow_from": datetime.datetime.combine(start, midnight, tz),
-        "flow_to": datetime.datetime.combine(as_of + datetime.timedelta(days=1), midnight, tz),
-        "window_from": datetime.datetime.combine(window, midnight, tz),
+        "flow_from": local_midnight(start),
+        "flow_to": local_midnight(as_of + datetime.timedelta(days=1)),
+        "window_from": local_midnight(window),
         "branch": branch_id,
     }
     if assessed is not None:
