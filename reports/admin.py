@@ -19,7 +19,7 @@ from ebank.org.admin_base import (
 )
 from ebank.org.scoping import scope_queryset
 
-from . import exports, services
+from . import exports, jobs, services
 from .models import AssessmentResult, AssessmentRun, PlanItem, Policy, Target, YearSummary
 from .summary import render as summary_render
 from .summary import services as summary_services
@@ -127,7 +127,7 @@ class AssessmentRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                run = services.assessment_start(by=request.user, **form.cleaned_data)
+                run = jobs.assessment_start(by=request.user, **form.cleaned_data)
             except services.AssessmentNotReady as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ebank.celery import enqueue_on_commit, not_queued_message
+from ebank.celery import not_queued_message
 
 from .models import AssessmentResult, AssessmentRun, PlanItem, Target
 from .selectors import figures_for_branches
@@ -39,20 +39,29 @@ def assessment_check_ready(*, year: int, quarter: int) -> None:
 
 
 @transaction.atomic
-def assessment_start(*, year: int, quarter: int, by) -> AssessmentRun:
-    """Record a run of the quarter's assessment and queue it (a Celery task)."""
-    from .tasks import assessment_run_task
-
+def assessment_run_create(*, year: int, quarter: int, by) -> AssessmentRun:
+    """Record a run of the quarter's assessment, to be computed (jobs.assessment_start queues it)."""
     assessment_check_ready(year=year, quarter=quarter)
-    run = AssessmentRun.objects.create(year=year, quarter=quarter, started_by=by)
-    enqueue_on_commit(assessment_run_task, run.pk, on_failure=lambda error: _not_queued(run.pk))
-    return run
+    return AssessmentRun.objects.create(year=year, quarter=quarter, started_by=by)
 
 
-def _not_queued(run_id: int) -> None:
+def assessment_not_queued(*, run_id: int) -> None:
+    """The broker did not take the run's task: close the run and say so."""
     AssessmentRun.objects.filter(pk=run_id).update(
         status=AssessmentRun.Status.FAILED, message=not_queued_message(), finished_at=timezone.now()
     )
+
+
+def assessment_quarter_end(*, today: datetime.date) -> AssessmentRun | None:
+    """On the first day after a quarter end: assess the quarter just ended, when its plan and
+    targets are there (None otherwise)."""
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    quarter = (last.month - 1) // 3 + 1
+    try:
+        run = assessment_run_create(year=last.year, quarter=quarter, by=None)
+    except AssessmentNotReady:
+        return None
+    return assessment_compute(run_id=run.pk)
 
 
 def _half_up(value: Decimal) -> Decimal:

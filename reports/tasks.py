@@ -1,5 +1,3 @@
-import datetime
-
 from celery import shared_task
 from django.utils import timezone
 
@@ -19,11 +17,5 @@ def assessment_run_task(run_id: int) -> int:
 @shared_task(acks_late=True)
 def assessment_quarter_end_task() -> int | None:
     """On the first day after a quarter end (Celery beat): assess the quarter just ended."""
-    today = timezone.localdate()
-    last = today.replace(day=1) - datetime.timedelta(days=1)
-    quarter = (last.month - 1) // 3 + 1
-    try:
-        services.assessment_check_ready(year=last.year, quarter=quarter)
-    except services.AssessmentNotReady:
-        return None
-    return services.assessment_start(year=last.year, quarter=quarter, by=None).pk
+    run = services.assessment_quarter_end(today=timezone.localdate())
+    return run.pk if run else None

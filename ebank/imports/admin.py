@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from ebank.org.admin_base import ScopedAdminMixin
 
-from . import services
+from . import jobs, services
 from .forms import UploadForm
 from .models import ImportRun
 
@@ -61,7 +61,7 @@ class ImportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
             request.POST or None, request.FILES or None, refused=getattr(request, "upload_refused", "")
         )
         if request.method == "POST" and form.is_valid():
-            run = services.import_run_upload(
+            run = jobs.import_upload(
                 kind=form.cleaned_data["kind"], uploaded_file=form.cleaned_data["file"], by=request.user
             )
             return HttpResponseRedirect(reverse("admin:imports_importrun_change", args=[run.pk]))
@@ -117,7 +117,7 @@ class ImportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         run = self._run(request, run_id)
         try:
-            services.import_run_confirm(run=run, by=request.user)
+            jobs.import_confirm(run=run, by=request.user)
         except ValueError as error:
             self.message_user(request, str(error), messages.ERROR)
         return HttpResponseRedirect(reverse("admin:imports_importrun_change", args=[run.pk]))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ebank import pii
-from ebank.celery import enqueue_on_commit, not_queued_message
+from ebank.celery import not_queued_message
 
 from .engine import MAX_ERRORS, Outcome, extract_import
 from .models import ImportRun
@@ -69,13 +69,12 @@ def _upload_path(run: ImportRun) -> Path:
 
 @transaction.atomic
 def import_run_upload(*, kind: str, uploaded_file, by) -> ImportRun:
-    """Keep an uploaded extract until its run ends, and record it; the check runs as a task.
+    """Keep an uploaded extract until its run ends, and record it (jobs.import_upload then
+    queues its check).
 
     The file (which holds clear card numbers) is readable by the service's user only, and is
     deleted as soon as its run ends.
     """
-    from .tasks import import_run_check_task
-
     directory = Path(settings.IMPORT_DIR)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     stored = f"{uuid.uuid4().hex}{Path(uploaded_file.name).suffix.lower()}"
@@ -95,7 +94,6 @@ def import_run_upload(*, kind: str, uploaded_file, by) -> ImportRun:
         source=ImportRun.Source.ADMIN,
         started_by=by,
     )
-    enqueue_on_commit(import_run_check_task, run.id, on_failure=lambda error: _not_queued(run.id))
     return run
 
 
@@ -127,7 +125,7 @@ def import_runs_discard_stale(*, older_than: datetime.timedelta = datetime.timed
     return count
 
 
-def _not_queued(run_id: int) -> None:
+def import_run_not_queued(*, run_id: int) -> None:
     """The broker did not take the run's task: close the run (nothing was written) and say so."""
     run = ImportRun.objects.get(pk=run_id)
     _discard_file(run)
@@ -194,9 +192,7 @@ def import_run_check(*, run_id: int) -> ImportRun:
 
 @transaction.atomic
 def import_run_confirm(*, run: ImportRun, by) -> ImportRun:
-    """Confirm a checked import; the import itself runs as a task."""
-    from .tasks import import_run_apply_task
-
+    """Confirm a checked import (jobs.import_confirm then queues the import itself)."""
     # One confirmation only, however often the button is pressed: the status moves once.
     moved = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.VALID, dry_run=False).update(
         status=ImportRun.Status.IMPORTING
@@ -204,7 +200,6 @@ def import_run_confirm(*, run: ImportRun, by) -> ImportRun:
     if not moved:
         raise ValueError(_("Only a checked import that awaits confirmation can be confirmed."))
     run.refresh_from_db()
-    enqueue_on_commit(import_run_apply_task, run.id, on_failure=lambda error: _not_queued(run.id))
     return run
 
 

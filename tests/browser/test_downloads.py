@@ -8,7 +8,7 @@ import openpyxl
 from docx import Document
 from playwright.sync_api import expect
 
-from reports import services
+from reports import jobs
 from reports.models import AssessmentRun, PlanItem, Target
 from reports.summary.services import year_summary_open
 from tests.cards.factories import CardFactory
@@ -34,7 +34,7 @@ def test_a_union_manager_downloads_the_assessment_and_the_year_summary(
     PlanItem.objects.create(year=2011, metric="new_cards", weight=Decimal("40"), cap=Decimal("1.2"))
     for branch in (tree["a"], tree["b"]):
         Target.objects.create(year=2011, quarter=4, branch=branch, metric="new_cards", target=Decimal(5))
-    run = services.assessment_start(year=2011, quarter=4, by=staff)  # the task runs in-process
+    run = jobs.assessment_start(year=2011, quarter=4, by=staff)  # the task runs in-process
     run.refresh_from_db()
     assert run.status == AssessmentRun.Status.DONE
     summary = year_summary_open(year=2011, by=staff)

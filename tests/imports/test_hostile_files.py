@@ -365,7 +365,7 @@ def test_a_check_ended_by_the_workers_limits_fails_with_its_reason_and_deletes_t
 ):
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from ebank.imports import services
+    from ebank.imports import jobs, services
 
     def run_out(**_kwargs):
         raise SoftTimeLimitExceeded() if error == "soft_time_limit" else error
@@ -378,7 +378,7 @@ def test_a_check_ended_by_the_workers_limits_fails_with_its_reason_and_deletes_t
         upload = SimpleUploadedFile("cards.csv", stream.read())
     with pytest.raises((MemoryError, SoftTimeLimitExceeded)):
         with django_capture_on_commit_callbacks(execute=True):
-            services.import_run_upload(kind="cards", uploaded_file=upload, by=staff)
+            jobs.import_upload(kind="cards", uploaded_file=upload, by=staff)
     run = ImportRun.objects.get()
     assert run.status == "failed" and says in run.message and run.finished_at
     assert list(import_dir.glob("*")) == []
