@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ebank.audit import on_record
+
 from .models import Card
 
 # Which status a card may move to from which.
@@ -44,7 +46,6 @@ def card_status_change(*, card: Card, status: str, on: datetime.date, reason: st
     card.status = status
     card.status_changed_on = on
     card.closed_on = on if status == Card.Status.CLOSED else None
-    card._history_user = by
-    card._change_reason = reason.strip()[:100]
+    on_record(card, by=by, reason=reason)
     card.save()
     return card

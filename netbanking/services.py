@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ebank import pii
+from ebank.audit import on_record
 from ebank.org.roles import Role
 from ebank.org.scoping import branch_subtree_ids, user_may_use_branch
 
@@ -15,12 +16,6 @@ from .models import SecurityMedium, SpotCheck, Ticket
 from .selectors import ticket_assignees, working_day_after
 
 TICKET_WORKING_DAYS = 3
-
-
-def _on_record(obj, by, reason: str = ""):
-    obj._history_user = by
-    if reason:
-        obj._change_reason = reason[:100]
 
 
 @transaction.atomic
@@ -55,7 +50,7 @@ def ticket_open(
     )
     pii.free_text_mask(ticket)
     ticket.full_clean()
-    _on_record(ticket, by)
+    on_record(ticket, by=by)
     ticket.save()
     return ticket
 
@@ -74,7 +69,7 @@ def ticket_assign(*, ticket: Ticket, to, by) -> Ticket:
             {"assigned_to": _("Give the ticket to department staff or to a manager of its branch.")}
         )
     ticket.assigned_to, ticket.status = to, Ticket.Status.IN_PROGRESS
-    _on_record(ticket, by)
+    on_record(ticket, by=by)
     ticket.save()
     return ticket
 
@@ -93,7 +88,7 @@ def ticket_close(
         raise ValidationError({"closed_at": _("A ticket cannot close before it was opened.")})
     ticket.status, ticket.closed_at, ticket.resolution = Ticket.Status.CLOSED, closed_at, resolution.strip()
     pii.free_text_mask(ticket)
-    _on_record(ticket, by)
+    on_record(ticket, by=by)
     ticket.save()
     return ticket
 
@@ -111,7 +106,7 @@ def security_medium_replace(
     if on < medium.issued_on or on > timezone.localdate():
         raise ValidationError({"on": _("The date must lie between the issue of the old medium and today.")})
     medium.status, medium.replaced_on = SecurityMedium.Status.REPLACED, on
-    _on_record(medium, by, reason)
+    on_record(medium, by=by, reason=reason)
     medium.save()
     new = SecurityMedium(
         customer=medium.customer,
@@ -121,7 +116,7 @@ def security_medium_replace(
         replaces=medium,
         reason=reason.strip(),
     )
-    _on_record(new, by, reason)
+    on_record(new, by=by, reason=reason)
     new.save()
     return new
 
@@ -153,7 +148,7 @@ def spot_check_record(
     )
     pii.free_text_mask(check)
     check.full_clean()
-    _on_record(check, by)
+    on_record(check, by=by)
     check.save()
     return check
 
@@ -167,6 +162,6 @@ def spot_check_rectify(*, check: SpotCheck, on: datetime.date, rectification: st
         raise ValidationError({"rectified_on": _("Rectification cannot come before the check.")})
     check.rectified_on, check.rectification = on, rectification.strip()
     pii.free_text_mask(check)
-    _on_record(check, by)
+    on_record(check, by=by)
     check.save()
     return check

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ebank.audit import on_record
 from ebank.org.admin_base import (
     ReadOnlyAdminMixin,
     ScopedAdmin,
@@ -55,7 +56,7 @@ class TargetAdmin(ScopedAdmin):
     autocomplete_fields = ["branch"]
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = (form.cleaned_data.get("reason") or "")[:100]
+        on_record(obj, by=request.user, reason=form.cleaned_data.get("reason") or "")
         super().save_model(request, obj, form, change)
 
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from ebank.audit import on_record
+
 from .models import ApiToken, Branch, User
 from .roles import GROUP_NAMES, Role
 from .scoping import branch_subtree_ids
@@ -38,7 +40,7 @@ def branch_create(*, code: str, name: str, parent: Branch | None, by: User | Non
     branch = Branch(code=code, name=name, parent=parent)
     branch_parent_check(branch=branch, parent=parent)
     branch.full_clean()
-    branch._history_user = by
+    on_record(branch, by=by)
     branch.save()
     return branch
 
@@ -50,7 +52,7 @@ def branch_update(*, branch: Branch, by: User | None, **fields) -> Branch:
         setattr(branch, field, value)
     branch_parent_check(branch=branch, parent=branch.parent)
     branch.full_clean()
-    branch._history_user = by
+    on_record(branch, by=by)
     branch.save()
     return branch
 
@@ -70,7 +72,7 @@ def user_assign_role(*, user: User, role: str, branch: Branch | None, by: User |
     user.branch = branch
     user.is_staff = bool(role) or user.is_superuser
     user.full_clean(exclude=["password"])
-    user._history_user = by
+    on_record(user, by=by)
     user.save()
     role_groups = Group.objects.filter(name__in=GROUP_NAMES.values())
     user.groups.remove(*role_groups)

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ebank.audit import on_record
+
 from ..models import YearSummary
 from .selectors import year_summary_document, year_summary_draft
 
@@ -16,7 +18,7 @@ def year_summary_open(*, year: int, by) -> YearSummary:
     if existing:
         return existing
     summary = year_summary_draft(year=year)
-    summary._history_user = by
+    on_record(summary, by=by)
     summary.save()
     return summary
 
@@ -32,7 +34,7 @@ def year_summary_edit(*, summary: YearSummary, changes: dict[str, str], by) -> Y
         if field not in allowed:
             raise ValidationError(_("%(field)s cannot be edited.") % {"field": field})
         setattr(summary, field, value)
-    summary._history_user = by
+    on_record(summary, by=by)
     summary.save()
     return summary
 
@@ -46,7 +48,6 @@ def year_summary_finalise(*, summary: YearSummary, by) -> YearSummary:
     summary.snapshot = year_summary_document(summary=summary)
     summary.finalised_at = timezone.now()
     summary.finalised_by = by
-    summary._history_user = by
-    summary._change_reason = "定稿"
+    on_record(summary, by=by, reason="定稿")
     summary.save()
     return summary

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ebank.audit import on_record
+
 from ..models import DormantPosReview, Merchant, Terminal
 from ..selectors import dormancy_window_start, dormant_pos
 
@@ -21,7 +23,7 @@ def _check_day(on: datetime.date, not_before: datetime.date, field: str = "on") 
 def _save(obj, *, by, reason: str) -> None:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
-    obj._history_user, obj._change_reason = by, reason.strip()[:100]
+    on_record(obj, by=by, reason=reason)
     obj.save()
 
 
