@@ -13,7 +13,7 @@ from ebank import pii
 from ebank.exports import ExportMixin
 from ebank.org.admin_base import (
     ChangedByActionsOnlyMixin,
-    EstimatedCountPaginator,
+    FromExtractMixin,
     ReadOnlyAdminMixin,
     ScopedAdmin,
     ScopedAdminMixin,
@@ -28,7 +28,7 @@ from .models import BalanceRevision, Card, CardBalance, Disbursement
 
 
 @admin.register(Card)
-class CardAdmin(ChangedByActionsOnlyMixin, ExportMixin, ScopedAdmin):
+class CardAdmin(ChangedByActionsOnlyMixin, FromExtractMixin, ExportMixin, ScopedAdmin):
     resource_classes = [CardExport]
     # Our list template (the POST search) under django-import-export's export button.
     change_list_template = "admin/cards/card/change_list.html"
@@ -62,12 +62,6 @@ class CardAdmin(ChangedByActionsOnlyMixin, ExportMixin, ScopedAdmin):
         "sms_since",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False  # cards come from the core banking extract
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def lookup_allowed(self, lookup, value, request=None):
         # The find view redirects to ?number_hash=… / ?holder_id_hash=…: hashes, never numbers.
@@ -143,8 +137,6 @@ class CardBalanceAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["as_of"]
     list_select_related = ["card"]
     ordering = ["-id"]
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     readonly_fields = ["card", "as_of", "balance"]
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ebank.org.admin_base import (
-    EstimatedCountPaginator,
+    NoDeleteMixin,
     ReadOnlyAdminMixin,
     ScopedAdmin,
     ScopedAdminMixin,
@@ -38,7 +38,7 @@ class CustomerAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
 
 @admin.register(SecurityMedium)
-class SecurityMediumAdmin(ScopedAdmin):
+class SecurityMediumAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ["customer", "kind", "serial_no", "issued_on", "status", "replaced_on", "reason"]
     list_filter = ["kind", "status"]
     list_select_related = ["customer"]
@@ -54,15 +54,6 @@ class SecurityMediumAdmin(ScopedAdmin):
         "reason",
     ]
     actions = ["replace"]
-
-    def has_add_permission(self, request):
-        return False  # a medium comes with the customer's extract, or replaces one
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_replace_permission(self, request):
         return request.user.has_perm("netbanking.add_securitymedium")
@@ -102,8 +93,6 @@ class TransferAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["customer"]
     search_fields = ["=reference"]
     ordering = ["-id"]
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
 
 
 @admin.register(CalendarDay)
@@ -133,7 +122,7 @@ def model_admin_overdue(queryset):
 
 
 @admin.register(Ticket)
-class TicketAdmin(ScopedAdmin):
+class TicketAdmin(NoDeleteMixin, ScopedAdmin):
     list_display = [
         "subject",
         "kind",
@@ -195,9 +184,6 @@ class TicketAdmin(ScopedAdmin):
         initial.setdefault("branch", request.user.branch_id)
         return initial
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def save_model(self, request, obj, form, change):
         if not change:
             fields = {name: form.cleaned_data[name] for name in TicketOpenForm.Meta.fields}
@@ -232,7 +218,7 @@ class TicketAdmin(ScopedAdmin):
 
 
 @admin.register(SpotCheck)
-class SpotCheckAdmin(ScopedAdmin):
+class SpotCheckAdmin(NoDeleteMixin, ScopedAdmin):
     list_display = [
         "branch",
         "checked_on",
@@ -266,9 +252,6 @@ class SpotCheckAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*SpotCheckForm.Meta.fields, "checked_by"] if obj else []
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from ebank.audit import on_record
 from ebank.org.admin_base import (
+    AppendOnlyMixin,
+    NoDeleteMixin,
     ReadOnlyAdminMixin,
     ScopedAdmin,
     ScopedAdminMixin,
@@ -68,18 +70,12 @@ class RunForm(forms.Form):
 
 
 @admin.register(AssessmentRun)
-class AssessmentRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Every run on record; "add" starts one; a run's page is its ranking table."""
 
     list_display = ["__str__", "status", "started_by", "created_at", "finished_at"]
     list_filter = ["year", "quarter", "status"]
     list_select_related = ["started_by"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [
@@ -193,7 +189,7 @@ class YearSummaryAddForm(forms.Form):
 
 
 @admin.register(YearSummary)
-class YearSummaryAdmin(ScopedAdmin):
+class YearSummaryAdmin(NoDeleteMixin, ScopedAdmin):
     """A year's summary: its narrative edited here, the document previewed and downloaded; once
     finalised it is read only and its document no longer changes."""
 
@@ -219,9 +215,6 @@ class YearSummaryAdmin(ScopedAdmin):
     @admin.display(description=gettext_lazy("state"))
     def state(self, obj):
         return _("finalised") if obj.is_final else _("draft")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_final:

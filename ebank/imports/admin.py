@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ebank.org.admin_base import ScopedAdminMixin
+from ebank.org.admin_base import AppendOnlyMixin, ScopedAdminMixin
 
 from . import jobs, services
 from .forms import UploadForm
@@ -15,7 +15,7 @@ from .models import ImportRun
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ImportRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The record of every import; "add" uploads a file, the run's page checks and confirms it."""
 
     list_display = [
@@ -34,17 +34,10 @@ class ImportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "status", "source"]
     list_select_related = ["started_by"]
     search_fields = ["file_name", "sha256"]
-    show_full_result_count = False
 
     @admin.display(description=gettext_lazy("extract"), ordering="kind")
     def kind_title(self, run):
         return run.kind_title
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

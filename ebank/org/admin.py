@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from rest_framework.authtoken.models import TokenProxy
 
 from . import services
-from .admin_base import ScopedAdmin, ScopedAdminMixin
+from .admin_base import NoAddMixin, NoChangeMixin, NoDeleteMixin, ScopedAdmin, ScopedAdminMixin
 from .models import ApiToken, Authenticator, Branch, TOTPDevice, User
 from .roles import Role
 
@@ -23,7 +23,7 @@ admin.site.unregister(TOTPDevice)
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AuthenticatorAdmin(NoAddMixin, NoChangeMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Who has set up an authenticator for two-factor login, and when it was last used. Deleting
     one resets it (a lost phone): its user sets up a new one at the next login."""
 
@@ -46,12 +46,6 @@ class AuthenticatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def created(self, device):
         return device.created_at
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def delete_model(self, request, obj):
         services.authenticators_reset(devices=[obj])
 
@@ -60,7 +54,7 @@ class AuthenticatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ApiTokenAdmin(NoAddMixin, NoChangeMixin, ScopedAdminMixin, admin.ModelAdmin):
     """API tokens: who holds one, since when, until when, last used. A user gets their own by
     logging in at /api/v1/auth/token/; staff see them and revoke them, never read or issue one."""
 
@@ -104,12 +98,6 @@ class ApiTokenAdmin(ScopedAdminMixin, admin.ModelAdmin):
             request, ngettext("%(n)d token revoked.", "%(n)d tokens revoked.", count) % {"n": count}
         )
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 class BranchForm(forms.ModelForm):
     class Meta:
@@ -126,17 +114,16 @@ class BranchForm(forms.ModelForm):
 
 
 @admin.register(Branch)
-class BranchAdmin(ScopedAdmin):
+class BranchAdmin(NoDeleteMixin, ScopedAdmin):
+    """Branches are added, renamed and moved, never deleted: cards, terminals and targets keep
+    referring to them."""
+
     form = BranchForm
     list_display = ["code", "name", "parent"]
     list_select_related = ["parent"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
     ordering = ["code"]
-
-    def has_delete_permission(self, request, obj=None):
-        # A branch is never deleted: cards, terminals and targets keep referring to it.
-        return False
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in ("code", "name", "parent")}
@@ -173,7 +160,9 @@ class UserEditForm(RoleCheckMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdmin, DjangoUserAdmin):
+class UserAdmin(NoDeleteMixin, ScopedAdmin, DjangoUserAdmin):
+    """People leave: they are deactivated, never deleted, so what they entered keeps its author."""
+
     form = UserEditForm
     add_form = UserCreateForm
     list_display = ["username", "full_name", "role", "branch", "is_active", "last_login"]
@@ -211,10 +200,6 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("last_login", "date_joined")
-
-    def has_delete_permission(self, request, obj=None):
-        # People leave: deactivate them, so what they entered keeps its author.
-        return False
 
     def save_model(self, request, obj, form, change):
         # The form has set the fields (and the password) on obj; the service saves it, once.

@@ -32,6 +32,10 @@ class ScopedAdminMixin:
     """
 
     hash_search_fields: tuple[str, ...] | None = None
+    # Lists page without a COUNT(*) over millions of rows (an estimate past 10,000 rows).
+    show_full_result_count = False
+    list_per_page = 50
+    paginator = EstimatedCountPaginator
 
     def get_queryset(self, request):
         return scope_queryset(user=request.user, queryset=super().get_queryset(request))
@@ -85,10 +89,6 @@ class HistoryValues(HistoricalRecordContextHelper):
 class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """The admin of a model with a history: scoped, history pages scoped too, light on big tables."""
 
-    show_full_result_count = False
-    list_per_page = 50
-    paginator = EstimatedCountPaginator
-
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryValues(self.model, historical_record)
 
@@ -118,18 +118,39 @@ class ScopedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReadOnlyAdminMixin:
-    """Rows written only by imports or by the system: read in the admin, never added, changed or
-    deleted there."""
+class NoAddMixin:
+    """Rows that come from an extract or that the system makes: never added in the admin."""
 
     def has_add_permission(self, request, obj=None):
         return False
 
+
+class NoChangeMixin:
+    """Rows never changed in place (a register corrects by a new entry, a run by a new run)."""
+
     def has_change_permission(self, request, obj=None):
         return False
 
+
+class NoDeleteMixin:
+    """Rows never deleted: the history and the rows that refer to them keep them."""
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdminMixin(NoAddMixin, NoChangeMixin, NoDeleteMixin):
+    """Rows written only by imports or by the system: read in the admin, never added, changed or
+    deleted there."""
+
+
+class FromExtractMixin(NoAddMixin, NoDeleteMixin):
+    """Rows that come from the core banking extracts; what the department changes on them are
+    services (actions with a date and a reason)."""
+
+
+class AppendOnlyMixin(NoChangeMixin, NoDeleteMixin):
+    """Rows added, then only read: an entry, a run, an import."""
 
 
 class ChangedByActionsOnlyMixin:

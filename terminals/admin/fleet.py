@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy
 
 from ebank.org.admin_base import (
     ChangedByActionsOnlyMixin,
-    EstimatedCountPaginator,
+    FromExtractMixin,
+    NoAddMixin,
+    NoDeleteMixin,
     ReadOnlyAdminMixin,
     ScopedAdmin,
     ScopedAdminMixin,
@@ -32,16 +34,6 @@ def _dated_action(model_admin, request, queryset, *, action, title, service, sub
     return form_page(
         model_admin, request, title=title, form=form, submit=submit, objects=queryset, action=action
     )
-
-
-class FromExtractMixin:
-    """Rows that come from the core banking extracts; their changes are services (actions)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Merchant)
@@ -139,14 +131,13 @@ class TerminalTxnAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["terminal"]
     search_fields = ["=reference"]
     ordering = ["-id"]
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     readonly_fields = list_display
 
 
 @admin.register(DormantPosReview)
-class DormantPosReviewAdmin(ScopedAdmin):
-    """The POS proposed for reclaim: the branch visits the merchant and keeps or reclaims it."""
+class DormantPosReviewAdmin(NoAddMixin, NoDeleteMixin, ScopedAdmin):
+    """The POS proposed for reclaim (by the monthly check, never added by hand): the branch visits
+    the merchant and keeps or reclaims it, once."""
 
     list_display = ["terminal", "merchant", "branch", "as_of", "window_start", "outcome", "visited_on"]
     list_filter = ["outcome", "as_of", ("terminal__branch", ScopedBranchFilter)]
@@ -161,15 +152,9 @@ class DormantPosReviewAdmin(ScopedAdmin):
     def branch(self, review):
         return review.terminal.branch
 
-    def has_add_permission(self, request):
-        return False  # proposals come from the monthly check
-
     def has_change_permission(self, request, obj=None):
         decided = obj is not None and obj.outcome != DormantPosReview.Outcome.PENDING
         return not decided and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_fields(self, request, obj=None):
         return ["terminal", "as_of", "window_start", "visited_on", "visit_notes", "outcome", "decided_by"]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ebank.dates import year_problem
-from ebank.org.admin_base import ScopedAdminMixin, ScopedBranchFilter, warn_if_masked
+from ebank.org.admin_base import AppendOnlyMixin, ScopedAdminMixin, ScopedBranchFilter, warn_if_masked
 from ebank.org.scoping import scope_queryset, scoped_branches
 
 from .. import selectors, services
@@ -54,11 +54,10 @@ class RetainedCardAddForm(forms.ModelForm):
         return services.logbook_card_number(self.cleaned_data["card_no"])
 
 
-class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     """One admin for every register: the list shows originals, corrections and voids alike."""
 
     list_select_related = ["branch", "entered_by"]
-    show_full_result_count = False
     date_hierarchy = None
     ordering = ["-occurred_at", "-id"]
 
@@ -101,13 +100,6 @@ class LogbookAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("amendments")
-
-    # Append-only: no change, no delete, by any role.
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         return {}
