@@ -1,7 +1,12 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Assessment and reports")
+
+    def ready(self):
+        # Another app (one above reports: tools, a test app) may declare metrics in its metrics.py.
+        autodiscover_modules("metrics")

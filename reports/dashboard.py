@@ -19,27 +19,14 @@ from ebank.org.models import Branch
 from ebank.org.roles import Role
 from ebank.org.scoping import scoped_branches
 
-from .metrics import BY_CODE
+from .metrics import BY_CODE, metrics
 from .selectors import figures
 from .services import quarter_end
 
-HEADLINES = [
-    "cards_total",
-    "new_cards",
-    "card_balance",
-    "avg_card_balance",
-    "sms_cards",
-    "merchants_total",
-    "pos_total",
-    "atms_total",
-    "pos_txn_amount",
-    "netbank_personal_total",
-    "netbank_corporate_total",
-    "netbank_personal_transfer_amount",
-    "dormant_pos",
-]
-TRENDS = ["new_cards", "card_balance", "pos_txn_amount", "netbank_personal_transfer_amount"]
-COMPARED = ["cards_total", "new_cards", "card_balance", "pos_total", "netbank_personal_total"]
+
+def _flagged(flag: str) -> list[str]:
+    """The codes of the registry's metrics that carry a dashboard flag, in their order."""
+    return [metric.code for metric in metrics() if getattr(metric, flag)]
 
 
 def _cached_figures(as_of: datetime.date, branch: Branch | None) -> dict:
@@ -120,14 +107,14 @@ def dashboard(request):
             "today": _display(code_, now[code_]),
             "quarters": [_display(code_, by_quarter[end][code_]) for end in ends],
         }
-        for code_ in HEADLINES
+        for code_ in _flagged("dashboard")
     ]
     trends = [
         {
             "label": BY_CODE[code_].label,
             "chart": bar_chart([(f"Q{index + 1}", by_quarter[end][code_]) for index, end in enumerate(ends)]),
         }
-        for code_ in TRENDS
+        for code_ in _flagged("trend")
     ]
     children = list(
         branches.filter(parent=branch)
@@ -137,7 +124,7 @@ def dashboard(request):
     compared = []
     if children:
         child_figures = {child: _cached_figures(today, child) for child in children}
-        for code_ in COMPARED:
+        for code_ in _flagged("compared"):
             compared.append(
                 {
                     "label": BY_CODE[code_].label,

@@ -1,71 +1,532 @@
-"""The metric codes of spec/kpi.md, with their Chinese names and whether each is a count or an
-amount in yuan (amounts are Decimal with 2 places, written "365093000.00")."""
+"""The metric registry: every figure of docs/kpi.md is one declaration here.
 
+A metric says what it is (code, Chinese and English label, unit, stock or flow), where it comes
+from (a source table, its path to the branch, and the aggregate over it for a period) or how it is
+derived from other metrics, and where it is shown (the dashboard, the year-end summary's tables,
+the assessment). `figures()` (selectors.py), the per-branch pass of the assessment, the dashboard,
+the summary's tables, the exports, the plan's and targets' choices and the API all read the
+registry; adding a metric is one `register(Metric(...))` (another app may add its own in a
+`metrics.py`, which reports autodiscovers).
+
+Counts are int; amounts (unit YUAN) are Decimal with 2 places, written "365093000.00".
+"""
+
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from ebank.dates import in_force_q, local_days
+
+# Units: a count (of cards, terminals, customers, transactions: `measure` says which word), yuan,
+# households, a percentage.
+COUNT, YUAN, HOUSEHOLDS, PERCENT = "count", "yuan", "households", "percent"
+# A stock is a level on a day (cards in force); a flow adds up from 1 January (new cards).
+STOCK, FLOW = "stock", "flow"
+
+KINDS = {"personal": ("个人", "personal"), "corporate": ("企业", "corporate")}
+CHANNELS = {
+    "intra": ("行内", "intra-bank"),
+    "inter": ("跨行", "inter-bank"),
+    "nxy": ("农信银", "rural-credit"),
+}
+PROGRAMS = {
+    "pension": ("城乡居民社会养老金", "social pension"),
+    "agri_subsidy": ("涉农补贴资金", "agricultural subsidy"),
+    "salary": ("代发工资", "salary"),
+    "other": ("其他代发", "other"),
+}
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=20, decimal_places=2))
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a figure is computed for: the day, and the flow window from 1 January to that day."""
+
+    as_of: datetime.date
+
+    @property
+    def year_start(self) -> datetime.date:
+        return datetime.date(self.as_of.year, 1, 1)
+
+    @property
+    def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """From the start of 1 January to the end of the day (for date-times)."""
+        return local_days(self.year_start, self.as_of)
+
+    def in_force(self, start: str, end: str, prefix: str = "") -> Q:
+        return in_force_q(as_of=self.as_of, start=start, end=end, prefix=prefix)
+
+    def dated_in_year(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.year_start, f"{field}__lte": self.as_of})
+
+
+@dataclass(frozen=True)
+class Source:
+    """A table the figures read: its rows for a period, and their path to the branch (the scope)."""
+
+    name: str
+    rows: Callable[[Period], QuerySet]
+    branch: str = "branch"
 
 
 @dataclass(frozen=True)
 class Metric:
     code: str
     label: str
-    amount: bool = False
+    label_en: str
+    unit: str = COUNT
+    measure: str = ""  # the counting word of a count: 张, 台, 户, 笔
+    kind: str = STOCK
+    source: Source | None = None
+    aggregate: Callable[[Period], object] | None = None  # over source.rows(period)
+    derived: Callable[[dict], object] | None = None  # from the values of the metrics declared before
+    dashboard: bool = False  # a headline of the dashboard
+    trend: bool = False  # charted by quarter on the dashboard
+    compared: bool = False  # charted branch by branch on the dashboard
+    summary_table: str | None = None  # the year-end summary's table that lists it: cards, terminals, netbank
+    summary_label: str | None = None  # its row there, when not its label
+    summary_position: int = 0  # its place among the table's rows (then the order of declaration)
+    in_yuan: bool = False  # an amount written in 元 (not 万元) in tables: small sums, averages
+    assessable: bool = True  # may be a line of the assessment plan
+    additive: bool = True  # branches' values add up to the union's (an average does not)
+    deduction: bool = False  # may be a deduction line (a count of faults)
+
+    @property
+    def amount(self) -> bool:
+        return self.unit == YUAN
+
+    def normalise(self, value):
+        """A value as figures() gives it: int for counts, Decimal with 2 places for amounts."""
+        if self.amount:
+            return Decimal(value or 0).quantize(Decimal("0.01"))
+        return int(value or 0)
 
 
-KINDS = {"personal": "个人", "corporate": "企业"}
-CHANNELS = {"intra": "行内", "inter": "跨行", "nxy": "农信银"}
-PROGRAMS = {
-    "pension": "城乡居民社会养老金",
-    "agri_subsidy": "涉农补贴资金",
-    "salary": "代发工资",
-    "other": "其他代发",
-}
+REGISTRY: dict[str, Metric] = {}
+BY_CODE = REGISTRY  # the same dict, by the name the callers read it
 
 
-def _metrics() -> list[Metric]:
-    metrics = [
-        Metric("cards_total", "发卡总量"),
-        Metric("new_cards", "新增发卡"),
-        Metric("card_balance", "卡存款余额", amount=True),
-        Metric("avg_card_balance", "卡均余额", amount=True),
-        Metric("sms_cards", "短信通知开通"),
-        Metric("merchants_total", "特约商户"),
-        Metric("new_merchants", "新增特约商户"),
-        Metric("atms_total", "ATM 台数"),
-        Metric("new_atms", "新增 ATM"),
-        Metric("pos_total", "POS 台数"),
-        Metric("new_pos", "新增 POS"),
-        Metric("pos_txn_count", "POS 交易笔数"),
-        Metric("pos_txn_amount", "POS 交易金额", amount=True),
-        Metric("pos_fee_income", "POS 手续费收入", amount=True),
-        Metric("atm_txn_count", "ATM 交易笔数"),
-        Metric("atm_withdrawal_amount", "ATM 取款金额", amount=True),
-        Metric("dormant_pos", "连续三个月无交易 POS"),
-        Metric("netbank_personal_total", "个人网银客户"),
-        Metric("netbank_corporate_total", "企业网银客户"),
-        Metric("new_netbank_personal", "新增个人网银"),
-        Metric("new_netbank_corporate", "新增企业网银"),
-    ]
-    for kind, kind_label in KINDS.items():
-        metrics += [
-            Metric(f"netbank_{kind}_transfer_count", f"{kind_label}网银转账笔数"),
-            Metric(f"netbank_{kind}_transfer_amount", f"{kind_label}网银转账金额", amount=True),
-        ]
-        for channel, channel_label in CHANNELS.items():
-            metrics += [
-                Metric(f"netbank_{kind}_{channel}_count", f"{kind_label}网银{channel_label}转账笔数"),
-                Metric(
-                    f"netbank_{kind}_{channel}_amount",
-                    f"{kind_label}网银{channel_label}转账金额",
-                    amount=True,
-                ),
-            ]
-    for program, program_label in PROGRAMS.items():
-        metrics += [
-            Metric(f"disbursed_{program}_households", f"{program_label}代发户数"),
-            Metric(f"disbursed_{program}_amount", f"{program_label}代发金额", amount=True),
-        ]
-    return metrics
+def register(*metrics: Metric) -> None:
+    """Add metrics to the registry; a code is declared once."""
+    for metric in metrics:
+        if metric.code in REGISTRY:
+            raise ValueError(f"metric {metric.code} is declared twice")
+        if (metric.source is None) == (metric.derived is None):
+            raise ValueError(f"metric {metric.code}: give a source and aggregate, or derived")
+        REGISTRY[metric.code] = metric
 
 
-METRICS = _metrics()
-BY_CODE = {metric.code: metric for metric in METRICS}
+def metrics() -> list[Metric]:
+    """Every metric, in the order of declaration (the order of docs/kpi.md)."""
+    return list(REGISTRY.values())
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    """The choices of a plan line or a target: every assessable metric (a callable, so that a
+    metric added later needs no migration)."""
+    return [(m.code, f"{m.label}（{m.code}）") for m in metrics() if m.assessable]
+
+
+def _sum(field: str, condition: Q = Q()) -> Coalesce:
+    return Coalesce(Sum(field, filter=condition), ZERO)
+
+
+# --- the sources --------------------------------------------------------------------------------
+
+
+def _cards(period: Period) -> QuerySet:
+    from cards.models import Card
+
+    return Card.objects.all()
+
+
+def _balances(period: Period) -> QuerySet:
+    """The month-end balances of the latest snapshot on or before the day, of the cards in force."""
+    from django.db.models import Max
+
+    from cards.models import CardBalance
+
+    latest = CardBalance.objects.filter(as_of__lte=period.as_of).aggregate(day=Max("as_of"))["day"]
+    if latest is None:
+        return CardBalance.objects.none()
+    return CardBalance.objects.filter(as_of=latest).filter(
+        period.in_force("issued_on", "closed_on", "card__")
+    )
+
+
+def _merchants(period: Period) -> QuerySet:
+    from terminals.models import Merchant
+
+    return Merchant.objects.all()
+
+
+def _terminals(period: Period) -> QuerySet:
+    from terminals.models import Terminal
+
+    return Terminal.objects.all()
+
+
+def _terminal_txns(period: Period) -> QuerySet:
+    from terminals.models import TerminalTxn
+
+    start, end = period.moments
+    return TerminalTxn.objects.filter(txn_at__gte=start, txn_at__lt=end)
+
+
+def _dormant_pos(period: Period) -> QuerySet:
+    from terminals.models import Terminal
+    from terminals.selectors import dormant_pos
+
+    return dormant_pos(queryset=Terminal.objects.all(), as_of=period.as_of)
+
+
+def _customers(period: Period) -> QuerySet:
+    from netbanking.models import Customer
+
+    return Customer.objects.all()
+
+
+def _transfers(period: Period) -> QuerySet:
+    from netbanking.models import Transfer
+
+    start, end = period.moments
+    return Transfer.objects.filter(txn_at__gte=start, txn_at__lt=end)
+
+
+def _disbursements(period: Period) -> QuerySet:
+    from cards.models import Disbursement
+
+    return Disbursement.objects.filter(period.dated_in_year("paid_on"))
+
+
+CARDS = Source("cards", _cards)
+BALANCES = Source("card balances", _balances, branch="card__branch")
+MERCHANTS = Source("merchants", _merchants)
+TERMINALS = Source("terminals", _terminals)
+TERMINAL_TXNS = Source("terminal transactions", _terminal_txns, branch="terminal__branch")
+DORMANT_POS = Source("dormant POS", _dormant_pos)
+CUSTOMERS = Source("online-banking customers", _customers)
+TRANSFERS = Source("online-banking transfers", _transfers, branch="customer__branch")
+DISBURSEMENTS = Source("disbursements", _disbursements)
+
+
+# --- the metrics of docs/kpi.md -----------------------------------------------------------------
+
+
+def _count(condition: Callable[[Period], Q]) -> Callable[[Period], Count]:
+    return lambda period: Count("id", filter=condition(period))
+
+
+POS, ATM = Q(terminal__kind="pos"), Q(terminal__kind="atm")
+PURCHASE, REFUND = Q(txn_type="purchase"), Q(txn_type="refund")
+
+register(
+    Metric(
+        "cards_total",
+        "发卡总量",
+        "cards in force",
+        measure="张",
+        source=CARDS,
+        aggregate=_count(lambda p: p.in_force("issued_on", "closed_on")),
+        dashboard=True,
+        compared=True,
+        summary_table="cards",
+    ),
+    Metric(
+        "new_cards",
+        "新增发卡",
+        "new cards",
+        measure="张",
+        kind=FLOW,
+        source=CARDS,
+        aggregate=_count(lambda p: p.dated_in_year("issued_on")),
+        dashboard=True,
+        trend=True,
+        compared=True,
+        summary_table="cards",
+        summary_label="其中：当年新增",
+    ),
+    Metric(
+        "card_balance",
+        "卡存款余额",
+        "deposit balance on cards",
+        unit=YUAN,
+        source=BALANCES,
+        aggregate=lambda p: _sum("balance"),
+        dashboard=True,
+        trend=True,
+        compared=True,
+        summary_table="cards",
+        summary_label="金农卡存款余额",
+    ),
+    Metric(
+        "avg_card_balance",
+        "卡均存款余额",
+        "average balance per card",
+        unit=YUAN,
+        derived=lambda v: (v["card_balance"] / v["cards_total"]) if v["cards_total"] else Decimal(0),
+        dashboard=True,
+        summary_table="cards",
+        in_yuan=True,
+        additive=False,
+    ),
+    Metric(
+        "sms_cards",
+        "短信通知开通",
+        "SMS alert subscriptions",
+        measure="户",
+        source=CARDS,
+        aggregate=_count(
+            lambda p: p.in_force("issued_on", "closed_on") & Q(sms_alert=True, sms_since__lte=p.as_of)
+        ),
+        dashboard=True,
+        summary_table="cards",
+        summary_label="开通短信通知",
+    ),
+    Metric(
+        "merchants_total",
+        "特约商户",
+        "merchants",
+        measure="户",
+        source=MERCHANTS,
+        aggregate=_count(lambda p: p.in_force("signed_on", "terminated_on")),
+        dashboard=True,
+        summary_table="terminals",
+        summary_position=1,
+        summary_label="特约商户（年末）",
+    ),
+    Metric(
+        "new_merchants",
+        "新增特约商户",
+        "new merchants",
+        measure="户",
+        kind=FLOW,
+        source=MERCHANTS,
+        aggregate=_count(lambda p: p.dated_in_year("signed_on")),
+        summary_table="terminals",
+        summary_position=2,
+        summary_label="其中：当年新增",
+    ),
+    Metric(
+        "atms_total",
+        "ATM 台数",
+        "ATMs in service",
+        measure="台",
+        source=TERMINALS,
+        aggregate=_count(lambda p: p.in_force("installed_on", "removed_on") & Q(kind="atm")),
+        dashboard=True,
+        summary_table="terminals",
+        summary_position=7,
+        summary_label="ATM机（年末）",
+    ),
+    Metric(
+        "new_atms",
+        "新增 ATM",
+        "new ATMs",
+        measure="台",
+        kind=FLOW,
+        source=TERMINALS,
+        aggregate=_count(lambda p: p.dated_in_year("installed_on") & Q(kind="atm")),
+        summary_table="terminals",
+        summary_position=8,
+        summary_label="其中：当年新增",
+    ),
+    Metric(
+        "pos_total",
+        "POS 台数",
+        "POS in service",
+        measure="台",
+        source=TERMINALS,
+        aggregate=_count(lambda p: p.in_force("installed_on", "removed_on") & Q(kind="pos")),
+        dashboard=True,
+        compared=True,
+        summary_table="terminals",
+        summary_position=3,
+        summary_label="POS机（年末）",
+    ),
+    Metric(
+        "new_pos",
+        "新增 POS",
+        "new POS",
+        measure="台",
+        kind=FLOW,
+        source=TERMINALS,
+        aggregate=_count(lambda p: p.dated_in_year("installed_on") & Q(kind="pos")),
+    ),
+    Metric(
+        "pos_txn_count",
+        "POS 交易笔数",
+        "POS purchases",
+        measure="笔",
+        kind=FLOW,
+        source=TERMINAL_TXNS,
+        aggregate=_count(lambda p: POS & PURCHASE),
+        summary_table="terminals",
+        summary_position=4,
+        summary_label="POS交易笔数",
+    ),
+    Metric(
+        "pos_txn_amount",
+        "POS 交易金额",
+        "POS purchase amount",
+        unit=YUAN,
+        kind=FLOW,
+        source=TERMINAL_TXNS,
+        aggregate=lambda p: _sum("amount", POS & PURCHASE) - _sum("amount", POS & REFUND),
+        dashboard=True,
+        trend=True,
+        summary_table="terminals",
+        summary_position=5,
+        summary_label="POS交易金额",
+    ),
+    Metric(
+        "pos_fee_income",
+        "POS 手续费收入",
+        "POS fee income",
+        unit=YUAN,
+        kind=FLOW,
+        source=TERMINAL_TXNS,
+        aggregate=lambda p: _sum("fee", POS),
+        summary_table="terminals",
+        summary_position=6,
+        summary_label="POS手续费收入",
+        in_yuan=True,
+    ),
+    Metric(
+        "atm_txn_count",
+        "ATM 交易笔数",
+        "ATM transactions",
+        measure="笔",
+        kind=FLOW,
+        source=TERMINAL_TXNS,
+        aggregate=_count(lambda p: ATM & ~Q(txn_type="inquiry")),
+        summary_table="terminals",
+        summary_position=9,
+        summary_label="ATM交易笔数",
+    ),
+    Metric(
+        "atm_withdrawal_amount",
+        "ATM 取款金额",
+        "ATM withdrawals",
+        unit=YUAN,
+        kind=FLOW,
+        source=TERMINAL_TXNS,
+        aggregate=lambda p: _sum("amount", ATM & Q(txn_type="withdrawal")),
+    ),
+    Metric(
+        "dormant_pos",
+        "连续三个月无交易 POS",
+        "POS with no purchase for three months",
+        measure="台",
+        source=DORMANT_POS,
+        aggregate=lambda p: Count("id"),
+        dashboard=True,
+        deduction=True,
+    ),
+)
+for _kind, (_kind_zh, _kind_en) in KINDS.items():
+    register(
+        Metric(
+            f"netbank_{_kind}_total",
+            f"{_kind_zh}网银客户",
+            f"{_kind_en} online-banking customers",
+            measure="户",
+            source=CUSTOMERS,
+            aggregate=(lambda kind: _count(lambda p: p.in_force("signed_on", "closed_on") & Q(kind=kind)))(
+                _kind
+            ),
+            dashboard=True,
+            compared=_kind == "personal",
+            summary_table="netbank",
+            summary_label=f"{_kind_zh}网银客户（年末）",
+        ),
+        Metric(
+            f"new_netbank_{_kind}",
+            f"新增{_kind_zh}网银",
+            f"new {_kind_en} online-banking customers",
+            measure="户",
+            kind=FLOW,
+            source=CUSTOMERS,
+            aggregate=(lambda kind: _count(lambda p: p.dated_in_year("signed_on") & Q(kind=kind)))(_kind),
+        ),
+    )
+    for _channel, (_channel_zh, _channel_en) in CHANNELS.items():
+        _which = Q(customer__kind=_kind, channel=_channel)
+        register(
+            Metric(
+                f"netbank_{_kind}_{_channel}_count",
+                f"{_kind_zh}网银{_channel_zh}转账笔数",
+                f"{_kind_en} {_channel_en} transfers",
+                measure="笔",
+                kind=FLOW,
+                source=TRANSFERS,
+                aggregate=(lambda which: lambda p: Count("id", filter=which))(_which),
+            ),
+            Metric(
+                f"netbank_{_kind}_{_channel}_amount",
+                f"{_kind_zh}网银{_channel_zh}转账金额",
+                f"{_kind_en} {_channel_en} transfer amount",
+                unit=YUAN,
+                kind=FLOW,
+                source=TRANSFERS,
+                aggregate=(lambda which: lambda p: _sum("amount", which))(_which),
+            ),
+        )
+    register(
+        Metric(
+            f"netbank_{_kind}_transfer_count",
+            f"{_kind_zh}网银转账笔数",
+            f"{_kind_en} transfers",
+            measure="笔",
+            kind=FLOW,
+            derived=(lambda kind: lambda v: sum(v[f"netbank_{kind}_{c}_count"] for c in CHANNELS))(_kind),
+            summary_table="netbank",
+            summary_label=f"{_kind_zh}网银转账笔数",
+        ),
+        Metric(
+            f"netbank_{_kind}_transfer_amount",
+            f"{_kind_zh}网银转账金额",
+            f"{_kind_en} transfer amount",
+            unit=YUAN,
+            kind=FLOW,
+            derived=(lambda kind: lambda v: sum(v[f"netbank_{kind}_{c}_amount"] for c in CHANNELS))(_kind),
+            dashboard=_kind == "personal",
+            trend=_kind == "personal",
+            summary_table="netbank",
+            summary_label=f"{_kind_zh}网银转账金额",
+        ),
+    )
+# The summary's table of disbursements names the two programmes the seed's department pays.
+_DISBURSEMENT_ROWS = {"pension": "养老金", "agri_subsidy": "涉农资金"}
+for _program, (_program_zh, _program_en) in PROGRAMS.items():
+    _paid = Q(program=_program)
+    _row = _DISBURSEMENT_ROWS.get(_program)
+    register(
+        Metric(
+            f"disbursed_{_program}_households",
+            f"{_program_zh}代发户数",
+            f"{_program_en} households paid",
+            unit=HOUSEHOLDS,
+            measure="户",
+            kind=FLOW,
+            source=DISBURSEMENTS,
+            aggregate=(lambda paid: lambda p: Coalesce(Sum("households", filter=paid), 0))(_paid),
+            summary_table="disbursements" if _row else None,
+            summary_label=f"{_row}发放户数" if _row else None,
+        ),
+        Metric(
+            f"disbursed_{_program}_amount",
+            f"{_program_zh}代发金额",
+            f"{_program_en} amount paid",
+            unit=YUAN,
+            kind=FLOW,
+            source=DISBURSEMENTS,
+            aggregate=(lambda paid: lambda p: _sum("amount", paid))(_paid),
+            summary_table="disbursements" if _row else None,
+            summary_label=f"{_row}发放金额" if _row else None,
+        ),
+    )

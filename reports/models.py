@@ -7,16 +7,14 @@ from simple_history.models import HistoricalRecords
 
 from ebank.org.models import Branch
 
-from .metrics import METRICS
-
-METRIC_CHOICES = [(metric.code, f"{metric.label}（{metric.code}）") for metric in METRICS]
+from .metrics import metric_choices
 
 
 class PlanItem(models.Model):
     """One line of the year's assessment plan (考核办法): a metric, its weight and its cap."""
 
     year = models.PositiveSmallIntegerField(_("year"))
-    metric = models.CharField(_("metric"), max_length=60, choices=METRIC_CHOICES)
+    metric = models.CharField(_("metric"), max_length=60, choices=metric_choices)
     weight = models.DecimalField(_("weight (points)"), max_digits=7, decimal_places=2)
     cap = models.DecimalField(_("cap on completion"), max_digits=5, decimal_places=2, default=1.2)
     history = HistoricalRecords(verbose_name=_("plan history"), verbose_name_plural=_("plan history"))
@@ -43,7 +41,7 @@ class Target(models.Model):
     branch = models.ForeignKey(
         Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="targets"
     )
-    metric = models.CharField(_("metric"), max_length=60, choices=METRIC_CHOICES)
+    metric = models.CharField(_("metric"), max_length=60, choices=metric_choices)
     target = models.DecimalField(_("target"), max_digits=18, decimal_places=2)
     reason = models.CharField(_("reason for the revision"), max_length=200, blank=True)
     history = HistoricalRecords(verbose_name=_("target history"), verbose_name_plural=_("target history"))
@@ -117,7 +115,7 @@ class AssessmentResult(models.Model):
         AssessmentRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="results"
     )
     branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+")
-    metric = models.CharField(_("metric"), max_length=60, choices=METRIC_CHOICES)
+    metric = models.CharField(_("metric"), max_length=60, choices=metric_choices)
     target = models.DecimalField(_("target"), max_digits=18, decimal_places=2)
     actual = models.DecimalField(_("actual"), max_digits=20, decimal_places=2)
     completion_pct = models.DecimalField(_("completion (%)"), max_digits=12, decimal_places=2)

@@ -5,7 +5,7 @@ was and rendered again as Markdown, HTML or DOCX."""
 
 from decimal import Decimal
 
-from ..metrics import BY_CODE
+from ..metrics import BY_CODE, metrics
 from . import wording as w
 
 # What each narrative paragraph says before the staff rewrite it: figure-free, in the
@@ -97,9 +97,26 @@ def _labelled(label: str, comparison: str | None) -> str | None:
     return f"{label}{comparison}" if comparison else None
 
 
-def _compare_row(label: str, unit: str, now, before, *, amount: bool = False) -> list[str]:
-    shown = w.table_wan if amount else w.table_count
+def _compare_row(label: str, unit: str, now, before, *, shown=w.table_count) -> list[str]:
     return [label, unit, shown(now), shown(before) if before else "—", w.table_change(now, before)]
+
+
+def _compare_rows(table: str, now: dict, before: dict) -> list[list[str]]:
+    """The rows of one of the summary's comparison tables: each metric the registry puts in
+    `table`, this year beside last year, in the department's units."""
+    listed = sorted(
+        (metric for metric in metrics() if metric.summary_table == table),
+        key=lambda metric: metric.summary_position,
+    )
+    rows = []
+    for metric in listed:
+        if metric.amount:
+            unit, shown = ("元", w.table_yuan) if metric.in_yuan else ("万元", w.table_wan)
+        else:
+            unit, shown = metric.measure, w.table_count
+        label = metric.summary_label or metric.label
+        rows.append(_compare_row(label, unit, now[metric.code], before[metric.code], shown=shown))
+    return rows
 
 
 def _cards(facts: dict, narrative: dict) -> list[dict]:
@@ -154,21 +171,7 @@ def _cards(facts: dict, narrative: dict) -> list[dict]:
         _table(
             f"金农卡业务情况（{facts['year']}年末）",
             ["项目", "单位", f"{facts['year']}年", f"{facts['year'] - 1}年", "增长"],
-            [
-                _compare_row("发卡总量", "张", now["cards_total"], before["cards_total"]),
-                _compare_row("其中：当年新增", "张", now["new_cards"], before["new_cards"]),
-                _compare_row(
-                    "金农卡存款余额", "万元", now["card_balance"], before["card_balance"], amount=True
-                ),
-                [
-                    "卡均存款余额",
-                    "元",
-                    w.table_yuan(now["avg_card_balance"]),
-                    w.table_yuan(before["avg_card_balance"]) if before["cards_total"] else "—",
-                    w.table_change(now["avg_card_balance"], before["avg_card_balance"]),
-                ],
-                _compare_row("开通短信通知", "户", now["sms_cards"], before["sms_cards"]),
-            ],
+            _compare_rows("cards", now, before),
         )
     )
     return blocks
@@ -208,25 +211,7 @@ def _terminals(facts: dict, narrative: dict) -> list[dict]:
         _table(
             f"ATM、POS机业务情况（{facts['year']}年）",
             ["项目", "单位", f"{facts['year']}年", f"{facts['year'] - 1}年", "增长"],
-            [
-                _compare_row("特约商户（年末）", "户", now["merchants_total"], before["merchants_total"]),
-                _compare_row("其中：当年新增", "户", now["new_merchants"], before["new_merchants"]),
-                _compare_row("POS机（年末）", "台", now["pos_total"], before["pos_total"]),
-                _compare_row("POS交易笔数", "笔", now["pos_txn_count"], before["pos_txn_count"]),
-                _compare_row(
-                    "POS交易金额", "万元", now["pos_txn_amount"], before["pos_txn_amount"], amount=True
-                ),
-                [
-                    "POS手续费收入",
-                    "元",
-                    w.table_yuan(now["pos_fee_income"]),
-                    w.table_yuan(before["pos_fee_income"]) if before["pos_fee_income"] else "—",
-                    w.table_change(now["pos_fee_income"], before["pos_fee_income"]),
-                ],
-                _compare_row("ATM机（年末）", "台", now["atms_total"], before["atms_total"]),
-                _compare_row("其中：当年新增", "台", now["new_atms"], before["new_atms"]),
-                _compare_row("ATM交易笔数", "笔", now["atm_txn_count"], before["atm_txn_count"]),
-            ],
+            _compare_rows("terminals", now, before),
         ),
     ]
 
@@ -249,30 +234,6 @@ def _transfers_sentence(now: dict, kind: str, label: str) -> str:
 
 def _netbank(facts: dict, narrative: dict) -> list[dict]:
     now, before = facts["now"], facts["before"]
-    rows = []
-    for kind, label in (("personal", "个人网银"), ("corporate", "企业网银")):
-        rows.append(
-            _compare_row(
-                f"{label}客户（年末）", "户", now[f"netbank_{kind}_total"], before[f"netbank_{kind}_total"]
-            )
-        )
-        rows.append(
-            _compare_row(
-                f"{label}转账笔数",
-                "笔",
-                now[f"netbank_{kind}_transfer_count"],
-                before[f"netbank_{kind}_transfer_count"],
-            )
-        )
-        rows.append(
-            _compare_row(
-                f"{label}转账金额",
-                "万元",
-                now[f"netbank_{kind}_transfer_amount"],
-                before[f"netbank_{kind}_transfer_amount"],
-                amount=True,
-            )
-        )
     channel_rows = [
         [
             f"{kind_label}·{channel_label}",
@@ -297,7 +258,7 @@ def _netbank(facts: dict, narrative: dict) -> list[dict]:
         _table(
             f"网上银行业务情况（{facts['year']}年）",
             ["项目", "单位", f"{facts['year']}年", f"{facts['year'] - 1}年", "增长"],
-            rows,
+            _compare_rows("netbank", now, before),
         ),
         _table(
             f"网上银行转账分渠道情况（{facts['year']}年）",
@@ -406,34 +367,7 @@ def _disbursements(facts: dict, narrative: dict) -> list[dict]:
         _table(
             f"代发资金情况（{facts['year']}年）",
             ["项目", "单位", f"{facts['year']}年", f"{facts['year'] - 1}年", "增长"],
-            [
-                _compare_row(
-                    "养老金发放户数",
-                    "户",
-                    now["disbursed_pension_households"],
-                    before["disbursed_pension_households"],
-                ),
-                _compare_row(
-                    "养老金发放金额",
-                    "万元",
-                    now["disbursed_pension_amount"],
-                    before["disbursed_pension_amount"],
-                    amount=True,
-                ),
-                _compare_row(
-                    "涉农资金发放户数",
-                    "户",
-                    now["disbursed_agri_subsidy_households"],
-                    before["disbursed_agri_subsidy_households"],
-                ),
-                _compare_row(
-                    "涉农资金发放金额",
-                    "万元",
-                    now["disbursed_agri_subsidy_amount"],
-                    before["disbursed_agri_subsidy_amount"],
-                    amount=True,
-                ),
-            ],
+            _compare_rows("disbursements", now, before),
         ),
     ]
 

@@ -160,7 +160,7 @@ def _next_year_plan(*, year: int) -> dict:
         Target.objects.filter(year=year, quarter=4).values_list("metric", flat=True).distinct().order_by()
     )
     # A level per branch (an average) does not add up to a union-wide plan.
-    additive = sorted(set(metrics) - {"avg_card_balance"}, key=list(BY_CODE).index)
+    additive = [code for code in BY_CODE if code in set(metrics) and BY_CODE[code].additive]
     plan = {metric: union_plan(year=year, metric=metric) for metric in additive}
     weights = [
         (BY_CODE[item.metric].label, item.weight)

@@ -9,12 +9,10 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from ebank.dates import local_midnight
+from reports.metrics import metrics
 from terminals.selectors import dormancy_window_start
 
 CENT = Decimal("0.01")
-KINDS = ("personal", "corporate")
-CHANNELS = ("intra", "inter", "nxy")
-PROGRAMS = ("pension", "agri_subsidy", "salary", "other")
 
 # tree(id, root): each branch with the root of the scope it counts for.
 _TREE_OF_BRANCH = """
@@ -200,42 +198,5 @@ def figures_sql(cursor, *, as_of: datetime.date, branch_id=None, assessed=None) 
 
 
 def _empty() -> dict:
-    values = dict.fromkeys(
-        [
-            "cards_total",
-            "new_cards",
-            "sms_cards",
-            "merchants_total",
-            "new_merchants",
-            "atms_total",
-            "new_atms",
-            "pos_total",
-            "new_pos",
-            "dormant_pos",
-            "pos_txn_count",
-            "atm_txn_count",
-            "netbank_personal_total",
-            "netbank_corporate_total",
-            "new_netbank_personal",
-            "new_netbank_corporate",
-        ],
-        0,
-    )
-    zero = Decimal("0.00")
-    values.update(
-        card_balance=zero,
-        pos_txn_amount=zero,
-        pos_fee_income=zero,
-        atm_withdrawal_amount=zero,
-        avg_card_balance=zero,
-    )
-    for kind in KINDS:
-        values[f"netbank_{kind}_transfer_count"] = 0
-        values[f"netbank_{kind}_transfer_amount"] = zero
-        for channel in CHANNELS:
-            values[f"netbank_{kind}_{channel}_count"] = 0
-            values[f"netbank_{kind}_{channel}_amount"] = zero
-    for program in PROGRAMS:
-        values[f"disbursed_{program}_households"] = 0
-        values[f"disbursed_{program}_amount"] = zero
-    return values
+    """Every metric of the registry at zero (a scope with no rows)."""
+    return {metric.code: Decimal("0.00") if metric.amount else 0 for metric in metrics()}
