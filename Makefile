@@ -24,7 +24,7 @@ run: $(INSTALLED)
 
 # The linter, then the whole suite; SQLite unless DATABASE_URL names PostgreSQL.
 test: $(INSTALLED)
-	$(BIN)/ruff check ebank cards netbanking terminals reports tools tests
+	$(BIN)/ruff check ebank cards netbanking terminals infotech reports tools tests
 	$(BIN)/python -m pytest
 
 # Issue 9's benchmark, on PostgreSQL only (DATABASE_URL names the server; the bench works in a

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from ebank.constraints import present_iff
 from ebank.org.models import Branch
+from ebank.registers.models import Entry
 
 
 class Card(models.Model):
@@ -150,3 +151,34 @@ class Disbursement(models.Model):
 
     def __str__(self):
         return f"{self.get_program_display()} {self.paid_on}"
+
+
+class CardRiskCheck(Entry):
+    """金农卡风险安全检查登记簿: custody of blank cards and PIN mailers at a branch."""
+
+    blank_cards_on_book = models.PositiveIntegerField(_("blank cards on the books"))
+    blank_cards_counted = models.PositiveIntegerField(_("blank cards counted"))
+    pin_mailers_separate = models.BooleanField(_("PIN mailers kept apart from the cards"), default=True)
+    two_person_custody = models.BooleanField(_("two-person custody observed"), default=True)
+    register_up_to_date = models.BooleanField(_("custody register up to date"), default=True)
+    findings = models.TextField(_("findings"), blank=True)
+    rectify_by = models.DateField(_("rectification deadline"), null=True, blank=True)
+    rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
+
+    entry_fields = (
+        "branch",
+        "occurred_at",
+        "blank_cards_on_book",
+        "blank_cards_counted",
+        "pin_mailers_separate",
+        "two_person_custody",
+        "register_up_to_date",
+        "findings",
+        "rectify_by",
+        "rectified_on",
+    )
+
+    class Meta(Entry.Meta):
+        db_table = "terminals_cardriskcheck"  # its table since it was a terminals register
+        verbose_name = _("card risk inspection")
+        verbose_name_plural = _("card risk inspection register")

@@ -17,3 +17,9 @@ def cards_matching(*, queryset: QuerySet, term: str) -> QuerySet:
         return queryset.filter(holder_id_hash=pii.resident_id_hash(term))
     return queryset.filter(holder_name=term)
 
+
+def card_risk_checks_unrectified(*, queryset: QuerySet) -> QuerySet:
+    """Card risk inspections whose findings still await rectification (the standing entries)."""
+    from ebank.registers.selectors import entries_current
+
+    return entries_current(queryset=queryset).exclude(findings="").filter(rectified_on__isnull=True)

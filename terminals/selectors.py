@@ -3,18 +3,17 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ebank.dates import in_force, local_midnight, month_start_before
 from ebank.org.scoping import scope_queryset
+from ebank.registers.selectors import entries_current
 
 from .models import (
     AtmCashDifference,
     AtmFault,
     AtmInspection,
-    CardRiskCheck,
-    ItMaintenance,
     PosMaintenance,
     RetainedCard,
     Terminal,
@@ -44,11 +43,6 @@ def dormant_pos(*, queryset: QuerySet, as_of: datetime.date) -> QuerySet:
 
 
 # --- the logbooks -------------------------------------------------------------------------------
-
-
-def entries_current(*, queryset: QuerySet) -> QuerySet:
-    """The entries that stand: neither corrected by a later entry nor voiding entries themselves."""
-    return queryset.filter(is_void=False, amendments__isnull=True)
 
 
 def _inspections_due(
@@ -110,9 +104,9 @@ def inspection_compliance(
 
 
 def worklist(*, user, now: datetime.datetime | None = None) -> dict[str, list]:
-    """What the user's branches must act on: missed inspections (the last seven days), faults open
-    too long, cash differences not settled, retained cards neither returned nor destroyed,
-    inspection and card-risk findings not rectified."""
+    """What the user's branches must act on at their terminals: missed inspections (the last seven
+    days), faults open too long, cash differences not settled, retained cards neither returned nor
+    destroyed, inspection findings not rectified."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
 
@@ -147,25 +141,7 @@ def worklist(*, user, now: datetime.datetime | None = None) -> dict[str, list]:
             .filter(rectified_on__isnull=True)
             .select_related("terminal")
         ),
-        "unrectified_risk_checks": list(
-            current(CardRiskCheck)
-            .exclude(findings="")
-            .filter(rectified_on__isnull=True)
-            .select_related("branch")
-        ),
     }
-
-
-def it_maintenance_counts(*, year: int) -> dict[str, int]:
-    """The IT log's entries in a year, by category (the year-end summary states them)."""
-    entries = entries_current(
-        queryset=ItMaintenance.objects.filter(
-            occurred_at__gte=local_midnight(datetime.date(year, 1, 1)),
-            occurred_at__lt=local_midnight(datetime.date(year + 1, 1, 1)),
-        )
-    )
-    counts = dict(entries.values("category").annotate(n=Count("id")).values_list("category", "n"))
-    return {category: counts.get(category, 0) for category in ItMaintenance.Category.values}
 
 
 def campaign_progress(*, campaign, user) -> list[dict]:

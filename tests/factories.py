@@ -189,25 +189,75 @@ def _netbanking_makers():
 
 
 def _terminal_makers():
-    from terminals.models.logbooks import REGISTERS
-    from tests.terminals.factories import (
-        MerchantFactory,
-        TerminalFactory,
-        TerminalTxnFactory,
-        dormant_review,
-        logbook_entry,
-    )
+    from tests.terminals.factories import MerchantFactory, TerminalFactory, TerminalTxnFactory, dormant_review
 
     return {
-        **{
-            register._meta.label_lower: (lambda model: lambda branch: logbook_entry(model, branch))(register)
-            for register in REGISTERS
-        },
         "terminals.merchant": lambda branch: MerchantFactory(branch=branch),
         "terminals.terminal": lambda branch: TerminalFactory(branch=branch),
         "terminals.terminaltxn": lambda branch: TerminalTxnFactory(terminal=TerminalFactory(branch=branch)),
         "terminals.dormantposreview": dormant_review,
     }
+
+
+def _example(model_field):
+    """A valid value of a field an entry must have (the first choice, a round number, a word)."""
+    import datetime as _dt
+    from decimal import Decimal
+
+    from django.db import models
+
+    if model_field.choices:
+        return model_field.choices[0][0]
+    if isinstance(model_field, models.DecimalField):
+        return Decimal("100")
+    if isinstance(model_field, models.IntegerField):
+        return 100
+    if isinstance(model_field, models.DateTimeField):
+        return timezone.make_aware(_dt.datetime(2011, 6, 1, 9, 30))
+    if isinstance(model_field, models.DateField):
+        return _dt.date(2011, 6, 1)
+    if isinstance(model_field, (models.CharField, models.TextField)):
+        return "测试"[: model_field.max_length or 2]
+    raise LookupError(f"no example for {model_field}")
+
+
+def register_entry(model, branch, **fields):
+    """An entry of any declared register, in `branch`: every field it must have gets an example
+    value; a register about an object of a branch (a terminal) gets one of `branch`."""
+    from ebank.registers.declarations import declaration_for
+
+    declaration = declaration_for(model)
+    place = declaration.place
+    values = {
+        "occurred_at": _example(model._meta.get_field("occurred_at")),
+        "entered_by": user_with_role(Role.STAFF),
+        "entered_at": timezone.now(),
+        "branch": branch,
+    }
+    if not place.is_branch and place.field not in fields:
+        related = model._meta.get_field(place.field).related_model
+        kind = getattr(model, f"{place.field}_kind", None)  # a register about one kind of terminal
+        if kind is not None:
+            from tests.terminals.factories import TerminalFactory
+
+            values[place.field] = TerminalFactory(branch=branch, kind=kind)
+        else:
+            values[place.field] = OBJECT_MAKERS[related._meta.label_lower](branch)
+    for model_field in model._meta.concrete_fields:
+        needed = not (model_field.null or model_field.blank or model_field.has_default())
+        if (
+            needed
+            and model_field.name not in values
+            and not model_field.is_relation
+            and not model_field.primary_key
+        ):
+            values[model_field.name] = _example(model_field)
+    entry = model(**{**values, **fields})
+    for spec in declaration.write_only.values():
+        if not fields.get(spec.shown):
+            spec.keep(entry, spec.example)
+    entry.save()
+    return entry
 
 
 def _make_campaign(branch):
@@ -290,3 +340,15 @@ def _report_makers():
 
 
 OBJECT_MAKERS.update(_report_makers())
+
+
+def _register_makers():
+    from ebank.registers.declarations import registers
+
+    return {
+        declaration.label: (lambda model: lambda branch: register_entry(model, branch))(declaration.model)
+        for declaration in registers()
+    }
+
+
+OBJECT_MAKERS.update(_register_makers())

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("ebank.org.urls")),
+    path("", include("ebank.registers.urls")),
     path("", include("cards.urls")),
     path("", include("netbanking.urls")),
     path("", include("terminals.urls")),

@@ -1,8 +1,9 @@
 """The three roles, and what each may do with each model: the one table the role groups follow.
 
-Every model shown in the admin or the API is named here. `groups_sync` (run by data migrations)
-gives each role's group exactly these permissions; the scoping test reads this table too, so a model
-that is not named here fails it.
+The platform's models are named here; each area names its own in its access.py, and each register
+declares its access (ebank/registers). `groups_sync` (run by data migrations) gives each role's
+group exactly these permissions; the scoping test reads the same table, so a model that nothing
+declares fails it.
 """
 
 from dataclasses import dataclass
@@ -48,66 +49,13 @@ class Access:
 # Platform tables that no branch owns: the department's staff run them; nobody else needs them.
 _STAFF_ONLY = Access(staff=READ_WRITE, branch_owned=False)
 
-ACCESS: dict[str, Access] = {
+# The platform's tables (and the libraries'). Each area declares its own models' access in its
+# access.py (ACCESS = {...}), each register in its declaration; `access_table` collects them all.
+PLATFORM_ACCESS: dict[str, Access] = {
     "org.branch": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
     "org.user": Access(staff=("view", "add", "change")),
     # Imports: only the department imports; union managers may read the record.
     "imports.importrun": Access(staff=("view", "add"), leader=VIEW, branch_owned=False),
-    # Cards come from the core banking extract; staff change a card's status.
-    "cards.card": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
-    "cards.cardbalance": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
-    "cards.balancerevision": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
-    "cards.disbursement": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW),
-    # Terminals: from extracts; staff record lifecycle changes; a branch manager records the visit
-    # and decision on their branch's dormant POS.
-    "terminals.merchant": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
-    "terminals.terminal": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
-    "terminals.terminaltxn": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
-    "terminals.dormantposreview": Access(
-        staff=("view", "change"), branch_manager=("view", "change"), leader=VIEW
-    ),
-    # Inspection campaigns: the department schedules them; everyone sees their progress.
-    "terminals.inspectioncampaign": Access(
-        staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False
-    ),
-    # The logbooks: branch managers and staff enter and correct; staff also void; all read.
-    **{
-        f"terminals.{register}": Access(staff=("view", "add"), branch_manager=("view", "add"), leader=VIEW)
-        for register in (
-            "atmcashlog",
-            "atminspection",
-            "atmfault",
-            "atmrepair",
-            "atmcashdifference",
-            "retainedcard",
-            "posmaintenance",
-            "cardriskcheck",
-            "itmaintenance",
-        )
-    },
-    # The assessment: the department keeps the plan and the targets and runs the assessment; the
-    # union's managers read everything; a branch manager reads their branch's targets and results.
-    "reports.planitem": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False),
-    "reports.target": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
-    "reports.assessmentrun": Access(
-        staff=("view", "add"), branch_manager=VIEW, leader=VIEW, branch_owned=False
-    ),
-    "reports.assessmentresult": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
-    # The department's rules and registers: every branch follows them, the department keeps them.
-    "reports.policy": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False),
-    # The year-end summary states union-wide figures: the department writes it for the leadership.
-    "reports.yearsummary": Access(staff=("view", "add", "change"), leader=VIEW, branch_owned=False),
-    # Online banking: customers and transfers come from extracts; staff replace media; branch
-    # managers open and handle their branches' tickets; the department keeps the calendar and
-    # does the spot checks.
-    "netbanking.customer": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
-    "netbanking.securitymedium": Access(staff=("view", "add"), branch_manager=VIEW, leader=VIEW),
-    "netbanking.transfer": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
-    "netbanking.calendarday": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False),
-    "netbanking.ticket": Access(
-        staff=("view", "add", "change"), branch_manager=("view", "add", "change"), leader=VIEW
-    ),
-    "netbanking.spotcheck": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
     # API tokens (each user gets their own by logging in): the department sees and revokes them.
     "org.apitoken": Access(staff=("view", "delete"), branch_owned=False),
     # Authenticators for two-factor login: staff see who has one and reset a lost one (delete).
@@ -127,9 +75,29 @@ ACCESS: dict[str, Access] = {
 }
 
 
+def access_table() -> dict[str, Access]:
+    """Every model's access: the platform's, each area's access.py, each declared register's."""
+    from django.apps import apps
+    from django.utils.module_loading import import_module, module_has_submodule
+
+    from ebank.registers.declarations import registers
+
+    table = dict(PLATFORM_ACCESS)
+    for app_config in apps.get_app_configs():
+        if module_has_submodule(app_config.module, "access"):
+            table.update(import_module(f"{app_config.name}.access").ACCESS)
+    for declaration in registers():
+        table[declaration.label] = Access(
+            staff=declaration.staff,
+            branch_manager=declaration.branch_manager,
+            leader=declaration.leader,
+        )
+    return table
+
+
 def access_for(model) -> Access | None:
-    """Return the declared access to `model`, or None when the table does not name it."""
-    return ACCESS.get(model._meta.label_lower)
+    """Return the declared access to `model`, or None when nothing declares it."""
+    return access_table().get(model._meta.label_lower)
 
 
 def groups_sync(apps, schema_editor=None):
@@ -152,7 +120,7 @@ def groups_sync(apps, schema_editor=None):
     for role, group_name in GROUP_NAMES.items():
         group, _created = Group.objects.get_or_create(name=group_name)
         wanted = []
-        for label, access in ACCESS.items():
+        for label, access in access_table().items():
             app_label, model_name = label.split(".")
             try:
                 content_type = ContentType.objects.get(app_label=app_label, model=model_name)

@@ -42,10 +42,12 @@ INSTALLED_APPS = [
     "ebank.org",
     "ebank.imports",
     "ebank.api",
+    "ebank.registers",
     # the department's areas
     "cards",
     "terminals",
     "netbanking",
+    "infotech",
     "reports",
 ]
 

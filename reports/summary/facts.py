@@ -9,20 +9,22 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from cards.models import CardRiskCheck
 from ebank.dates import local_midnight
 from ebank.org.models import Branch
+from ebank.registers.selectors import entries_current
+from infotech.selectors import it_maintenance_counts
 from netbanking.models import Ticket
 from terminals.models import (
     AtmCashDifference,
     AtmFault,
     AtmInspection,
     AtmRepair,
-    CardRiskCheck,
     PosMaintenance,
     RetainedCard,
     Terminal,
 )
-from terminals.selectors import entries_current, inspections_missed, it_maintenance_counts
+from terminals.selectors import inspections_missed
 
 from ..metrics import BY_CODE
 from ..models import PlanItem, Policy, Target

@@ -2,6 +2,8 @@
 
 from django import template
 
+from cards import selectors as cards_selectors
+from cards.models import CardRiskCheck
 from ebank.org.scoping import scope_queryset
 from netbanking import selectors as netbanking_selectors
 from netbanking.models import SpotCheck, Ticket
@@ -16,6 +18,11 @@ def worklist_panel(context):
     if not getattr(user, "role", "") and not user.is_superuser:
         return {"items": None}
     items = terminal_selectors.worklist(user=user)
+    items["unrectified_risk_checks"] = list(
+        cards_selectors.card_risk_checks_unrectified(
+            queryset=scope_queryset(user=user, queryset=CardRiskCheck.objects.select_related("branch"))
+        )
+    )
     items["overdue_tickets"] = list(
         netbanking_selectors.tickets_overdue(
             queryset=scope_queryset(user=user, queryset=Ticket.objects.select_related("branch"))

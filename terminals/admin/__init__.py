@@ -1,3 +1,4 @@
-"""The terminals area's admin: the fleet, and the logbooks."""
+"""The terminals area's admin: the fleet and the inspection campaigns (its registers' admin comes
+from the registers kit)."""
 
-from . import fleet, logbooks  # noqa: F401  (each module registers its admin classes)
+from . import campaigns, fleet  # noqa: F401  (each module registers its admin classes)

@@ -1,5 +1,5 @@
 """The terminals area: the fleet (merchants, terminals, transactions, dormant-POS reviews) and the
-logbooks (登记簿) that branches keep."""
+terminals' registers (登记簿) that branches keep."""
 
 from .fleet import DormantPosReview, Merchant, Terminal, TerminalTxn
 from .logbooks import (
@@ -8,9 +8,7 @@ from .logbooks import (
     AtmFault,
     AtmInspection,
     AtmRepair,
-    CardRiskCheck,
     InspectionCampaign,
-    ItMaintenance,
     PosMaintenance,
     RetainedCard,
 )
@@ -21,10 +19,8 @@ __all__ = [
     "AtmFault",
     "AtmInspection",
     "AtmRepair",
-    "CardRiskCheck",
     "DormantPosReview",
     "InspectionCampaign",
-    "ItMaintenance",
     "Merchant",
     "PosMaintenance",
     "RetainedCard",

@@ -1,10 +1,6 @@
-"""The logbooks (登记簿) of PRODUCT.md: append-only registers.
-
-An entry is never changed or deleted in place. A mistake is corrected by an amendment — a new
-entry of the same register that `amends` the one it corrects and gives a reason; department staff
-may void an entry, which is also a new entry (`is_void`). The register shows every row: the
-current one is the entry that no later entry amends.
-"""
+"""The terminals' registers (登记簿) of PRODUCT.md, on the registers kit (ebank/registers): the ATM
+registers and the POS maintenance register, each entry about one terminal; and the inspection
+campaigns the department schedules. They are declared in terminals/registers.py."""
 
 import datetime
 from decimal import Decimal
@@ -16,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ebank.org.models import Branch
+from ebank.registers.models import Entry
 
 from .fleet import Terminal
 
@@ -49,47 +45,6 @@ class InspectionCampaign(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.starts_on:%m-%d}–{self.ends_on:%m-%d}）"
-
-
-class Entry(models.Model):
-    """What every logbook entry records besides its own fields: where, when, who, and corrections."""
-
-    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+")
-    occurred_at = models.DateTimeField(_("time of the event"))
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
-    )
-    entered_at = models.DateTimeField(_("entered at"))
-    amends = models.ForeignKey(
-        "self",
-        verbose_name=_("corrects entry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="amendments",
-    )
-    correction_reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
-    is_void = models.BooleanField(_("voids the entry it corrects"), default=False)
-
-    branch_lookup = "branch"
-    # Fields the person at the terminal fills in (the rest is set by the service).
-    entry_fields: tuple[str, ...] = ()
-
-    class Meta:
-        abstract = True
-        ordering = ["-occurred_at", "-id"]
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} #{self.pk} {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
-
-    # No register of the department goes back further (a typo like 0211 for 2011 is refused).
-    EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
-
-    def clean(self):
-        if self.occurred_at and self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
-            raise ValidationError({"occurred_at": _("The time of the event must not be in the future.")})
-        if self.occurred_at and self.occurred_at < self.EARLIEST:
-            raise ValidationError({"occurred_at": _("The time of the event must not be before 2000.")})
 
 
 class TerminalEntry(Entry):
@@ -329,68 +284,3 @@ class PosMaintenance(TerminalEntry):
     class Meta(TerminalEntry.Meta):
         verbose_name = _("POS maintenance visit")
         verbose_name_plural = _("POS maintenance register")
-
-
-class CardRiskCheck(Entry):
-    """金农卡风险安全检查登记簿: custody of blank cards and PIN mailers at a branch."""
-
-    blank_cards_on_book = models.PositiveIntegerField(_("blank cards on the books"))
-    blank_cards_counted = models.PositiveIntegerField(_("blank cards counted"))
-    pin_mailers_separate = models.BooleanField(_("PIN mailers kept apart from the cards"), default=True)
-    two_person_custody = models.BooleanField(_("two-person custody observed"), default=True)
-    register_up_to_date = models.BooleanField(_("custody register up to date"), default=True)
-    findings = models.TextField(_("findings"), blank=True)
-    rectify_by = models.DateField(_("rectification deadline"), null=True, blank=True)
-    rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
-
-    entry_fields = (
-        "branch",
-        "occurred_at",
-        "blank_cards_on_book",
-        "blank_cards_counted",
-        "pin_mailers_separate",
-        "two_person_custody",
-        "register_up_to_date",
-        "findings",
-        "rectify_by",
-        "rectified_on",
-    )
-
-    class Meta(Entry.Meta):
-        verbose_name = _("card risk inspection")
-        verbose_name_plural = _("card risk inspection register")
-
-
-class ItMaintenance(Entry):
-    """计算机及网络维护登记簿: the department's log of network faults, repairs and software faults."""
-
-    class Category(models.TextChoices):
-        NETWORK_FAULT = "network_fault", _("network fault")
-        EQUIPMENT_REPAIR = "equipment_repair", _("equipment repair")
-        SOFTWARE_FAULT = "software_fault", _("software fault")
-
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
-    description = models.TextField(_("description"))
-    handled_by = models.CharField(_("handled by"), max_length=30)
-    resolved = models.BooleanField(_("resolved"), default=True)
-
-    entry_fields = ("branch", "occurred_at", "category", "description", "handled_by", "resolved")
-
-    class Meta(Entry.Meta):
-        verbose_name = _("IT maintenance entry")
-        verbose_name_plural = _("IT maintenance register")
-        indexes = [models.Index(fields=["category", "occurred_at"], name="it_log_category_time")]
-
-
-REGISTERS = (
-    AtmCashLog,
-    AtmInspection,
-    AtmFault,
-    AtmRepair,
-    AtmCashDifference,
-    RetainedCard,
-    PosMaintenance,
-    CardRiskCheck,
-    ItMaintenance,
-)
-ATM_REGISTERS = (AtmCashLog, AtmInspection, AtmFault, AtmRepair, AtmCashDifference, RetainedCard)

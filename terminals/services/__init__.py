@@ -1,4 +1,5 @@
-"""Writes with business meaning in the terminals area: the fleet's lifecycle and the logbooks."""
+"""Writes with business meaning in the terminals area: the fleet's lifecycle. (Entries of its
+registers are written by the registers kit's services.)"""
 
 from .fleet import (
     dormant_pos_decide,
@@ -8,16 +9,10 @@ from .fleet import (
     terminal_report_faulty,
     terminal_restore,
 )
-from .logbooks import logbook_amend, logbook_card_number, logbook_enter, logbook_may_void, logbook_void
 
 __all__ = [
     "dormant_pos_decide",
     "dormant_pos_refresh",
-    "logbook_amend",
-    "logbook_card_number",
-    "logbook_enter",
-    "logbook_may_void",
-    "logbook_void",
     "merchant_terminate",
     "terminal_remove",
     "terminal_report_faulty",

@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from terminals import services
+from ebank.registers import services as logbooks
 from terminals.models import RetainedCard
 from tests.browser.test_logbook_on_a_phone import PHONE, assert_fits_the_phone
 from tests.terminals.factories import TerminalFactory
@@ -20,7 +20,7 @@ def test_a_full_card_number_is_searched_without_showing_in_a_url(new_page, log_i
     )
     when = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(hours=2)
     for number in (NUMBER, "6228480402564890018"):
-        services.logbook_enter(
+        logbooks.logbook_enter(
             model=RetainedCard, by=manager, terminal=atm, occurred_at=when, outcome="held", card_no=number
         )
     page = new_page(**PHONE)

@@ -184,13 +184,13 @@ def test_the_search_keeps_the_lists_filters(manager_client):
 
 
 def test_a_retained_card_is_found_by_its_number_posted_from_the_search_box(tree, manager, manager_client):
-    from terminals import services
+    from ebank.registers import services as logbooks
     from terminals.models import RetainedCard
     from tests.terminals.factories import TerminalFactory
 
     atm = TerminalFactory(branch=tree["a"], kind="atm", merchant=None)
     for number in (SENTINEL_CARD, "6228480402564890018"):
-        services.logbook_enter(
+        logbooks.logbook_enter(
             model=RetainedCard, by=manager, terminal=atm, occurred_at=_now(), outcome="held", card_no=number
         )
     listing = reverse("admin:terminals_retainedcard_changelist")

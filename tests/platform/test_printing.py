@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from terminals import services
-from terminals.models import ItMaintenance
+from ebank.registers import services as logbooks
+from infotech.models import ItMaintenance
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def _images(reader: pypdf.PdfReader) -> int:
 
 def _it_log(branch, by, description):
     """An IT-log entry of 3 June 2011 at `branch`."""
-    services.logbook_enter(
+    logbooks.logbook_enter(
         model=ItMaintenance,
         by=by,
         branch=branch,
@@ -66,7 +66,7 @@ def _it_log(branch, by, description):
 
 def _print_june(client, branch):
     return client.get(
-        reverse("admin:terminals_itmaintenance_print"), {"month": "2011-06", "branch": branch.pk}
+        reverse("admin:infotech_itmaintenance_print"), {"month": "2011-06", "branch": branch.pk}
     )
 
 
@@ -152,7 +152,7 @@ def test_a_very_long_entry_prints_cut_short_and_the_month_still_prints(tree, man
 @pytest.mark.parametrize("month", ["9999-12", "0001-01", "2011-13", "x"])
 def test_a_month_out_of_range_is_refused_by_name(tree, manager_client, month):
     response = manager_client.get(
-        reverse("admin:terminals_itmaintenance_print"), {"month": month, "branch": tree["a"].pk}, follow=True
+        reverse("admin:infotech_itmaintenance_print"), {"month": month, "branch": tree["a"].pk}, follow=True
     )
     assert response.status_code == 200
     page = response.content.decode()

@@ -28,10 +28,11 @@ from ebank.dates import local_midnight
 from ebank.org.models import Branch, User
 from ebank.org.roles import Role
 from ebank.org.scoping import branch_subtree_ids
+from infotech.selectors import it_maintenance_counts
 from reports.models import AssessmentResult, AssessmentRun, PlanItem, Policy, Target
 from reports.selectors import figures, union_plan, union_plan_completion
 from terminals.models import AtmInspection, RetainedCard, Terminal, TerminalTxn
-from terminals.selectors import inspections_missed, it_maintenance_counts, worklist
+from terminals.selectors import inspections_missed, worklist
 from tools.demo import loader as demo_package
 from tools.demo.common import luhn_complete, resident_id
 

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
+from infotech.models import ItMaintenance
 from reports.models import Policy, Target, YearSummary
 from reports.summary import wording as w
 from reports.summary.render import to_markdown
 from reports.summary.selectors import year_summary_document, year_summary_draft
-from terminals.models import ItMaintenance
 from tests.cards.factories import CardBalanceFactory, CardFactory, DisbursementFactory
 from tests.factories import user_with_role
 from tests.terminals.factories import logbook_entry

@@ -51,34 +51,7 @@ def dormant_review(branch):
 
 
 def logbook_entry(model, branch, **fields):
-    """An entry of any register, in `branch` (with an ATM or POS of that branch where it needs one)."""
-    import datetime as _dt
+    """An entry of any register, in `branch` (tests.factories.register_entry)."""
+    from tests.factories import register_entry
 
-    from terminals.models.logbooks import AtmInspection, TerminalEntry
-    from tests.factories import user_with_role
-
-    values = {
-        "occurred_at": timezone.make_aware(_dt.datetime(2011, 6, 1, 9, 30)),
-        "entered_by": user_with_role("staff"),
-        "entered_at": timezone.now(),
-        "branch": branch,
-    }
-    if issubclass(model, TerminalEntry):
-        values["terminal"] = TerminalFactory(branch=branch, kind=model.terminal_kind)
-    defaults = {
-        "AtmCashLog": {
-            "operation": "load",
-            "amount_loaded": Decimal("200000"),
-            "custodian_a": "张",
-            "custodian_b": "李",
-        },
-        "AtmInspection": {"shift": AtmInspection.Shift.MORNING},
-        "AtmFault": {"fault_kind": "cash_jam", "description": "卡钞"},
-        "AtmRepair": {"vendor": "广电运通"},
-        "AtmCashDifference": {"expected": Decimal("100"), "counted": Decimal("100")},
-        "RetainedCard": {"card_hash": "0" * 64, "card_masked": "622848*********0000"},
-        "PosMaintenance": {"issue": "打印不清", "action_taken": "更换打印纸"},
-        "CardRiskCheck": {"blank_cards_on_book": 100, "blank_cards_counted": 100},
-        "ItMaintenance": {"category": "network_fault", "description": "网点断网", "handled_by": "王"},
-    }[model.__name__]
-    return model.objects.create(**{**values, **defaults, **fields})
+    return register_entry(model, branch, **fields)

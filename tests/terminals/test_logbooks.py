@@ -10,8 +10,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from ebank import pii
-from terminals import selectors, services
-from terminals.models import AtmFault, AtmInspection, ItMaintenance, RetainedCard
+from ebank.registers import services as logbooks
+from ebank.registers.selectors import entries_current
+from infotech.models import ItMaintenance
+from infotech.selectors import it_maintenance_counts
+from terminals import selectors
+from terminals.models import AtmFault, AtmInspection, RetainedCard
 from tests.cards.factories import card_number
 from tests.terminals.factories import TerminalFactory
 
@@ -28,7 +32,7 @@ def atm(tree):
 
 
 def inspect(atm, by, when, shift, **checks):
-    return services.logbook_enter(
+    return logbooks.logbook_enter(
         model=AtmInspection, by=by, terminal=atm, occurred_at=when, shift=shift, **checks
     )
 
@@ -61,7 +65,7 @@ def test_a_branch_manager_cannot_enter_for_a_sibling_branch(tree, manager):
 
 
 def test_a_correction_is_a_new_entry_and_the_original_stays(atm, manager, staff):
-    original = services.logbook_enter(
+    original = logbooks.logbook_enter(
         model=AtmFault,
         by=manager,
         terminal=atm,
@@ -69,7 +73,7 @@ def test_a_correction_is_a_new_entry_and_the_original_stays(atm, manager, staff)
         fault_kind="cash_jam",
         description="卡钞",
     )
-    corrected = services.logbook_amend(
+    corrected = logbooks.logbook_amend(
         entry=original, by=manager, reason="故障类型记错", fault_kind="card_retained"
     )
     assert AtmFault.objects.count() == 2
@@ -79,19 +83,19 @@ def test_a_correction_is_a_new_entry_and_the_original_stays(atm, manager, staff)
         "故障类型记错",
         "卡钞",
     )
-    assert list(selectors.entries_current(queryset=AtmFault.objects.all())) == [corrected]
+    assert list(entries_current(queryset=AtmFault.objects.all())) == [corrected]
     with pytest.raises(ValidationError):
-        services.logbook_amend(entry=original, by=manager, reason="again", description="x")
+        logbooks.logbook_amend(entry=original, by=manager, reason="again", description="x")
     with pytest.raises(ValidationError):
-        services.logbook_void(entry=corrected, by=manager, reason="不需要")  # staff only
-    services.logbook_void(entry=corrected, by=staff, reason="重复登记")
-    assert list(selectors.entries_current(queryset=AtmFault.objects.all())) == []
+        logbooks.logbook_void(entry=corrected, by=manager, reason="不需要")  # staff only
+    logbooks.logbook_void(entry=corrected, by=staff, reason="重复登记")
+    assert list(entries_current(queryset=AtmFault.objects.all())) == []
     assert AtmFault.objects.count() == 3
 
 
 def test_a_retained_cards_number_is_kept_hashed_and_masked(atm, manager):
     number = card_number(rng=__import__("random").Random(11))
-    entry = services.logbook_enter(
+    entry = logbooks.logbook_enter(
         model=RetainedCard, by=manager, terminal=atm, occurred_at=local(2011, 6, 1, 10), card_no=number
     )
     assert entry.card_hash == pii.keyed_hash(number) and entry.card_masked == pii.card_mask(number)
@@ -174,7 +178,7 @@ def test_compliance_rate_for_a_period(atm, manager):
 
 def test_worklist_lists_what_waits_for_action(atm, manager, staff):
     old = local(2011, 6, 1, 9)
-    services.logbook_enter(
+    logbooks.logbook_enter(
         model=AtmFault,
         by=manager,
         terminal=atm,
@@ -183,12 +187,12 @@ def test_worklist_lists_what_waits_for_action(atm, manager, staff):
         description="通讯中断",
     )
     number = card_number(rng=__import__("random").Random(12))
-    card = services.logbook_enter(
+    card = logbooks.logbook_enter(
         model=RetainedCard, by=manager, terminal=atm, occurred_at=old, card_no=number
     )
     lists = selectors.worklist(user=manager)
     assert len(lists["open_faults"]) == 1 and lists["held_cards"] == [card]
-    services.logbook_amend(
+    logbooks.logbook_amend(
         entry=card,
         by=manager,
         reason="持卡人凭身份证领回",
@@ -206,7 +210,7 @@ def test_worklist_lists_what_waits_for_action(atm, manager, staff):
 def test_it_log_counts_by_year(tree, staff):
     for category, n in (("network_fault", 3), ("equipment_repair", 2)):
         for _ in range(n):
-            services.logbook_enter(
+            logbooks.logbook_enter(
                 model=ItMaintenance,
                 by=staff,
                 branch=tree["hq"],
@@ -215,7 +219,7 @@ def test_it_log_counts_by_year(tree, staff):
                 description="x",
                 handled_by="王",
             )
-    services.logbook_enter(
+    logbooks.logbook_enter(
         model=ItMaintenance,
         by=staff,
         branch=tree["hq"],
@@ -224,7 +228,7 @@ def test_it_log_counts_by_year(tree, staff):
         description="x",
         handled_by="王",
     )
-    assert selectors.it_maintenance_counts(year=2011) == {
+    assert it_maintenance_counts(year=2011) == {
         "network_fault": 3,
         "equipment_repair": 2,
         "software_fault": 0,
@@ -266,7 +270,7 @@ def test_api_posts_an_entry_and_corrects_it(atm, manager, staff):
 
 
 def test_the_first_page_lists_what_is_overdue_for_the_branch(atm, manager, manager_client):
-    services.logbook_enter(
+    logbooks.logbook_enter(
         model=AtmFault,
         by=manager,
         terminal=atm,
@@ -286,7 +290,7 @@ def test_a_month_of_the_register_prints_as_an_a4_pdf_in_chinese(atm, manager, ma
 
     inspect(atm, manager, local(2011, 6, 1, 8, 30), "morning")
     evening = inspect(atm, manager, local(2011, 6, 1, 20, 0), "evening")
-    services.logbook_amend(
+    logbooks.logbook_amend(
         entry=evening, by=manager, reason="补记发现的问题", findings="告示脱落", notices_posted=False
     )
     inspect(atm, manager, local(2011, 7, 1, 8, 0), "morning")  # another month

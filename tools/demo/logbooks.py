@@ -10,16 +10,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from cards.models import CardRiskCheck
 from ebank import pii
+from infotech.models import ItMaintenance
 from terminals.models import (
     AtmCashDifference,
     AtmCashLog,
     AtmFault,
     AtmInspection,
     AtmRepair,
-    CardRiskCheck,
     InspectionCampaign,
-    ItMaintenance,
     PosMaintenance,
     RetainedCard,
     Terminal,

@@ -1,48 +1,44 @@
-"""The logbooks through the API (a phone or tablet app): enter, list, correct, void — no PUT,
-PATCH or DELETE exists."""
-
-import datetime
+"""The registers through the API (a phone or tablet app), one route per declared register under
+/api/v1/logbooks/: enter, list, correct, void — no PUT, PATCH or DELETE exists."""
 
 import django_filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from ebank.api.errors import call_service
 from ebank.api.filters import BranchFilter, FilterSet
 from ebank.api.scoping import BranchCodeField, ScopedQuerysetMixin, UserBranchDefault
-from ebank.api.serializers import CharField, IntegerField, ModelSerializer, SlugRelatedField
-from ebank.dates import date_range_problem
-from ebank.org.scoping import scope_queryset, scoped_branches
+from ebank.api.serializers import CharField, ModelSerializer, SlugRelatedField
 
-from . import selectors, services
-from .models import Terminal
-from .models.logbooks import REGISTERS, RetainedCard, TerminalEntry
+from . import services
+from .declarations import registers
 
 SYSTEM_FIELDS = ["branch_code", "entered_by", "entered_at", "amends", "correction_reason", "is_void"]
 
 
-class ScopedTerminalField(SlugRelatedField):
-    """A terminal by its number, among the user's branches' terminals of the register's kind."""
+class ScopedPlaceField(SlugRelatedField):
+    """A register's place (a terminal) by its number, among those of the user's branches."""
 
-    def __init__(self, kind, **kwargs):
-        self.kind = kind
-        super().__init__(slug_field="terminal_no", **kwargs)
+    def __init__(self, place, **kwargs):
+        self.place = place
+        super().__init__(slug_field=place.slug_field, **kwargs)
 
     def get_queryset(self):
         request = self.context.get("request")
-        terminals = Terminal.objects.filter(kind=self.kind)
-        return scope_queryset(user=request.user, queryset=terminals) if request else terminals.none()
+        return self.place.choices(request.user if request else None)
 
 
 class CorrectionSerializer(serializers.Serializer):
     correction_reason = CharField(max_length=200)
 
 
-def _serializer_for(model):
+def _serializer_for(declaration):
+    model, place = declaration.model, declaration.place
     fields = [name for name in model.entry_fields if name != "branch"]
+    shown = [spec.shown for spec in declaration.write_only.values()]
     attrs = {
         "entered_by": CharField(source="entered_by.username", read_only=True),
         "Meta": type(
@@ -54,24 +50,28 @@ def _serializer_for(model):
                     "id",
                     *fields,
                     *SYSTEM_FIELDS,
-                    *(["card_masked", "card_no"] if model is RetainedCard else []),
+                    *shown,
+                    *declaration.write_only,
                 ],
-                "read_only_fields": ["entered_at", "amends", "correction_reason", "is_void", "card_masked"],
+                "read_only_fields": ["entered_at", "amends", "correction_reason", "is_void", *shown],
             },
         ),
     }
-    if issubclass(model, TerminalEntry):
-        attrs["terminal"] = ScopedTerminalField(model.terminal_kind)
-        attrs["branch_code"] = CharField(source="branch.code", read_only=True)
-    else:
+    if place.is_branch:
         attrs["branch_code"] = BranchCodeField(source="branch", default=UserBranchDefault())
-    if model is RetainedCard:
-        attrs["card_no"] = CharField(write_only=True, max_length=19, help_text="in full; kept hashed")
+    else:
+        attrs[place.field] = ScopedPlaceField(place)
+        attrs["branch_code"] = CharField(source="branch.code", read_only=True)
+    for name, spec in declaration.write_only.items():
+        attrs[name] = CharField(
+            write_only=True, max_length=spec.max_length, help_text="in full; kept only hashed and masked"
+        )
     return type(f"{model.__name__}Serializer", (ModelSerializer,), attrs)
 
 
-def _viewset_for(model):
-    serializer_class = _serializer_for(model)
+def _viewset_for(declaration):
+    model = declaration.model
+    serializer_class = _serializer_for(declaration)
     filterset = type(
         f"{model.__name__}Filter",
         (FilterSet,),
@@ -83,6 +83,7 @@ def _viewset_for(model):
     )
 
     class LogbookViewSet(
+        *([declaration.api_mixin] if declaration.api_mixin else []),
         ScopedQuerysetMixin,
         mixins.CreateModelMixin,
         mixins.ListModelMixin,
@@ -142,55 +143,4 @@ def _viewset_for(model):
     return LogbookViewSet
 
 
-ROUTES = {
-    "atm-cash-log": REGISTERS[0],
-    "atm-inspections": REGISTERS[1],
-    "atm-faults": REGISTERS[2],
-    "atm-repairs": REGISTERS[3],
-    "atm-cash-differences": REGISTERS[4],
-    "retained-cards": REGISTERS[5],
-    "pos-maintenance": REGISTERS[6],
-    "card-risk-checks": REGISTERS[7],
-    "it-maintenance": REGISTERS[8],
-}
-VIEWSETS = {route: _viewset_for(model) for route, model in ROUTES.items()}
-
-
-class ComplianceSerializer(serializers.Serializer):
-    branch_code = CharField()
-    due = IntegerField()
-    missed = IntegerField()
-    rate = serializers.FloatField(allow_null=True, help_text="share of due inspections done, %")
-
-
-class AtmInspectionViewSet(VIEWSETS["atm-inspections"]):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("start", datetime.date, required=True),
-            OpenApiParameter("end", datetime.date, required=True),
-        ],
-        responses=ComplianceSerializer(many=True),
-    )
-    @action(detail=False, methods=["get"], pagination_class=None)  # one row per branch: no pages
-    def compliance(self, request):
-        """Each of the user's branches with ATMs: inspections due, missed and the rate, for a period."""
-        try:
-            start = datetime.date.fromisoformat(request.query_params.get("start", ""))
-            end = datetime.date.fromisoformat(request.query_params.get("end", ""))
-        except ValueError:
-            raise ValidationError({"start": ["Give start and end as YYYY-MM-DD."]}) from None
-        if end < start or (end - start).days > 366:
-            raise ValidationError({"end": ["The period runs from start to end, a year at most."]})
-        for name, day in (("start", start), ("end", end)):
-            if problem := date_range_problem(day):
-                raise ValidationError({name: [problem]})
-        atms = scope_queryset(user=request.user, queryset=Terminal.objects.filter(kind=Terminal.Kind.ATM))
-        rows = []
-        for branch in scoped_branches(user=request.user).filter(terminals__kind=Terminal.Kind.ATM).distinct():
-            figures = selectors.inspection_compliance(atms=atms.filter(branch=branch), start=start, end=end)
-            rows.append({"branch_code": branch.code, **figures})
-        return Response(ComplianceSerializer(rows, many=True).data)
-
-
-AtmInspectionViewSet.__doc__ = VIEWSETS["atm-inspections"].__doc__
-VIEWSETS["atm-inspections"] = AtmInspectionViewSet
+VIEWSETS = {declaration.route: _viewset_for(declaration) for declaration in registers()}

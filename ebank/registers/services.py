@@ -1,4 +1,4 @@
-"""Writes on the logbooks: enter, amend, void — never change or delete in place."""
+"""Writes on the registers: enter, amend, void — never change or delete in place."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,14 +9,16 @@ from ebank import pii
 from ebank.org.roles import Role
 from ebank.org.scoping import user_may_use_branch
 
-from ..models.logbooks import Entry, TerminalEntry
+from .declarations import declaration_for
+from .models import Entry
 
 
 def _save(entry: Entry, *, by) -> Entry:
-    """Check the entry (the model's clean(): its terminal, its time) and that it is within the
+    """Check the entry (the model's clean(): its place, its time) and that it is within the
     user's branches, then record who entered it and the server's time."""
-    if isinstance(entry, TerminalEntry) and entry.terminal_id:
-        entry.branch = entry.terminal.branch
+    place = declaration_for(type(entry)).place
+    if not place.is_branch and getattr(entry, f"{place.field}_id", None):
+        entry.branch = getattr(entry, place.field).branch
     if not user_may_use_branch(user=by, branch=entry.branch if entry.branch_id else None):
         raise ValidationError({"branch": _("This branch is not within your branches.")})
     entry.entered_by, entry.entered_at = by, timezone.now()
@@ -26,32 +28,27 @@ def _save(entry: Entry, *, by) -> Entry:
     return entry
 
 
+def _keep_write_only(entry: Entry, values: dict) -> None:
+    """Store the write-only values (a card number) as their declaration keeps them."""
+    declared = declaration_for(type(entry)).write_only
+    for name, value in values.items():
+        if value is not None:
+            declared[name].keep(entry, value)
+
+
+def _split(model, fields: dict) -> tuple[dict, dict]:
+    declared = declaration_for(model).write_only
+    own = {name: value for name, value in fields.items() if name not in declared}
+    return own, {name: value for name, value in fields.items() if name in declared}
+
+
 @transaction.atomic
-def logbook_enter(*, model: type[Entry], by, card_no: str | None = None, **fields) -> Entry:
-    """Enter a new entry in a register; the server records who and when.
-
-    A retained card's number (`card_no`) is entered in full and kept only hashed and masked.
-    """
-    entry = model(**fields)
-    if card_no is not None:
-        _set_card(entry, card_no)
+def logbook_enter(*, model: type[Entry], by, **fields) -> Entry:
+    """Enter a new entry in a register; the server records who and when."""
+    own, write_only = _split(model, fields)
+    entry = model(**own)
+    _keep_write_only(entry, write_only)
     return _save(entry, by=by)
-
-
-def logbook_card_number(card_no: str) -> str:
-    """Return a typed card number without its spaces, or refuse it (without repeating it)."""
-    number = card_no.strip().replace(" ", "")
-    if not pii.card_number_valid(number):
-        raise ValidationError(_("Not a valid card number (16 to 19 digits, Luhn check)."))
-    return number
-
-
-def _set_card(entry, card_no: str) -> None:
-    try:
-        number = logbook_card_number(card_no)
-    except ValidationError as error:
-        raise ValidationError({"card_no": error.messages}) from None
-    entry.card_hash, entry.card_masked = pii.keyed_hash(number), pii.card_mask(number)
 
 
 def _current_or_refuse(entry: Entry) -> Entry:
@@ -71,16 +68,16 @@ def _copy(entry: Entry) -> Entry:
 
 
 @transaction.atomic
-def logbook_amend(*, entry: Entry, reason: str, by, card_no: str | None = None, **changes) -> Entry:
+def logbook_amend(*, entry: Entry, reason: str, by, **changes) -> Entry:
     """Correct an entry: a new entry that amends it, with the reason; the original stays."""
     entry = _current_or_refuse(entry)
     if not reason.strip():
         raise ValidationError({"correction_reason": _("Give the reason for the correction.")})
     amendment = _copy(entry)
-    for field, value in changes.items():
-        setattr(amendment, field, value)
-    if card_no:
-        _set_card(amendment, card_no)
+    own, write_only = _split(type(entry), changes)
+    for name, value in own.items():
+        setattr(amendment, name, value)
+    _keep_write_only(amendment, {name: value for name, value in write_only.items() if value})
     amendment.correction_reason, amendment.is_void = reason.strip(), False
     return _save(amendment, by=by)
 

@@ -1,5 +1,6 @@
-"""The logbooks in the admin: enter, read, correct (a new entry), void (staff) — never edit or
-delete; print a month as the paper register is filed."""
+"""The registers in the admin: enter, read, correct (a new entry), void (staff) — never edit or
+delete; print a month as the paper register is filed. One admin class serves every declared
+register; what differs between registers comes from its declaration (declarations.py)."""
 
 import datetime
 
@@ -17,12 +18,11 @@ from django.utils.translation import gettext_lazy
 
 from ebank.dates import year_problem
 from ebank.org.admin_base import AppendOnlyMixin, ScopedAdminMixin, ScopedBranchFilter, warn_if_masked
-from ebank.org.scoping import scope_queryset, scoped_branches
+from ebank.org.scoping import scoped_branches
 
-from .. import selectors, services
-from ..models import InspectionCampaign, Terminal
-from ..models.logbooks import REGISTERS, AtmInspection, RetainedCard, TerminalEntry
-from ..printing import logbook_month_pdf
+from . import services
+from .declarations import declaration_for, registers
+from .printing import logbook_month_pdf
 
 
 class CorrectionForm(forms.Form):
@@ -41,17 +41,29 @@ class NoEchoTextInput(forms.TextInput):
         return None
 
 
-class RetainedCardAddForm(forms.ModelForm):
-    """The retained-card entry: the card number is typed in full, kept hashed and masked."""
+def _write_only_form(declaration):
+    """The add form of a register with write-only values: each typed in a box that never writes
+    it back, checked by the declaration without repeating it."""
+    fields = {
+        name: forms.CharField(
+            label=spec.label,
+            max_length=spec.max_length,
+            widget=NoEchoTextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        )
+        for name, spec in declaration.write_only.items()
+    }
 
-    card_no = forms.CharField(
-        label=_("card number (in full)"),
-        max_length=19,
-        widget=NoEchoTextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-    )
+    def make_clean(name, spec):
+        def clean(form):
+            try:
+                return spec.check(form.cleaned_data[name])
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from None
 
-    def clean_card_no(self):
-        return services.logbook_card_number(self.cleaned_data["card_no"])
+        return clean
+
+    cleans = {f"clean_{name}": make_clean(name, spec) for name, spec in declaration.write_only.items()}
+    return type(f"{declaration.model.__name__}AddForm", (forms.ModelForm,), {**fields, **cleans})
 
 
 class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
@@ -60,30 +72,34 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["branch", "entered_by"]
     date_hierarchy = None
     ordering = ["-occurred_at", "-id"]
+    change_list_template = "admin/registers/change_list.html"
+    change_form_template = "admin/registers/change_form.html"
 
-    def _has_field(self, name: str) -> bool:
-        return any(field.name == name for field in self.model._meta.concrete_fields)
+    @property
+    def declaration(self):
+        return declaration_for(self.model)
+
+    def _shown(self) -> list[str]:
+        """The stored forms of the write-only values (a card number's masked form)."""
+        return [spec.shown for spec in self.declaration.write_only.values()]
 
     def get_list_display(self, request):
-        place = ["terminal"] if issubclass(self.model, TerminalEntry) else ["branch"]
-        own = [name for name in self.model.entry_fields if name not in ("terminal", "branch", "occurred_at")][
-            :4
-        ]
-        if self._has_field("card_masked"):
-            own.insert(0, "card_masked")
+        place = self.declaration.place.field
+        skipped = (place, "branch", "occurred_at")
+        own = [*self._shown(), *(name for name in self.model.entry_fields if name not in skipped)][:4]
         # Whether an entry was corrected comes early: on a phone the later columns are off-screen.
-        return ["occurred_at", "standing", *place, *own, "entered_by", "entered_at"]
+        return ["occurred_at", "standing", place, *own, "entered_by", "entered_at"]
 
     def get_search_fields(self, request):
         # A register of cards is searched by a card's last digits, or its full number (by hash).
-        return ["card_masked"] if self._has_field("card_masked") else []
+        return self._shown()
 
     def get_list_filter(self, request):
         return [("branch", ScopedBranchFilter), "occurred_at", "is_void"]
 
     def get_list_select_related(self, request):
-        related = ["branch", "entered_by"]
-        return [*related, "terminal"] if issubclass(self.model, TerminalEntry) else related
+        place = self.declaration.place
+        return ["branch", "entered_by"] if place.is_branch else ["branch", "entered_by", place.field]
 
     @admin.display(description=gettext_lazy("standing"))
     def standing(self, entry):
@@ -106,49 +122,39 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         fields = list(self.model.entry_fields)
-        if self.model is RetainedCard and obj is None:
-            fields.insert(2, "card_no")
-        if obj is not None:
-            system = ["branch", "entered_by", "entered_at", "amends", "correction_reason", "is_void"]
-            extra = ["card_masked"] if self.model is RetainedCard else []
-            return [*fields, *extra, *[f for f in system if f not in fields]]
-        return fields
+        if obj is None:
+            for name in self.declaration.write_only:  # typed right after the place and the time
+                fields.insert(2, name)
+            return fields
+        system = ["branch", "entered_by", "entered_at", "amends", "correction_reason", "is_void"]
+        return [*fields, *self._shown(), *[f for f in system if f not in fields]]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if self.model is RetainedCard and obj is None:
-            kwargs["form"] = RetainedCardAddForm
+        if self.declaration.write_only and obj is None:
+            kwargs["form"] = _write_only_form(self.declaration)
         return super().get_form(request, obj, change=change, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "terminal":
-            field.queryset = field.queryset.filter(kind=self.model.terminal_kind).exclude(
-                status=Terminal.Status.REMOVED
-            )
+        place = self.declaration.place
+        if db_field.name == place.field and place.choices is not None:
+            field.queryset = place.open(place.choices(request.user))
         return field
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         now = timezone.localtime()
         initial.setdefault("occurred_at", now.replace(second=0, microsecond=0))
-        if self.model is AtmInspection:
-            initial.setdefault("shift", "morning" if now.hour < 15 else "evening")
         if "branch" in self.model.entry_fields and request.user.branch_id:
             initial.setdefault("branch", request.user.branch_id)
-        if "campaign" in self.model.entry_fields:
-            running = InspectionCampaign.objects.filter(
-                kind=self.model.terminal_kind, starts_on__lte=now.date(), ends_on__gte=now.date()
-            ).first()
-            if running:
-                initial.setdefault("campaign", running.pk)
+        if self.declaration.initial is not None:
+            for name, value in self.declaration.initial(request, now).items():
+                initial.setdefault(name, value)
         return initial
 
     def save_model(self, request, obj, form, change):
-        fields = {
-            name: form.cleaned_data[name] for name in self.model.entry_fields if name in form.cleaned_data
-        }
-        if self.model is RetainedCard:
-            fields["card_no"] = form.cleaned_data["card_no"]
+        names = [*self.model.entry_fields, *self.declaration.write_only]
+        fields = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
         # The form has run the model's checks; the service adds who, when, and the scope.
         entry = services.logbook_enter(model=self.model, by=request.user, **fields)
         obj.pk = entry.pk
@@ -210,7 +216,7 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 )
         return TemplateResponse(
             request,
-            "admin/terminals/logbook_form.html",
+            "admin/registers/entry_form.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
@@ -241,7 +247,7 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
             )
         return TemplateResponse(
             request,
-            "admin/terminals/logbook_form.html",
+            "admin/registers/entry_form.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
@@ -253,37 +259,23 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        if issubclass(self.model, TerminalEntry):
-            terminals = scope_queryset(
-                user=request.user, queryset=Terminal.objects.filter(kind=self.model.terminal_kind)
-            ).select_related("branch")
-            choices = {
-                "param": "terminal",
-                "label": _("terminal"),
-                "choices": [(t.pk, str(t)) for t in terminals],
-            }
+        place = self.declaration.place
+        if place.is_branch:
+            choices = scoped_branches(user=request.user)
         else:
-            choices = {
-                "param": "branch",
-                "label": _("branch"),
-                "choices": [(b.pk, str(b)) for b in scoped_branches(user=request.user)],
-            }
-        context = {**(extra_context or {}), "logbook_print": choices}
-        if self.model is AtmInspection:
-            context["compliance"] = self._compliance(request)
+            choices = place.choices(request.user).select_related("branch")
+        context = {
+            **(extra_context or {}),
+            "logbook_print": {
+                "param": place.field,
+                "label": self.model._meta.get_field(place.field).verbose_name,
+                "choices": [(choice.pk, str(choice)) for choice in choices],
+            },
+        }
+        if self.declaration.summary is not None:
+            context["register_summary"] = self.declaration.summary(request)
+            context["register_summary_template"] = self.declaration.summary_template
         return super().changelist_view(request, context)
-
-    def _compliance(self, request):
-        """The last 30 days' inspection rate of each branch with ATMs (the user's branches)."""
-        today = timezone.localdate()
-        start = today - datetime.timedelta(days=29)
-        atms = scope_queryset(user=request.user, queryset=Terminal.objects.filter(kind=Terminal.Kind.ATM))
-        rows = []
-        for branch in scoped_branches(user=request.user).filter(terminals__kind=Terminal.Kind.ATM).distinct():
-            figures = selectors.inspection_compliance(atms=atms.filter(branch=branch), start=start, end=today)
-            if figures["due"]:
-                rows.append({"branch": branch, **figures})
-        return {"start": start, "end": today, "rows": rows}
 
     def print_view(self, request):
         """A month of the register as an A4 PDF: ?month=YYYY-MM and ?terminal=ID or ?branch=ID."""
@@ -304,16 +296,14 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                     reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
                 )
         entries = self.get_queryset(request)
-        if issubclass(self.model, TerminalEntry):
-            terminal = get_object_or_404(
-                scope_queryset(user=request.user, queryset=Terminal.objects.all()),
-                pk=request.GET.get("terminal") or 0,
-            )
-            entries, place = entries.filter(terminal=terminal), f"{terminal.branch}　{terminal}"
+        place = self.declaration.place
+        if place.is_branch:
+            chosen = get_object_or_404(scoped_branches(user=request.user), pk=request.GET.get("branch") or 0)
+            entries, named = entries.filter(branch=chosen), str(chosen)
         else:
-            branch = get_object_or_404(scoped_branches(user=request.user), pk=request.GET.get("branch") or 0)
-            entries, place = entries.filter(branch=branch), str(branch)
-        pdf = logbook_month_pdf(queryset=entries, year=year, month=month, place=place)
+            chosen = get_object_or_404(place.choices(request.user), pk=request.GET.get(place.field) or 0)
+            entries, named = entries.filter(**{place.field: chosen}), f"{chosen.branch}　{chosen}"
+        pdf = logbook_month_pdf(queryset=entries, year=year, month=month, place=named)
         name = f"{self.model._meta.model_name}-{year}-{month:02d}.pdf"
         return HttpResponse(
             pdf,
@@ -333,21 +323,5 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-for register in REGISTERS:
-    admin.site.register(register, LogbookAdmin)
-
-
-@admin.register(InspectionCampaign)
-class InspectionCampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Full ATM or POS inspections scheduled by the department, with each branch's progress."""
-
-    list_display = ["name", "kind", "starts_on", "ends_on"]
-    list_filter = ["kind"]
-    fields = ["name", "kind", "starts_on", "ends_on", "notes"]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        campaign = self.get_object(request, object_id)
-        progress = selectors.campaign_progress(campaign=campaign, user=request.user) if campaign else []
-        return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), "progress": progress}
-        )
+for declaration in registers():
+    admin.site.register(declaration.model, LogbookAdmin)

@@ -1,5 +1,5 @@
-"""A register's month as the paper register is filed: A4 pages in Chinese, one terminal or one
-branch, every entry (corrections and voids included), the signature lines at the foot."""
+"""A register's month as the paper register is filed: A4 pages in Chinese, one place (a branch, or
+a terminal), every entry (corrections and voids included), the signature lines at the foot."""
 
 import datetime
 import io
@@ -14,7 +14,8 @@ from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer
 from ebank.dates import local_midnight
 from ebank.printing import FONT, SUBTITLE, TITLE, column_widths, paragraph
 
-from .models.logbooks import Entry, TerminalEntry
+from .declarations import declaration_for
+from .models import Entry
 
 
 def _cell(entry: Entry, name: str) -> str:
@@ -32,9 +33,10 @@ def _cell(entry: Entry, name: str) -> str:
 
 
 def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
-    """Print the month's entries of one register (a queryset already scoped to one terminal or
-    one branch); `place` names that terminal or branch in the heading."""
+    """Print the month's entries of one register (a queryset already scoped to one place);
+    `place` names that place in the heading."""
     model: type[Entry] = queryset.model
+    declaration = declaration_for(model)
     start = local_midnight(datetime.date(year, month, 1))
     end = local_midnight(datetime.date(year + month // 12, month % 12 + 1, 1))
     entries = list(
@@ -42,7 +44,9 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
         .select_related("entered_by")
         .order_by("occurred_at", "id")
     )
-    columns = [name for name in model.entry_fields if name not in ("terminal", "branch")]
+    columns = [name for name in model.entry_fields if name not in (declaration.place.field, "branch")]
+    shown = [spec.shown for spec in declaration.write_only.values()]  # a card number, masked
+    columns = [*shown, *columns]
     header = [
         "#",
         *(str(model._meta.get_field(name).verbose_name) for name in columns),
@@ -78,13 +82,12 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
         ]
     )
     title = str(model._meta.verbose_name_plural)
-    custodians = issubclass(model, TerminalEntry)
     signature = (
         _(
             "Custodian (signature): ________    Custodian (signature): ________    "
             "Branch head (signature): ________"
         )
-        if custodians
+        if declaration.custodians
         else _("Checked by (signature): ________    Branch head (signature): ________")
     )
 

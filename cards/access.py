@@ -1,0 +1,12 @@
+"""What each role may do with the cards area's models (ebank/org/roles.py collects it; the
+register's access is in its declaration, registers.py)."""
+
+from ebank.org.roles import READ_WRITE, VIEW, Access
+
+ACCESS = {
+    # Cards come from the core banking extract; staff change a card's status.
+    "cards.card": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
+    "cards.cardbalance": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
+    "cards.balancerevision": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
+    "cards.disbursement": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW),
+}

@@ -1,0 +1,8 @@
+"""The cards area's register, declared to the registers kit: the card risk inspections
+(金农卡风险安全检查登记簿) a branch records of its blank cards and PIN mailers."""
+
+from ebank.registers.declarations import Register, register
+
+from .models import CardRiskCheck
+
+register(Register(model=CardRiskCheck, route="card-risk-checks"))

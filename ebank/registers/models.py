@@ -1,0 +1,58 @@
+"""The append-only entry every register is made of.
+
+An entry is never changed or deleted in place. A mistake is corrected by an amendment — a new
+entry of the same register that `amends` the one it corrects and gives a reason; department staff
+may void an entry, which is also a new entry (`is_void`). The register shows every row: the
+current one is the entry that no later entry amends.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ebank.org.models import Branch
+
+
+class Entry(models.Model):
+    """What every register entry records besides its own fields: where, when, who, and corrections."""
+
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(_("time of the event"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered at"))
+    amends = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="amendments",
+    )
+    correction_reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
+    is_void = models.BooleanField(_("voids the entry it corrects"), default=False)
+
+    branch_lookup = "branch"
+    # The fields the person entering fills in (the rest is set by the service).
+    entry_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk} {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
+
+    # No register of the department goes back further (a typo like 0211 for 2011 is refused).
+    EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+
+    def clean(self):
+        if self.occurred_at and self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+            raise ValidationError({"occurred_at": _("The time of the event must not be in the future.")})
+        if self.occurred_at and self.occurred_at < self.EARLIEST:
+            raise ValidationError({"occurred_at": _("The time of the event must not be before 2000.")})

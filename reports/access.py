@@ -1,0 +1,19 @@
+"""What each role may do with the assessment's and the reports' models (ebank/org/roles.py
+collects it)."""
+
+from ebank.org.roles import READ_WRITE, VIEW, Access
+
+ACCESS = {
+    # The department keeps the plan and the targets and runs the assessment; the union's managers
+    # read everything; a branch manager reads their branch's targets and results.
+    "reports.planitem": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False),
+    "reports.target": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
+    "reports.assessmentrun": Access(
+        staff=("view", "add"), branch_manager=VIEW, leader=VIEW, branch_owned=False
+    ),
+    "reports.assessmentresult": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
+    # The department's rules and registers: every branch follows them, the department keeps them.
+    "reports.policy": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False),
+    # The year-end summary states union-wide figures: the department writes it for the leadership.
+    "reports.yearsummary": Access(staff=("view", "add", "change"), leader=VIEW, branch_owned=False),
+}

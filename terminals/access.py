@@ -1,0 +1,19 @@
+"""What each role may do with the terminals area's models (ebank/org/roles.py collects it; the
+registers' access is in their declarations, registers.py)."""
+
+from ebank.org.roles import READ_WRITE, VIEW, Access
+
+ACCESS = {
+    # From extracts; staff record lifecycle changes; a branch manager records the visit and decision
+    # on their branch's dormant POS.
+    "terminals.merchant": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
+    "terminals.terminal": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
+    "terminals.terminaltxn": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
+    "terminals.dormantposreview": Access(
+        staff=("view", "change"), branch_manager=("view", "change"), leader=VIEW
+    ),
+    # Inspection campaigns: the department schedules them; everyone sees their progress.
+    "terminals.inspectioncampaign": Access(
+        staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False
+    ),
+}

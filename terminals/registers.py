@@ -1,0 +1,184 @@
+"""The terminals' registers, declared to the registers kit (ebank/registers): each entry is about
+one ATM or POS of the user's branches; the retained-card register takes the card number in full
+and keeps it hashed and masked; the inspection register opens with each branch's rate and its API
+answers the rate for a period."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from ebank import pii
+from ebank.dates import date_range_problem
+from ebank.org.scoping import scope_queryset, scoped_branches
+from ebank.registers.declarations import Place, Register, WriteOnly, register
+
+from . import selectors
+from .models import (
+    AtmCashDifference,
+    AtmCashLog,
+    AtmFault,
+    AtmInspection,
+    AtmRepair,
+    InspectionCampaign,
+    PosMaintenance,
+    RetainedCard,
+    Terminal,
+)
+
+
+def terminal_of_kind(kind: str) -> Place:
+    """The place of a terminal register: one terminal of that kind of the user's branches (a new
+    entry not on a removed one)."""
+
+    def choices(user):
+        terminals = Terminal.objects.filter(kind=kind)
+        return scope_queryset(user=user, queryset=terminals) if user is not None else terminals.none()
+
+    return Place(
+        field="terminal",
+        choices=choices,
+        open=lambda queryset: queryset.exclude(status=Terminal.Status.REMOVED),
+        slug_field="terminal_no",
+    )
+
+
+def _running_campaign(kind: str):
+    def initial(request, now) -> dict:
+        running = InspectionCampaign.objects.filter(
+            kind=kind, starts_on__lte=now.date(), ends_on__gte=now.date()
+        ).first()
+        return {"campaign": running.pk} if running else {}
+
+    return initial
+
+
+def retained_card_number(card_no: str) -> str:
+    """Return a typed card number without its spaces, or refuse it (without repeating it)."""
+    number = card_no.strip().replace(" ", "")
+    if not pii.card_number_valid(number):
+        raise ValidationError(_("Not a valid card number (16 to 19 digits, Luhn check)."))
+    return number
+
+
+def _keep_card(entry, card_no: str) -> None:
+    try:
+        number = retained_card_number(card_no)
+    except ValidationError as error:
+        raise ValidationError({"card_no": error.messages}) from None
+    entry.card_hash, entry.card_masked = pii.keyed_hash(number), pii.card_mask(number)
+
+
+def _inspection_initial(request, now) -> dict:
+    return {
+        "shift": "morning" if now.hour < 15 else "evening",
+        **_running_campaign(Terminal.Kind.ATM)(request, now),
+    }
+
+
+def _compliance_of_branches(*, user, start: datetime.date, end: datetime.date) -> list[dict]:
+    atms = scope_queryset(user=user, queryset=Terminal.objects.filter(kind=Terminal.Kind.ATM))
+    rows = []
+    for branch in scoped_branches(user=user).filter(terminals__kind=Terminal.Kind.ATM).distinct():
+        figures = selectors.inspection_compliance(atms=atms.filter(branch=branch), start=start, end=end)
+        rows.append({"branch": branch, **figures})
+    return rows
+
+
+def _last_30_days(request) -> dict:
+    """Above the inspection register: the last 30 days' rate of each branch with ATMs."""
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=29)
+    rows = [row for row in _compliance_of_branches(user=request.user, start=start, end=today) if row["due"]]
+    return {"start": start, "end": today, "rows": rows}
+
+
+class ComplianceSerializer(serializers.Serializer):
+    branch_code = serializers.CharField()
+    due = serializers.IntegerField()
+    missed = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="share of due inspections done, %")
+
+
+class InspectionComplianceMixin:
+    """The inspection register's API: the rate of each of the user's branches for a period."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", datetime.date, required=True),
+            OpenApiParameter("end", datetime.date, required=True),
+        ],
+        responses=ComplianceSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)  # one row per branch: no pages
+    def compliance(self, request):
+        """Each of the user's branches with ATMs: inspections due, missed and the rate, for a period."""
+        try:
+            start = datetime.date.fromisoformat(request.query_params.get("start", ""))
+            end = datetime.date.fromisoformat(request.query_params.get("end", ""))
+        except ValueError:
+            raise ApiValidationError({"start": ["Give start and end as YYYY-MM-DD."]}) from None
+        if end < start or (end - start).days > 366:
+            raise ApiValidationError({"end": ["The period runs from start to end, a year at most."]})
+        for name, day in (("start", start), ("end", end)):
+            if problem := date_range_problem(day):
+                raise ApiValidationError({name: [problem]})
+        rows = [
+            {**row, "branch_code": row["branch"].code}
+            for row in _compliance_of_branches(user=request.user, start=start, end=end)
+        ]
+        return Response(ComplianceSerializer(rows, many=True).data)
+
+
+ATM, POS = terminal_of_kind(Terminal.Kind.ATM), terminal_of_kind(Terminal.Kind.POS)
+
+register(Register(model=AtmCashLog, route="atm-cash-log", place=ATM, custodians=True))
+register(
+    Register(
+        model=AtmInspection,
+        route="atm-inspections",
+        place=ATM,
+        custodians=True,
+        initial=_inspection_initial,
+        summary=_last_30_days,
+        summary_template="admin/terminals/inspection_compliance.html",
+        api_mixin=InspectionComplianceMixin,
+    )
+)
+register(Register(model=AtmFault, route="atm-faults", place=ATM, custodians=True))
+register(Register(model=AtmRepair, route="atm-repairs", place=ATM, custodians=True))
+register(Register(model=AtmCashDifference, route="atm-cash-differences", place=ATM, custodians=True))
+register(
+    Register(
+        model=RetainedCard,
+        route="retained-cards",
+        place=ATM,
+        custodians=True,
+        write_only={
+            "card_no": WriteOnly(
+                label=gettext_lazy("card number (in full)"),
+                keep=_keep_card,
+                check=retained_card_number,
+                shown="card_masked",
+                example="6228480402564890018",
+                max_length=19,
+            )
+        },
+    )
+)
+register(
+    Register(
+        model=PosMaintenance,
+        route="pos-maintenance",
+        place=POS,
+        custodians=True,
+        initial=_running_campaign(Terminal.Kind.POS),
+    )
+)
