@@ -95,7 +95,7 @@ class TokenLoginView(APIView):
                 raise LoginLocked() from None
             raise
         user = serializer.validated_data["user"]
-        second_factor = two_factor.required_for(user)
+        second_factor = services.two_factor_required(user=user)
         if second_factor:
             two_factor.check_api_code(user=user, token=serializer.validated_data.get("otp_token", ""))
         token, key = services.api_token_issue(user=user, with_second_factor=second_factor)

@@ -125,6 +125,16 @@ def authenticators_reset(*, devices) -> int:
     return deleted
 
 
+def two_factor_required(*, user) -> bool:
+    """Whether this user gives a second factor at login (when TWO_FACTOR_REQUIRED is on):
+    department staff, union managers, and a superuser (the IT staff's own login)."""
+    return (
+        settings.TWO_FACTOR_REQUIRED
+        and user.is_authenticated
+        and (user.role in (Role.STAFF, Role.LEADER) or user.is_superuser)
+    )
+
+
 def credentials_stamp(user: User) -> str:
     """A digest of what a token was issued under: the password, the role, the branch and whether
     the login is active. Any change of them makes the user's earlier tokens fail."""
@@ -153,15 +163,13 @@ def api_token_issue(*, user: User, with_second_factor: bool) -> tuple[ApiToken, 
 
 def api_token_problem(*, token: ApiToken) -> str | None:
     """Why a token no longer admits its user, or None while it does."""
-    from .two_factor import required_for
-
     if token.expires_at <= timezone.now():
         return _("The token has expired; log in again.")
     if not token.user.is_active or token.credentials_stamp != credentials_stamp(token.user):
         return _(
             "The password, role or branch of this login changed since the token was issued; log in again."
         )
-    if required_for(token.user) and not token.with_second_factor:
+    if two_factor_required(user=token.user) and not token.with_second_factor:
         return _("Two-factor login is required: log in again with your authenticator's code.")
     return None
 

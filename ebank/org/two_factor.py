@@ -11,7 +11,6 @@ import io
 from base64 import b32encode
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -24,25 +23,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
 from . import services
-from .roles import Role
 
-ROLES = (Role.STAFF, Role.LEADER)
 SETUP_URL, VERIFY_URL = "/account/two-factor/setup/", "/account/two-factor/"
 # Paths a user who still owes the second factor may open.
 OPEN_PREFIXES = ("/account/two-factor/", "/logout/", "/i18n/", "/static/", "/healthz", "/jsi18n/")
 
 
-def required_for(user) -> bool:
-    """Whether this user gives a second factor at login (when the setting is on): department
-    staff, union managers, and a superuser (the IT staff's own login)."""
-    return (
-        settings.TWO_FACTOR_REQUIRED and user.is_authenticated and (user.role in ROLES or user.is_superuser)
-    )
-
-
 def two_factor_owed(user) -> bool:
     """Whether this logged-in user must still give the second factor in this session."""
-    return required_for(user) and not user.is_verified()
+    return services.two_factor_required(user=user) and not user.is_verified()
 
 
 def check_api_code(*, user, token: str) -> None:

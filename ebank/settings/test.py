@@ -17,6 +17,8 @@ from .base import *  # noqa: E402,F403
 
 # The top floor (tools/): the benchmark and the demo county, never installed in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "tools.bench", "tools.demo"]  # noqa: F405
+# A test-only area made by following docs/architecture.md's recipes (a register and a metric).
+INSTALLED_APPS += ["tests.example_area"]
 
 IMPORT_DIR = tempfile.mkdtemp(prefix="ebank-test-imports-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,5 @@
+from ebank.registers.declarations import Register, register
+
+from .models import KeyHandover
+
+register(Register(model=KeyHandover, route="key-handovers"))
