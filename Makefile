@@ -27,7 +27,7 @@ test: $(INSTALLED)
 	$(BIN)/ruff check ebank cards netbanking terminals infotech reports tools tests
 	$(BIN)/python -m pytest
 
-# Issue 9's benchmark, on PostgreSQL only (DATABASE_URL names the server; the bench works in a
+# The benchmark (docs/performance.md), on PostgreSQL only (DATABASE_URL names the server; the bench works in a
 # database of its own): `make bench`, `make bench SCALE=province`, `make bench JSON=bench.json`.
 SCALE ?= county
 bench: $(INSTALLED)

@@ -1,4 +1,4 @@
-"""The extracts of the card business (spec/extracts.md): `cards`, `card_balances`, `disbursements`."""
+"""The extracts of the card business (docs/extracts.md): `cards`, `card_balances`, `disbursements`."""
 
 from django.db import connection
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""The online-banking extracts (spec/extracts.md): `netbank_customers`, `netbank_transfers`."""
+"""The online-banking extracts (docs/extracts.md): `netbank_customers`, `netbank_transfers`."""
 
 from django.db import connection
 from django.utils import timezone

@@ -17,7 +17,7 @@ from .selectors import figures, figures_as_json
 
 
 class FiguresView(APIView):
-    """Every metric of spec/kpi.md as of a date, for the union or a branch with the branches below
+    """Every metric of docs/kpi.md as of a date, for the union or a branch with the branches below
     it. A branch manager gets their own branch unless they name one of theirs."""
 
     permission_classes = [IsAuthenticated]

@@ -1,4 +1,4 @@
-"""The quarterly assessment report: CSV (the exact columns of spec/cli.md), XLSX (Chinese headers,
+"""The quarterly assessment report: CSV (the exact columns of docs/cli.md), XLSX (Chinese headers,
 completion shaded, a sheet of headline figures in 元 and 万元) and PDF (A4, Chinese, page numbers).
 A text cell that a spreadsheet would read as a formula is escaped in every format."""
 
@@ -42,7 +42,7 @@ HEADERS_ZH = [
 
 
 def run_rows(*, results) -> list[list]:
-    """The run's lines (a scoped queryset of results) in the order of spec/cli.md."""
+    """The run's lines (a scoped queryset of results) in the order of docs/cli.md."""
     rows = []
     for r in results.select_related("branch").order_by("rank", "branch__code", "metric"):
         rows.append(

@@ -1,4 +1,4 @@
-"""The assessment extracts (spec/extracts.md): `assessment_plan` and `targets`."""
+"""The assessment extracts (docs/extracts.md): `assessment_plan` and `targets`."""
 
 from decimal import Decimal
 
@@ -15,7 +15,7 @@ from .models import PlanItem, Target
 
 def metric(value: str) -> str:
     if value not in BY_CODE:
-        raise ValueError(_("is not a metric code of spec/kpi.md"))
+        raise ValueError(_("is not a metric code of docs/kpi.md"))
     return value
 
 

@@ -86,12 +86,12 @@ def figures_for_branches(*, as_of: datetime.date, branches: list[Branch]) -> dic
 
 
 def figures_as_json(values: dict[str, int | Decimal]) -> dict[str, int | str]:
-    """spec/cli.md's form: counts as integers, amounts as strings with exactly two decimals."""
+    """docs/cli.md's form: counts as integers, amounts as strings with exactly two decimals."""
     return {code: f"{value:.2f}" if isinstance(value, Decimal) else value for code, value in values.items()}
 
 
 def union_plan(*, year: int, metric: str, quarter: int = 4) -> Decimal | None:
-    """The union's plan for a metric (spec/kpi.md): the sum of that quarter's targets of every
+    """The union's plan for a metric (docs/kpi.md): the sum of that quarter's targets of every
     branch that has one; the annual plan is quarter 4's. None when no branch has a target."""
     from .models import Target
 

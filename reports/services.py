@@ -1,4 +1,4 @@
-"""The quarterly assessment (季度考核) of spec/kpi.md: scores, totals and ranks, on record per run."""
+"""The quarterly assessment (季度考核) of docs/kpi.md: scores, totals and ranks, on record per run."""
 
 import datetime
 from collections import defaultdict

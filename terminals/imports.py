@@ -1,4 +1,4 @@
-"""The extracts of terminals (spec/extracts.md): `merchants`, `terminals`, `terminal_txns`."""
+"""The extracts of terminals (docs/extracts.md): `merchants`, `terminals`, `terminal_txns`."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy

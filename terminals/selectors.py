@@ -1,4 +1,4 @@
-"""Reads on terminals that carry logic: what is in force, and the dormant-POS rule of spec/kpi.md."""
+"""Reads on terminals that carry logic: what is in force, and the dormant-POS rule of docs/kpi.md."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The benchmark of issue 9 runs end to end: at a tiny scale every measurement is taken beside its
+"""The benchmark runs end to end: at a tiny scale every measurement is taken beside its
 reference and written as a table and as JSON. Timings are never asserted here: the benchmark
 measures, it does not pass or fail the suite."""
 

@@ -1,1 +1,1 @@
-"""The import engine: every extract of spec/extracts.md comes in through here, all or nothing."""
+"""The import engine: every extract of docs/extracts.md comes in through here, all or nothing."""

@@ -62,7 +62,7 @@ class Outcome:
         return self
 
     def summary(self) -> str:
-        """The one line of spec/cli.md: `KIND: N rows (C created, U updated, S unchanged)`."""
+        """The one line of docs/cli.md: `KIND: N rows (C created, U updated, S unchanged)`."""
         return (
             f"{self.kind}: {self.rows} rows ({self.created} created, {self.updated} updated, "
             f"{self.unchanged} unchanged)"

@@ -13,7 +13,7 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("extract"), choices=_kind_choices)
     file = forms.FileField(
         label=_("file"),
-        help_text=_("A .csv (UTF-8 or GB18030) or .xlsx file with one header row, as spec/extracts.md says."),
+        help_text=_("A .csv (UTF-8 or GB18030) or .xlsx file with one header row, as docs/extracts.md says."),
     )
 
     def __init__(self, *args, refused: str = "", **kwargs):

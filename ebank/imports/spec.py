@@ -36,7 +36,7 @@ class Reference:
 
 
 class Extract:
-    """One kind of extract of spec/extracts.md."""
+    """One kind of extract of docs/extracts.md."""
 
     kind: str
     title: str

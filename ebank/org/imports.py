@@ -1,4 +1,4 @@
-"""The `branches` extract (spec/extracts.md): the branch tree, key `code`."""
+"""The `branches` extract (docs/extracts.md): the branch tree, key `code`."""
 
 from django.utils.translation import gettext as _
 

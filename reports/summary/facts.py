@@ -1,4 +1,4 @@
-"""What the year-end summary of a year states, read from the data: the figures of spec/kpi.md for
+"""What the year-end summary of a year states, read from the data: the figures of docs/kpi.md for
 the year and the year before, the plan and its revision, the logbooks, the IT log, the rules, the
 tickets and next year's plan. Every number of the summary comes from here."""
 

@@ -1,4 +1,4 @@
-"""Bad input through the API (issue 8): refused with a 400 that names the parameter or field,
+"""Bad input through the API: refused with a 400 that names the parameter or field,
 instead of being read as something else; and the schema documents every answer a client can get.
 Each test is one of the defects that tests/api/test_schemathesis.py found."""
 

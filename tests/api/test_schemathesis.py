@@ -1,4 +1,4 @@
-"""Schemathesis against /api/schema/, logged in as each role (issue 8, "Bad input").
+"""Schemathesis against /api/schema/, logged in as each role.
 
 For every operation of the schema, as department staff, a branch manager and a union manager:
 no 5xx; every answer's status code, content type and body as the schema documents them; and input

@@ -9,7 +9,7 @@ from cards.models import Card
 from ebank.imports.models import ImportRun
 from tests.cards.factories import card_number, resident_id
 
-HEADER = "卡号,持卡人,证件号码,发卡机构,发卡日期,卡状态,销卡日期,短信通知,短信开通日期"  # spec/extracts.md
+HEADER = "卡号,持卡人,证件号码,发卡机构,发卡日期,卡状态,销卡日期,短信通知,短信开通日期"  # docs/extracts.md
 
 
 def cards_extract(branch_codes):

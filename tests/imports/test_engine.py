@@ -1,4 +1,4 @@
-"""The import engine as staff meet it: every rule of spec/extracts.md, all or nothing, idempotent."""
+"""The import engine as staff meet it: every rule of docs/extracts.md, all or nothing, idempotent."""
 
 import io
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The two online-banking extracts, with every rule of spec/extracts.md."""
+"""The two online-banking extracts, with every rule of docs/extracts.md."""
 
 import datetime
 from decimal import Decimal

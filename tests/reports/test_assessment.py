@@ -1,4 +1,4 @@
-"""The quarterly assessment exactly as spec/kpi.md defines it."""
+"""The quarterly assessment exactly as docs/kpi.md defines it."""
 
 import datetime
 import io

@@ -1,4 +1,4 @@
-"""The figures of spec/kpi.md on data built for each edge case it names."""
+"""The figures of docs/kpi.md on data built for each edge case it names."""
 
 import datetime
 import io

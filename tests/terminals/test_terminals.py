@@ -1,4 +1,4 @@
-"""Merchants, terminals and their transactions; the dormant-POS rule of spec/kpi.md and the
+"""Merchants, terminals and their transactions; the dormant-POS rule of docs/kpi.md and the
 branch's reclaim workflow."""
 
 import datetime

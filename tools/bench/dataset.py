@@ -1,4 +1,4 @@
-"""The synthetic data set, written as the extract files of spec/extracts.md (CSV, UTF-8, English
+"""The synthetic data set, written as the extract files of docs/extracts.md (CSV, UTF-8, English
 headers): Luhn-valid card numbers, resident IDs with a right check digit, every reference known,
 every rule of the formats kept. Seeded, so one scale always gives the same files.
 

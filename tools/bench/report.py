@@ -16,7 +16,7 @@ class Line:
     value: str  # the measurement
     reference: str  # the reference measured in the same run
     ratio: float | None  # value / reference, where that is the goal's measure
-    goal: str  # issue 9's goal this line answers
+    goal: str  # the goal this line answers (docs/performance.md)
     status: str  # met, not met, n/a (with why), broken
     why: str = ""  # why a goal is not judged, or what broke
     data: dict = field(default_factory=dict)  # the raw numbers
@@ -38,7 +38,7 @@ class Report:
         self.add(Line(key, label, "—", "—", None, goal, BROKEN, why=error))
 
     def table(self) -> str:
-        header = ("measurement", "value", "reference (same run)", "ratio", "goal (issue 9)", "status")
+        header = ("measurement", "value", "reference (same run)", "ratio", "goal", "status")
         rows = [
             (
                 line.label,

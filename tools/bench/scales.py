@@ -1,5 +1,5 @@
-"""The sizes the benchmark runs at. County is one county union's size; province the size issue 9 asks
-for; tiny only proves that every measurement runs (the test suite)."""
+"""The sizes the benchmark runs at. County is one county union's size; province the size of a
+province's union; tiny only proves that every measurement runs (the test suite)."""
 
 from dataclasses import dataclass
 
@@ -68,9 +68,8 @@ SCALES = {
         page_requests=20,
         api_seconds=5.0,
     ),
-    # Issue 9's province: 100 branches, 2 million cards, 24 million balance rows, 10 million
-    # terminal transactions, 2 million transfers; 400,000 online-banking customers (the issue
-    # names no number: one card holder in five).
+    # A province: 100 branches, 2 million cards, 24 million balance rows, 10 million terminal
+    # transactions, 2 million transfers; 400,000 online-banking customers (one card holder in five).
     "province": Scale(
         name="province",
         unions=100,

@@ -1,4 +1,4 @@
-"""The reference for figures and the assessment: spec/kpi.md's metrics written as plain SQL by hand,
+"""The reference for figures and the assessment: docs/kpi.md's metrics written as plain SQL by hand,
 one statement per table, grouped by the scope they are counted for.
 
 A scope is a root branch with every branch below it (a recursive CTE), or the whole union. The
@@ -120,7 +120,7 @@ def _money(value) -> Decimal:
 
 
 def figures_sql(cursor, *, as_of: datetime.date, branch_id=None, assessed=None) -> dict:
-    """Every metric of spec/kpi.md as of `as_of`, by hand in SQL: {root branch id: {metric: value}}.
+    """Every metric of docs/kpi.md as of `as_of`, by hand in SQL: {root branch id: {metric: value}}.
 
     The scope is the union (the key is None), one branch with those below it (`branch_id`), or
     each branch with targets in (year, quarter) = `assessed`, each with those below it.

@@ -1,4 +1,4 @@
-"""python manage.py assess --year Y --quarter Q — spec/cli.md."""
+"""python manage.py assess --year Y --quarter Q — docs/cli.md."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction

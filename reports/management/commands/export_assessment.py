@@ -1,6 +1,6 @@
 """python manage.py export_assessment --year Y --quarter Q --format csv|xlsx|pdf --output PATH
 
-spec/cli.md: the latest run of the quarter."""
+docs/cli.md: the latest run of the quarter."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""python manage.py figures --as-of DATE [--branch CODE] — spec/cli.md."""
+"""python manage.py figures --as-of DATE [--branch CODE] — docs/cli.md."""
 
 import datetime
 import json
@@ -11,7 +11,7 @@ from reports.selectors import figures, figures_as_json
 
 
 class Command(BaseCommand):
-    help = "Print every metric of spec/kpi.md as one JSON object, for the union or one branch."
+    help = "Print every metric of docs/kpi.md as one JSON object, for the union or one branch."
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", required=True, type=datetime.date.fromisoformat, help="YYYY-MM-DD")

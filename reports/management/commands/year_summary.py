@@ -1,4 +1,4 @@
-"""python manage.py year_summary --year Y --format md|html|docx --output PATH (spec/cli.md)."""
+"""python manage.py year_summary --year Y --format md|html|docx --output PATH (docs/cli.md)."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""python manage.py import_extract KIND PATH [--dry-run] — spec/cli.md."""
+"""python manage.py import_extract KIND PATH [--dry-run] — docs/cli.md."""
 
 import sys
 from pathlib import Path
@@ -11,7 +11,7 @@ from ebank.imports.spec import extract_kinds
 
 
 class Command(BaseCommand):
-    help = "Import one extract (spec/extracts.md), all or nothing."
+    help = "Import one extract (docs/extracts.md), all or nothing."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=extract_kinds())

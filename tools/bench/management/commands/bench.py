@@ -1,4 +1,4 @@
-"""python manage.py bench --scale tiny|county|province [--json PATH] [--keep] — issue 9's benchmark."""
+"""python manage.py bench --scale tiny|county|province [--json PATH] [--keep] (docs/performance.md)."""
 
 import sys
 from pathlib import Path

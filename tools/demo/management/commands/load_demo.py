@@ -1,4 +1,4 @@
-"""python manage.py load_demo [--password PW] — spec/cli.md."""
+"""python manage.py load_demo [--password PW] — docs/cli.md."""
 
 import secrets
 
