@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ebank.api.errors import api_not_found, page_not_found_json_for_api, server_error_json_for_api
@@ -26,6 +27,14 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("ebank.api.urls")),
     re_path(r"^api/", api_not_found),
+    # Registers that moved to the area they belong to: old bookmarks still open them.
+    *(
+        re_path(
+            rf"^terminals/{model}/(?P<rest>.*)$",
+            RedirectView.as_view(url=f"/{area}/{model}/%(rest)s", query_string=True),
+        )
+        for area, model in (("cards", "cardriskcheck"), ("infotech", "itmaintenance"))
+    ),
     # Last: the admin answers every other path (its catch-all would shadow what follows it).
     path("", admin.site.urls),
 ]

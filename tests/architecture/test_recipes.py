@@ -91,3 +91,16 @@ def test_the_metric_is_in_the_figures(tree):
     as_of = datetime.date(2011, 12, 31)
     assert figures(as_of=as_of)["key_handovers"] == 2  # the voided entry no longer counts
     assert figures(as_of=as_of, branch=tree["b"])["key_handovers"] == 1
+
+
+def test_the_moved_registers_old_addresses_still_open_them(tree, staff_client):
+    from cards.models import CardRiskCheck
+
+    entry = OBJECT_MAKERS["cards.cardriskcheck"](tree["a"])
+    response = staff_client.get(f"/terminals/cardriskcheck/{entry.pk}/change/?x=1")
+    assert (
+        response.status_code == 302 and response["Location"] == f"/cards/cardriskcheck/{entry.pk}/change/?x=1"
+    )
+    assert staff_client.get(response["Location"]).status_code == 200
+    assert staff_client.get("/terminals/itmaintenance/", follow=True).status_code == 200
+    assert CardRiskCheck._meta.db_table == "terminals_cardriskcheck"  # the table kept its data
