@@ -11,10 +11,11 @@ still open a local path: only the code writes markup, and it names none).
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
+from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph
+from reportlab.platypus import LongTable, Paragraph
 
 # Read by ReportLab the first time it opens a resource: no URL of any scheme is trusted.
 rl_config.trustedHosts = ["nothing.invalid"]
@@ -57,3 +58,22 @@ def column_widths(rows: list[list], total: float, *, widest: int = 30) -> list[f
 
     longest = [max(max(width(row[column]) for row in rows) + 2, 6) for column in range(len(rows[0]))]
     return [total * size / sum(longest) for size in longest]
+
+
+def grid_table(rows: list[list], width: float) -> LongTable:
+    """A printed table: every cell a paragraph of its text, a grid, the header row shaded and
+    repeated on each page, a row that is too long split across pages."""
+    table = LongTable(
+        [[paragraph(cell) for cell in row] for row in rows],
+        colWidths=column_widths(rows, width),
+        repeatRows=1,
+        splitInRow=1,
+    )
+    table.setStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
+    return table

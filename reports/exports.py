@@ -117,12 +117,11 @@ def assessment_xlsx(*, run: AssessmentRun, results, branch=None) -> bytes:
 
 
 def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer
+    from reportlab.platypus import SimpleDocTemplate, Spacer
 
-    from ebank.printing import FONT, SUBTITLE, TITLE, column_widths, paragraph
+    from ebank.printing import FONT, SUBTITLE, TITLE, grid_table, paragraph
 
     rows = [HEADERS_ZH]
     for result in results.select_related("branch").order_by("rank", "branch__code", "metric"):
@@ -137,18 +136,7 @@ def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
                 str(result.rank),
             ]
         )
-    table = LongTable(
-        [[paragraph(cell) for cell in row] for row in rows],
-        colWidths=column_widths(rows, A4[0] - 24 * mm),
-        repeatRows=1,
-        splitInRow=1,
-    )
-    table.setStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-        ]
-    )
+    table = grid_table(rows, A4[0] - 24 * mm)
 
     def page(canvas, doc):
         canvas.saveState()

@@ -66,11 +66,20 @@ class Period:
 
 @dataclass(frozen=True)
 class Source:
-    """A table the figures read: its rows for a period, and their path to the branch (the scope)."""
+    """A table the figures read: its rows for a period (by default every row of `model`, an
+    "app_label.Model" name), and their path to the branch (the scope)."""
 
     name: str
-    rows: Callable[[Period], QuerySet]
+    model: str = ""
+    rows_of: Callable[[Period], QuerySet] | None = None
     branch: str = "branch"
+
+    def rows(self, period: Period) -> QuerySet:
+        if self.rows_of is not None:
+            return self.rows_of(period)
+        from django.apps import apps
+
+        return apps.get_model(self.model)._default_manager.all()
 
 
 @dataclass(frozen=True)
@@ -138,12 +147,6 @@ def _sum(field: str, condition: Q = Q()) -> Coalesce:
 # --- the sources --------------------------------------------------------------------------------
 
 
-def _cards(period: Period) -> QuerySet:
-    from cards.models import Card
-
-    return Card.objects.all()
-
-
 def _balances(period: Period) -> QuerySet:
     """The month-end balances of the latest snapshot on or before the day, of the cards in force."""
     from django.db.models import Max
@@ -156,18 +159,6 @@ def _balances(period: Period) -> QuerySet:
     return CardBalance.objects.filter(as_of=latest).filter(
         period.in_force("issued_on", "closed_on", "card__")
     )
-
-
-def _merchants(period: Period) -> QuerySet:
-    from terminals.models import Merchant
-
-    return Merchant.objects.all()
-
-
-def _terminals(period: Period) -> QuerySet:
-    from terminals.models import Terminal
-
-    return Terminal.objects.all()
 
 
 def _terminal_txns(period: Period) -> QuerySet:
@@ -184,12 +175,6 @@ def _dormant_pos(period: Period) -> QuerySet:
     return dormant_pos(queryset=Terminal.objects.all(), as_of=period.as_of)
 
 
-def _customers(period: Period) -> QuerySet:
-    from netbanking.models import Customer
-
-    return Customer.objects.all()
-
-
 def _transfers(period: Period) -> QuerySet:
     from netbanking.models import Transfer
 
@@ -203,15 +188,15 @@ def _disbursements(period: Period) -> QuerySet:
     return Disbursement.objects.filter(period.dated_in_year("paid_on"))
 
 
-CARDS = Source("cards", _cards)
-BALANCES = Source("card balances", _balances, branch="card__branch")
-MERCHANTS = Source("merchants", _merchants)
-TERMINALS = Source("terminals", _terminals)
-TERMINAL_TXNS = Source("terminal transactions", _terminal_txns, branch="terminal__branch")
-DORMANT_POS = Source("dormant POS", _dormant_pos)
-CUSTOMERS = Source("online-banking customers", _customers)
-TRANSFERS = Source("online-banking transfers", _transfers, branch="customer__branch")
-DISBURSEMENTS = Source("disbursements", _disbursements)
+CARDS = Source("cards", "cards.Card")
+BALANCES = Source("card balances", rows_of=_balances, branch="card__branch")
+MERCHANTS = Source("merchants", "terminals.Merchant")
+TERMINALS = Source("terminals", "terminals.Terminal")
+TERMINAL_TXNS = Source("terminal transactions", rows_of=_terminal_txns, branch="terminal__branch")
+DORMANT_POS = Source("dormant POS", rows_of=_dormant_pos)
+CUSTOMERS = Source("online-banking customers", "netbanking.Customer")
+TRANSFERS = Source("online-banking transfers", rows_of=_transfers, branch="customer__branch")
+DISBURSEMENTS = Source("disbursements", rows_of=_disbursements)
 
 
 # --- the metrics of docs/kpi.md -----------------------------------------------------------------

@@ -6,13 +6,12 @@ import io
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer
+from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from ebank.dates import local_midnight
-from ebank.printing import FONT, SUBTITLE, TITLE, column_widths, paragraph
+from ebank.printing import FONT, SUBTITLE, TITLE, grid_table, paragraph
 
 from .declarations import declaration_for
 from .models import Entry
@@ -68,19 +67,7 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
             ]
         )
     pagesize = landscape(A4) if len(columns) > 6 else A4
-    table = LongTable(
-        [[paragraph(cell) for cell in row] for row in rows],
-        colWidths=column_widths(rows, pagesize[0] - 24 * mm),
-        repeatRows=1,
-        splitInRow=1,
-    )
-    table.setStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-    )
+    table = grid_table(rows, pagesize[0] - 24 * mm)
     title = str(model._meta.verbose_name_plural)
     signature = (
         _(

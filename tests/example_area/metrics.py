@@ -18,7 +18,7 @@ register(
         "key handovers",
         measure="次",
         kind=FLOW,
-        source=Source("key handovers", _handovers),
+        source=Source("key handovers", rows_of=_handovers),
         aggregate=lambda period: Count("id"),
         assessable=False,
     )
