@@ -5,4 +5,4 @@ from ebank.registers.declarations import Register, register
 
 from .models import CardRiskCheck
 
-register(Register(model=CardRiskCheck, route="card-risk-checks"))
+register(Register(model=CardRiskCheck, route="card-risk-checks", moved_from="terminals"))

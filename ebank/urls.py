@@ -3,13 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ebank.api.errors import api_not_found, page_not_found_json_for_api, server_error_json_for_api
 from ebank.health import healthz
 from ebank.org import two_factor
 from ebank.org.search import sensitive_search
+from ebank.registers.redirects import moved_registers_urls
 
 admin.site.site_header = _("E-banking department back office")
 admin.site.site_title = _("ebank")
@@ -28,13 +28,7 @@ urlpatterns = [
     path("api/v1/", include("ebank.api.urls")),
     re_path(r"^api/", api_not_found),
     # Registers that moved to the area they belong to: old bookmarks still open them.
-    *(
-        re_path(
-            rf"^terminals/{model}/(?P<rest>.*)$",
-            RedirectView.as_view(url=f"/{area}/{model}/%(rest)s", query_string=True),
-        )
-        for area, model in (("cards", "cardriskcheck"), ("infotech", "itmaintenance"))
-    ),
+    *moved_registers_urls(),
     # Last: the admin answers every other path (its catch-all would shadow what follows it).
     path("", admin.site.urls),
 ]

@@ -4,4 +4,4 @@ from ebank.registers.declarations import Register, register
 
 from .models import ItMaintenance
 
-register(Register(model=ItMaintenance, route="it-maintenance"))
+register(Register(model=ItMaintenance, route="it-maintenance", moved_from="terminals"))

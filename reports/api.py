@@ -3,6 +3,7 @@ import datetime
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -13,7 +14,30 @@ from ebank.dates import date_range_problem
 from ebank.org.roles import Role
 from ebank.org.scoping import scoped_branches
 
+from .metrics import metrics
 from .selectors import figures, figures_as_json
+
+
+def _figures_serializer():
+    """The answer's schema, from the metric registry: each metric a property, described by its
+    labels, unit and kind (amounts are strings with exactly two decimals)."""
+
+    def field(metric):
+        text = f"{metric.label} · {metric.label_en} ({metric.unit}, {metric.kind})"
+        if metric.amount:
+            return serializers.RegexField(r"^-?\d+\.\d{2}$", help_text=text)
+        return serializers.IntegerField(help_text=text)
+
+    values = type("FigureValues", (serializers.Serializer,), {m.code: field(m) for m in metrics()})
+    return type(
+        "Figures",
+        (serializers.Serializer,),
+        {
+            "as_of": serializers.DateField(),
+            "branch": serializers.CharField(allow_null=True, help_text="the branch code; null: the union"),
+            "figures": values(),
+        },
+    )
 
 
 class FiguresView(APIView):
@@ -28,7 +52,7 @@ class FiguresView(APIView):
             OpenApiParameter("branch", str, description="a branch code; default: the union (or your branch)"),
         ],
         responses={
-            200: OpenApiTypes.OBJECT,
+            200: _figures_serializer(),
             404: OpenApiResponse(ErrorSerializer, "No such branch within yours."),
         },
     )

@@ -25,8 +25,12 @@ from .services import quarter_end
 
 
 def _flagged(flag: str) -> list[str]:
-    """The codes of the registry's metrics that carry a dashboard flag, in their order."""
-    return [metric.code for metric in metrics() if getattr(metric, flag)]
+    """The codes of the registry's metrics that carry a dashboard flag, in their order (the
+    headlines in their declared places)."""
+    flagged = [metric for metric in metrics() if getattr(metric, flag)]
+    if flag == "dashboard":
+        flagged.sort(key=lambda metric: metric.dashboard)
+    return [metric.code for metric in flagged]
 
 
 def _cached_figures(as_of: datetime.date, branch: Branch | None) -> dict:

@@ -14,7 +14,7 @@ from .models import PlanItem, Target
 
 
 def metric(value: str) -> str:
-    if value not in BY_CODE:
+    if value not in BY_CODE or not BY_CODE[value].assessable:
         raise ValueError(_("is not a metric code of docs/kpi.md"))
     return value
 

@@ -12,6 +12,7 @@ Counts are int; amounts (unit YUAN) are Decimal with 2 places, written "36509300
 """
 
 import datetime
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
@@ -92,8 +93,8 @@ class Metric:
     kind: str = STOCK
     source: Source | None = None
     aggregate: Callable[[Period], object] | None = None  # over source.rows(period)
-    derived: Callable[[dict], object] | None = None  # from the values of the metrics declared before
-    dashboard: bool = False  # a headline of the dashboard
+    derived: Callable[[dict], object] | None = None  # from the values of the other metrics
+    dashboard: int = 0  # its place among the dashboard's headlines (0: not one)
     trend: bool = False  # charted by quarter on the dashboard
     compared: bool = False  # charted branch by branch on the dashboard
     summary_table: str | None = None  # the year-end summary's table that lists it: cards, terminals, netbank
@@ -117,6 +118,7 @@ class Metric:
 
 REGISTRY: dict[str, Metric] = {}
 BY_CODE = REGISTRY  # the same dict, by the name the callers read it
+DECLARED_IN: dict[str, str] = {}  # each metric's declaring module (docs/kpi.md defines the product's)
 
 
 def register(*metrics: Metric) -> None:
@@ -127,6 +129,7 @@ def register(*metrics: Metric) -> None:
         if (metric.source is None) == (metric.derived is None):
             raise ValueError(f"metric {metric.code}: give a source and aggregate, or derived")
         REGISTRY[metric.code] = metric
+        DECLARED_IN[metric.code] = sys._getframe(1).f_globals.get("__name__", "")
 
 
 def metrics() -> list[Metric]:
@@ -217,7 +220,7 @@ register(
         measure="张",
         source=CARDS,
         aggregate=_count(lambda p: p.in_force("issued_on", "closed_on")),
-        dashboard=True,
+        dashboard=1,
         compared=True,
         summary_table="cards",
     ),
@@ -229,7 +232,7 @@ register(
         kind=FLOW,
         source=CARDS,
         aggregate=_count(lambda p: p.dated_in_year("issued_on")),
-        dashboard=True,
+        dashboard=2,
         trend=True,
         compared=True,
         summary_table="cards",
@@ -242,7 +245,7 @@ register(
         unit=YUAN,
         source=BALANCES,
         aggregate=lambda p: _sum("balance"),
-        dashboard=True,
+        dashboard=3,
         trend=True,
         compared=True,
         summary_table="cards",
@@ -250,12 +253,13 @@ register(
     ),
     Metric(
         "avg_card_balance",
-        "卡均存款余额",
+        "卡均余额",
         "average balance per card",
         unit=YUAN,
         derived=lambda v: (v["card_balance"] / v["cards_total"]) if v["cards_total"] else Decimal(0),
-        dashboard=True,
+        dashboard=4,
         summary_table="cards",
+        summary_label="卡均存款余额",
         in_yuan=True,
         additive=False,
     ),
@@ -268,7 +272,7 @@ register(
         aggregate=_count(
             lambda p: p.in_force("issued_on", "closed_on") & Q(sms_alert=True, sms_since__lte=p.as_of)
         ),
-        dashboard=True,
+        dashboard=5,
         summary_table="cards",
         summary_label="开通短信通知",
     ),
@@ -279,7 +283,7 @@ register(
         measure="户",
         source=MERCHANTS,
         aggregate=_count(lambda p: p.in_force("signed_on", "terminated_on")),
-        dashboard=True,
+        dashboard=6,
         summary_table="terminals",
         summary_position=1,
         summary_label="特约商户（年末）",
@@ -303,7 +307,7 @@ register(
         measure="台",
         source=TERMINALS,
         aggregate=_count(lambda p: p.in_force("installed_on", "removed_on") & Q(kind="atm")),
-        dashboard=True,
+        dashboard=8,
         summary_table="terminals",
         summary_position=7,
         summary_label="ATM机（年末）",
@@ -327,7 +331,7 @@ register(
         measure="台",
         source=TERMINALS,
         aggregate=_count(lambda p: p.in_force("installed_on", "removed_on") & Q(kind="pos")),
-        dashboard=True,
+        dashboard=7,
         compared=True,
         summary_table="terminals",
         summary_position=3,
@@ -362,7 +366,7 @@ register(
         kind=FLOW,
         source=TERMINAL_TXNS,
         aggregate=lambda p: _sum("amount", POS & PURCHASE) - _sum("amount", POS & REFUND),
-        dashboard=True,
+        dashboard=9,
         trend=True,
         summary_table="terminals",
         summary_position=5,
@@ -409,34 +413,70 @@ register(
         measure="台",
         source=DORMANT_POS,
         aggregate=lambda p: Count("id"),
-        dashboard=True,
+        dashboard=13,
         deduction=True,
+    ),
+)
+# Online banking, in the order of docs/kpi.md: the customers of both kinds, then each kind's
+# transfers (its totals, then by channel).
+_NETBANK_ROWS = {"personal": 1, "corporate": 4}  # the summary table: a kind's customers, count, amount
+register(
+    *(
+        Metric(
+            f"netbank_{kind}_total",
+            f"{kind_zh}网银客户",
+            f"{kind_en} online-banking customers",
+            measure="户",
+            source=CUSTOMERS,
+            aggregate=(lambda kind: _count(lambda p: p.in_force("signed_on", "closed_on") & Q(kind=kind)))(
+                kind
+            ),
+            dashboard={"personal": 10, "corporate": 11}[kind],
+            compared=kind == "personal",
+            summary_table="netbank",
+            summary_label=f"{kind_zh}网银客户（年末）",
+            summary_position=_NETBANK_ROWS[kind],
+        )
+        for kind, (kind_zh, kind_en) in KINDS.items()
+    ),
+    *(
+        Metric(
+            f"new_netbank_{kind}",
+            f"新增{kind_zh}网银",
+            f"new {kind_en} online-banking customers",
+            measure="户",
+            kind=FLOW,
+            source=CUSTOMERS,
+            aggregate=(lambda kind: _count(lambda p: p.dated_in_year("signed_on") & Q(kind=kind)))(kind),
+        )
+        for kind, (kind_zh, kind_en) in KINDS.items()
     ),
 )
 for _kind, (_kind_zh, _kind_en) in KINDS.items():
     register(
         Metric(
-            f"netbank_{_kind}_total",
-            f"{_kind_zh}网银客户",
-            f"{_kind_en} online-banking customers",
-            measure="户",
-            source=CUSTOMERS,
-            aggregate=(lambda kind: _count(lambda p: p.in_force("signed_on", "closed_on") & Q(kind=kind)))(
-                _kind
-            ),
-            dashboard=True,
-            compared=_kind == "personal",
+            f"netbank_{_kind}_transfer_count",
+            f"{_kind_zh}网银转账笔数",
+            f"{_kind_en} transfers",
+            measure="笔",
+            kind=FLOW,
+            derived=(lambda kind: lambda v: sum(v[f"netbank_{kind}_{c}_count"] for c in CHANNELS))(_kind),
             summary_table="netbank",
-            summary_label=f"{_kind_zh}网银客户（年末）",
+            summary_label=f"{_kind_zh}网银转账笔数",
+            summary_position=_NETBANK_ROWS[_kind] + 1,
         ),
         Metric(
-            f"new_netbank_{_kind}",
-            f"新增{_kind_zh}网银",
-            f"new {_kind_en} online-banking customers",
-            measure="户",
+            f"netbank_{_kind}_transfer_amount",
+            f"{_kind_zh}网银转账金额",
+            f"{_kind_en} transfer amount",
+            unit=YUAN,
             kind=FLOW,
-            source=CUSTOMERS,
-            aggregate=(lambda kind: _count(lambda p: p.dated_in_year("signed_on") & Q(kind=kind)))(_kind),
+            derived=(lambda kind: lambda v: sum(v[f"netbank_{kind}_{c}_amount"] for c in CHANNELS))(_kind),
+            dashboard=12 if _kind == "personal" else 0,
+            trend=_kind == "personal",
+            summary_table="netbank",
+            summary_label=f"{_kind_zh}网银转账金额",
+            summary_position=_NETBANK_ROWS[_kind] + 2,
         ),
     )
     for _channel, (_channel_zh, _channel_en) in CHANNELS.items():
@@ -461,30 +501,6 @@ for _kind, (_kind_zh, _kind_en) in KINDS.items():
                 aggregate=(lambda which: lambda p: _sum("amount", which))(_which),
             ),
         )
-    register(
-        Metric(
-            f"netbank_{_kind}_transfer_count",
-            f"{_kind_zh}网银转账笔数",
-            f"{_kind_en} transfers",
-            measure="笔",
-            kind=FLOW,
-            derived=(lambda kind: lambda v: sum(v[f"netbank_{kind}_{c}_count"] for c in CHANNELS))(_kind),
-            summary_table="netbank",
-            summary_label=f"{_kind_zh}网银转账笔数",
-        ),
-        Metric(
-            f"netbank_{_kind}_transfer_amount",
-            f"{_kind_zh}网银转账金额",
-            f"{_kind_en} transfer amount",
-            unit=YUAN,
-            kind=FLOW,
-            derived=(lambda kind: lambda v: sum(v[f"netbank_{kind}_{c}_amount"] for c in CHANNELS))(_kind),
-            dashboard=_kind == "personal",
-            trend=_kind == "personal",
-            summary_table="netbank",
-            summary_label=f"{_kind_zh}网银转账金额",
-        ),
-    )
 # The summary's table of disbursements names the two programmes the seed's department pays.
 _DISBURSEMENT_ROWS = {"pension": "养老金", "agri_subsidy": "涉农资金"}
 for _program, (_program_zh, _program_en) in PROGRAMS.items():

@@ -52,14 +52,13 @@ def _derive(metric: Metric, values: dict):
 
 
 def _metrics(raw: dict) -> dict[str, int | Decimal]:
-    """Every metric from the summed aggregates of one scope, the derived ones in order."""
-    result: dict[str, int | Decimal] = {}
+    """Every metric, in the registry's order, from the summed aggregates of one scope: the
+    aggregated ones first, then the derived ones from them (in their order)."""
+    values = {m.code: m.normalise(raw.get(m.code, 0)) for m in metrics() if m.derived is None}
     for metric in metrics():
         if metric.derived is not None:
-            result[metric.code] = _derive(metric, result)
-        else:
-            result[metric.code] = metric.normalise(raw.get(metric.code, 0))
-    return result
+            values[metric.code] = _derive(metric, values)
+    return {metric.code: values[metric.code] for metric in metrics()}
 
 
 def figures(*, as_of: datetime.date, branch: Branch | None = None) -> dict[str, int | Decimal]:

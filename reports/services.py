@@ -61,7 +61,11 @@ def assessment_quarter_end(*, today: datetime.date) -> AssessmentRun | None:
         run = assessment_run_create(year=last.year, quarter=quarter, by=None)
     except AssessmentNotReady:
         return None
-    return assessment_compute(run_id=run.pk)
+    try:
+        return assessment_compute(run_id=run.pk)
+    except Exception as error:
+        assessment_fail(run_id=run.pk, error=error)  # the run says it failed, as a queued one does
+        raise
 
 
 def _half_up(value: Decimal) -> Decimal:

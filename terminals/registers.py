@@ -169,6 +169,7 @@ register(
                 shown="card_masked",
                 example="6228480402564890018",
                 max_length=19,
+                input_mode="numeric",
             )
         },
     )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from ebank.dates import in_force, local_midnight, month_start_before
+from ebank.dates import in_force, local_days, month_start_before
 from ebank.org.scoping import scope_queryset
 from ebank.registers.selectors import entries_current
 
@@ -30,11 +30,9 @@ def dormancy_window_start(*, as_of: datetime.date) -> datetime.date:
 def dormant_pos(*, queryset: QuerySet, as_of: datetime.date) -> QuerySet:
     """POS in force at `as_of`, installed before the window, with no purchase inside it."""
     start = dormancy_window_start(as_of=as_of)
+    first, after = local_days(start, as_of)
     purchases = TerminalTxn.objects.filter(
-        terminal=OuterRef("pk"),
-        txn_type=TerminalTxn.Type.PURCHASE,
-        txn_at__gte=local_midnight(start),
-        txn_at__lt=local_midnight(as_of + datetime.timedelta(days=1)),
+        terminal=OuterRef("pk"), txn_type=TerminalTxn.Type.PURCHASE, txn_at__gte=first, txn_at__lt=after
     )
     pos = in_force(
         queryset=queryset.filter(kind=Terminal.Kind.POS), as_of=as_of, start="installed_on", end="removed_on"
@@ -68,11 +66,10 @@ def _inspection_slots(
     reported faulty now), and whether it was done."""
     now = timezone.localtime(now or timezone.now())
     atm_list = list(atms.filter(kind=Terminal.Kind.ATM).exclude(status=Terminal.Status.FAULTY))
+    first, after = local_days(start, end)
     inspections = entries_current(
         queryset=AtmInspection.objects.filter(
-            terminal__in=atm_list,
-            occurred_at__gte=local_midnight(start),
-            occurred_at__lt=local_midnight(end + datetime.timedelta(days=1)),
+            terminal__in=atm_list, occurred_at__gte=first, occurred_at__lt=after
         )
     )
     done = {

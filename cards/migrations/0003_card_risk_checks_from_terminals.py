@@ -8,7 +8,12 @@ from django.db import migrations, models
 def move_content_type(source: str, target: str):
     def move(apps, schema_editor):
         ContentType = apps.get_model("contenttypes", "ContentType")
-        ContentType.objects.filter(app_label=source, model="cardriskcheck").update(app_label=target)
+        moving = ContentType.objects.filter(app_label=source, model="cardriskcheck")
+        if moving.exists():
+            # A content type made for the target in between (by a partial migrate) gives way:
+            # the moving one keeps its permissions, and the groups their links to them.
+            ContentType.objects.filter(app_label=target, model="cardriskcheck").delete()
+            moving.update(app_label=target)
 
     return move
 

@@ -48,7 +48,7 @@ def _write_only_form(declaration):
         name: forms.CharField(
             label=spec.label,
             max_length=spec.max_length,
-            widget=NoEchoTextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+            widget=NoEchoTextInput(attrs={"autocomplete": "off", "inputmode": spec.input_mode}),
         )
         for name, spec in declaration.write_only.items()
     }

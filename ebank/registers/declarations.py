@@ -51,6 +51,7 @@ class WriteOnly:
     shown: str
     example: str
     max_length: int = 64
+    input_mode: str = "text"  # the phone keyboard to offer: "numeric" for a card number
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class Register:
     api_mixin: type | None = None
     # The signature lines of the printout: the two custodians of a terminal, or who checked.
     custodians: bool = False
+    # The app whose admin pages it had before it moved to its area: old addresses redirect.
+    moved_from: str = ""
 
     @property
     def label(self) -> str:

@@ -10,7 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from cards.models import CardRiskCheck
-from ebank.dates import local_midnight
+from ebank.dates import local_days
 from ebank.org.models import Branch
 from ebank.registers.selectors import entries_current
 from infotech.selectors import it_maintenance_counts
@@ -31,13 +31,14 @@ from ..models import PlanItem, Policy, Target
 from ..selectors import figures, union_plan, union_plan_completion
 
 
+def _year(year: int) -> tuple:
+    """The moments of a local year: from its first day's start to the next year's."""
+    return local_days(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
 def _year_entries(model, year: int):
-    return entries_current(
-        queryset=model.objects.filter(
-            occurred_at__gte=local_midnight(datetime.date(year, 1, 1)),
-            occurred_at__lt=local_midnight(datetime.date(year + 1, 1, 1)),
-        )
-    )
+    first, after = _year(year)
+    return entries_current(queryset=model.objects.filter(occurred_at__gte=first, occurred_at__lt=after))
 
 
 def _plan_revision(*, year: int, metric: str) -> dict | None:
@@ -64,7 +65,7 @@ def _logbooks(*, year: int) -> dict:
         atms=Terminal.objects.all(),
         start=start,
         end=end,
-        now=min(timezone.now(), local_midnight(end + datetime.timedelta(days=1))),
+        now=min(timezone.now(), _year(year)[1]),
     )
     by_branch = Counter(atm.branch_id for atm, _day, _shift in missed)
     names = dict(Branch.objects.filter(pk__in=by_branch).values_list("pk", "name"))
@@ -125,10 +126,8 @@ def _logbooks(*, year: int) -> dict:
 def _tickets(*, year: int) -> dict:
     """Online-banking tickets opened in the year, and those not closed by their T+3 deadline."""
     closed_day = TruncDate("closed_at", tzinfo=timezone.get_default_timezone())
-    tickets = Ticket.objects.filter(
-        opened_at__gte=local_midnight(datetime.date(year, 1, 1)),
-        opened_at__lt=local_midnight(datetime.date(year + 1, 1, 1)),
-    ).annotate(closed_day=closed_day)
+    first, after = _year(year)
+    tickets = Ticket.objects.filter(opened_at__gte=first, opened_at__lt=after).annotate(closed_day=closed_day)
     return tickets.aggregate(
         total=Count("id"),
         closed=Count("id", filter=Q(closed_at__isnull=False)),

@@ -262,3 +262,18 @@ def test_the_unions_annual_plan_and_its_completion(tree):
     assert union_plan(year=2011, metric="new_cards") == Decimal("100.00")
     assert union_plan_completion(year=2011, metric="new_cards") == Decimal("103.00")
     assert union_plan(year=2012, metric="new_cards") is None
+
+
+def test_the_quarter_end_run_assesses_the_quarter_just_ended_and_says_when_it_fails(quarter, monkeypatch):
+    run = services.assessment_quarter_end(today=datetime.date(2012, 1, 1))
+    assert (run.year, run.quarter, run.status) == (2011, 4, "done")
+    assert services.assessment_quarter_end(today=datetime.date(2011, 10, 1)) is None  # no Q3 targets
+
+    def broken(**_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "figures_for_branches", broken)
+    with pytest.raises(RuntimeError):
+        services.assessment_quarter_end(today=datetime.date(2012, 1, 2))
+    failed = AssessmentRun.objects.order_by("-pk").first()
+    assert failed.status == "failed" and failed.message == "RuntimeError"

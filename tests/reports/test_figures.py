@@ -182,3 +182,14 @@ def test_figures_for_several_branches_at_once_equal_each_branchs_figures(county,
     for branch in branches:
         assert together[branch] == figures(as_of=E, branch=branch)
     assert together[tree["a"]]["cards_total"] >= together[tree["a1"]]["cards_total"]  # a holds a1
+
+
+def test_the_schema_describes_every_metric_of_the_registry(staff, client):
+    from reports.metrics import metrics
+
+    client.force_login(staff)
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    values = schema["components"]["schemas"]["FigureValues"]["properties"]
+    assert list(values) == [metric.code for metric in metrics()]
+    assert values["cards_total"]["type"] == "integer" and "发卡总量" in values["cards_total"]["description"]
+    assert values["card_balance"]["type"] == "string" and "yuan" in values["card_balance"]["description"]

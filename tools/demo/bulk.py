@@ -68,7 +68,7 @@ def fetch_one(sql: str, params: Sequence = ()):
         return cursor.fetchone()
 
 
-def on_record(objs: list, *, when, by=None, reason: str = "") -> list:
+def mark_for_history(objs: list, *, when, by=None, reason: str = "") -> list:
     """Mark objects for simple-history: the moment of the record (not the moment of loading),
     who and why (bulk_create_with_history and bulk_history_create read these); `when` and `by`
     may be functions of the object."""
@@ -81,7 +81,7 @@ def on_record(objs: list, *, when, by=None, reason: str = "") -> list:
 
 def create_on_record(model, objs: list, *, when, by=None, reason: str = "") -> list:
     """bulk_create the objects with their "+" history rows dated `when`."""
-    on_record(objs, when=when, by=by, reason=reason)
+    mark_for_history(objs, when=when, by=by, reason=reason)
     return bulk_create_with_history(objs, model, batch_size=1000)
 
 
@@ -98,5 +98,16 @@ def change_on_record(model, changes: list[tuple[object, dict]], *, when, by=None
     model.objects.bulk_update(
         objs, sorted({name for _obj, values in changes for name in values}), batch_size=1000
     )
-    on_record(objs, when=when, by=by, reason=reason)
+    mark_for_history(objs, when=when, by=by, reason=reason)
     model.history.bulk_history_create(objs, update=True, batch_size=1000)
+
+
+def create_rows(model, objs: list) -> int:
+    """bulk_create rows that have no history (register entries, which the kit writes one by one)."""
+    model.objects.bulk_create(objs, batch_size=1000)
+    return len(objs)
+
+
+def backdate(model, pk, **moments) -> None:
+    """Give a row written now the moments it would have had (an assessment run of last year)."""
+    model.objects.filter(pk=pk).update(**moments)

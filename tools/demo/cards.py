@@ -6,12 +6,11 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Min, Sum
-from simple_history.utils import bulk_create_with_history
 
 from cards.models import Card, CardBalance, Disbursement
 from ebank import pii
 
-from .bulk import execute, fetch_one, insert_rows, on_record
+from .bulk import create_on_record, execute, fetch_one, insert_rows
 from .common import (
     Demo,
     at,
@@ -293,5 +292,7 @@ def disbursements_load(demo: Demo) -> None:
         for (paid_on, branch), n, paid in zip(cells, split_households, amounts):
             row = Disbursement(program=program, paid_on=paid_on, branch=branch, households=n, amount=paid)
             rows.append(row)
-    on_record(rows, when=lambda row: at(row.paid_on, 16), by=demo.staff, reason="代发批次入账")
-    demo.count("disbursements", len(bulk_create_with_history(rows, Disbursement, batch_size=500)))
+    created = create_on_record(
+        Disbursement, rows, when=lambda row: at(row.paid_on, 16), by=demo.staff, reason="代发批次入账"
+    )
+    demo.count("disbursements", len(created))

@@ -25,7 +25,7 @@ from terminals.models import (
     Terminal,
 )
 
-from .bulk import insert_rows
+from .bulk import create_rows, insert_rows
 from .common import Demo, at, day_time, days, other_bank_card, person_name, random_day
 from .org import STAFF_NAMES
 
@@ -114,11 +114,9 @@ def _amendment(original, *, reason: str, entered_at: datetime.datetime, by=None,
 
 
 def _save(model, entries: list, amendments: list[tuple]) -> int:
-    """bulk_create the entries, then the amendments (original, reason, changes) of some of them."""
-    model.objects.bulk_create(entries, batch_size=1000)
-    corrections = [_amendment(original, **changes) for original, changes in amendments]
-    model.objects.bulk_create(corrections, batch_size=1000)
-    return len(entries) + len(corrections)
+    """Write the entries, then the amendments (original, reason, changes) of some of them."""
+    written = create_rows(model, entries)
+    return written + create_rows(model, [_amendment(original, **changes) for original, changes in amendments])
 
 
 def campaigns_load(demo: Demo) -> dict[str, InspectionCampaign]:

@@ -6,9 +6,9 @@ import datetime
 from decimal import Decimal
 
 from reports.models import AssessmentRun, PlanItem, Policy, Target
-from reports.services import assessment_compute, quarter_end
+from reports.services import assessment_compute, assessment_run_create, quarter_end
 
-from .bulk import change_on_record, create_on_record
+from .bulk import backdate, change_on_record, create_on_record
 from .common import Demo, at, split_int
 from .org import SIZE
 
@@ -209,11 +209,14 @@ def assessments_load(demo: Demo) -> None:
     """The four quarterly assessments of 2011, computed as the Celery task computes them, dated
     the morning after each quarter's end."""
     for quarter in range(1, 5):
-        run = AssessmentRun.objects.create(year=2011, quarter=quarter, started_by=demo.staff)
+        run = assessment_run_create(year=2011, quarter=quarter, by=demo.staff)
         assessment_compute(run_id=run.pk)
         started = at(quarter_end(year=2011, quarter=quarter) + datetime.timedelta(days=1), 9, 5)
-        AssessmentRun.objects.filter(pk=run.pk).update(
-            created_at=started, finished_at=started + datetime.timedelta(minutes=2, seconds=17)
+        backdate(
+            AssessmentRun,
+            run.pk,
+            created_at=started,
+            finished_at=started + datetime.timedelta(minutes=2, seconds=17),
         )
     demo.count("assessment runs", 4)
 
