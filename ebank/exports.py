@@ -43,7 +43,19 @@ class XLSX(_Escaping, base_formats.XLSX):
     pass
 
 
+# A CSV the browser downloads starts with a UTF-8 byte order mark: Excel then reads its Chinese
+# as UTF-8 (without it, Excel on a Chinese Windows assumes GBK and shows mojibake).
+CSV_DOWNLOAD_ENCODING = "utf-8-sig"
+
+
+def csv_download(content: bytes) -> bytes:
+    """A UTF-8 CSV as a browser download: with its byte order mark."""
+    return content if content.startswith(b"\xef\xbb\xbf") else b"\xef\xbb\xbf" + content
+
+
 class ExportMixin(LibraryExportMixin):
-    """django-import-export's export button, offering only the formats above."""
+    """django-import-export's export button, offering only the formats above; text formats are
+    written for Excel (CSV_DOWNLOAD_ENCODING)."""
 
     formats = [CSV, XLSX, TSV]
+    to_encoding = CSV_DOWNLOAD_ENCODING

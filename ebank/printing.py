@@ -8,24 +8,67 @@ to trust no host and no scheme, so that no markup can make the server fetch a UR
 still open a local path: only the code writes markup, and it names none).
 """
 
+import re
+from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph
 
 # Read by ReportLab the first time it opens a resource: no URL of any scheme is trusted.
 rl_config.trustedHosts = ["nothing.invalid"]
 rl_config.trustedSchemes = []
 
-FONT = "STSong-Light"  # one of the PDF standard CJK fonts: no font file needed
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-TEXT = ParagraphStyle("text", fontName=FONT, fontSize=8, leading=10)
-TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=20, alignment=1)
-SUBTITLE = ParagraphStyle("subtitle", fontName=FONT, fontSize=10, leading=14, alignment=1)
+# A TrueType CJK font shipped with the code (ebank/fonts/README.md), embedded (as a subset) in every
+# PDF: a viewer needs no Chinese font of its own. It is also every canvas's first font, so that no
+# page names a font it does not carry.
+FONT = "WenQuanYiMicroHei"
+pdfmetrics.registerFont(
+    TTFont(FONT, str(Path(__file__).parent / "fonts" / "wqy-microhei.ttc"), subfontIndex=0)
+)
+rl_config.canvas_basefontname = FONT
+TEXT = ParagraphStyle("text", fontName=FONT, bulletFontName=FONT, fontSize=8, leading=10)
+TEXT_RIGHT = ParagraphStyle("text right", parent=TEXT, alignment=2)
+TITLE = ParagraphStyle("title", parent=TEXT, fontSize=16, leading=20, alignment=1)
+SUBTITLE = ParagraphStyle("subtitle", parent=TEXT, fontSize=10, leading=14, alignment=1)
+HEADING = ParagraphStyle("heading", parent=TEXT, fontSize=11, leading=16, spaceBefore=8, spaceAfter=4)
+SIGNATURES = ParagraphStyle("signatures", parent=TEXT, fontSize=10, leading=22, spaceBefore=18)
+DATE_LINE = ParagraphStyle("date line", parent=SIGNATURES, alignment=2, spaceBefore=6)
+
+
+class PageCountCanvas(Canvas):
+    """A canvas that numbers its pages "page n of m" at the foot, right (m is known once the
+    whole document is laid out: each page is kept until the end, then numbered)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._kept_pages = []
+
+    def showPage(self):
+        self._kept_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._kept_pages)
+        for state in self._kept_pages:
+            self.__dict__.update(state)
+            self.saveState()
+            self.setFont(FONT, 9)
+            self.drawRightString(
+                self._pagesize[0] - 15 * mm,
+                10 * mm,
+                _("page %(n)d of %(total)d") % {"n": self._pageNumber, "total": total},
+            )
+            self.restoreState()
+            super().showPage()
+        super().save()
 
 
 # A printed cell holds at most this much of a text (a page of a register holds about 2,000
@@ -47,30 +90,94 @@ def paragraph(text, style: ParagraphStyle = TEXT, limit: int | None = CELL_CHARS
     return Paragraph(as_markup(text, limit), style)
 
 
-def column_widths(rows: list[list], total: float, *, widest: int = 30) -> list[float]:
-    """Widths for a table's columns in proportion to their longest text (a CJK character counts
-    twice; a column counts as at least 6 and at most `widest` characters, so one long remark
-    cannot squeeze the others to nothing), filling `total` points."""
+def text_units(value) -> int:
+    """How wide a text prints, in half-ems: a CJK character counts two, any other one."""
+    return sum(2 if ord(char) > 0x2E80 else 1 for char in str(value))
 
-    def width(value) -> int:
-        text = str(value)
-        return min(sum(2 if ord(char) > 0x2E80 else 1 for char in text), widest * 2)
 
-    longest = [max(max(width(row[column]) for row in rows) + 2, 6) for column in range(len(rows[0]))]
-    return [total * size / sum(longest) for size in longest]
+# A cell's padding, left and right together, in points (ReportLab's default: 6 a side).
+CELL_PADDING = 12
+
+
+def _column_needs(rows: list[list], widest: int, size: float) -> list[tuple[float, float, bool]]:
+    """Per column: the width its values need on one line (a header may wrap to three lines, a long
+    text counts `widest` characters), the width of its longest text, and whether it is short
+    (a time, a name, an amount, a masked card number: never wrapped if the page allows)."""
+    half_em = size / 2
+    header, body = rows[0], rows[1:]
+    columns = []
+    for column in range(len(header)):
+        longest = max((text_units(row[column]) for row in body), default=0)
+        title = text_units(header[column])
+        need = max(min(longest, widest * 2), min(title, max(8, -(-title // 3))), 4)
+        columns.append(
+            (need * half_em + CELL_PADDING, max(longest, need) * half_em + CELL_PADDING, longest <= 20)
+        )
+    return columns
+
+
+def natural_width(rows: list[list], *, widest: int = 30, size: float = 8) -> float:
+    """The width, in points, a table needs for its values not to wrap (see column_widths)."""
+    return sum(need for need, _full, _short in _column_needs(rows, widest, size))
+
+
+def column_widths(rows: list[list], total: float, *, widest: int = 30, size: float = 8) -> list[float]:
+    """Widths, in points, for a table's columns that fill `total`.
+
+    Each column first gets what its values need on one line — a time, a name, a number do not
+    wrap — with a header allowed to wrap to three lines (at least four characters wide) and a
+    long text counted at `widest` characters. The room left goes to the columns whose text is
+    longer than that (remarks, findings). If the columns need more than `total`, the long texts
+    give way first, then every column alike.
+    """
+    columns = _column_needs(rows, widest, size)
+    needs = [need for need, _full, _short in columns]
+    natural = sum(needs)
+    if natural >= total:
+        rigid = sum(need for need, _full, short in columns if short)
+        flexible = natural - rigid
+        if flexible and rigid < total:
+            scale = (total - rigid) / flexible
+            return [need if short else need * scale for need, _full, short in columns]
+        return [total * need / natural for need in needs]
+    spare, wanting = total - natural, [full - need for need, full, _short in columns]
+    weights = wanting if sum(wanting) else needs
+    return [need + spare * weight / sum(weights) for need, weight in zip(needs, weights)]
+
+
+# A number as ebank/formatting.py writes it (143,163 · 36,509.30 · 103.14% · +1.25 · −0.50), or a dash.
+_NUMBER = re.compile(r"[+−-]?[\d,]+(\.\d+)?%?|—")
+
+
+def _numeric_columns(rows: list[list]) -> set[int]:
+    body = rows[1:]
+    return {
+        column
+        for column in range(len(rows[0]))
+        if body
+        and all(_NUMBER.fullmatch(str(row[column])) or row[column] == "" for row in body)
+        and any(str(row[column]) for row in body)
+    }
 
 
 def grid_table(rows: list[list], width: float) -> LongTable:
     """A printed table: every cell a paragraph of its text, a grid, the header row shaded and
-    repeated on each page, a row that is too long split across pages."""
+    repeated on each page, a row that is too long split across pages; a column of numbers is
+    aligned right."""
+    numeric = _numeric_columns(rows)
     table = LongTable(
-        [[paragraph(cell) for cell in row] for row in rows],
-        colWidths=column_widths(rows, width),
+        [[paragraph(cell) for cell in rows[0]]]
+        + [
+            [paragraph(cell, TEXT_RIGHT if column in numeric else TEXT) for column, cell in enumerate(row)]
+            for row in rows[1:]
+        ],
+        colWidths=column_widths(rows, width, size=TEXT.fontSize),
         repeatRows=1,
         splitInRow=1,
     )
     table.setStyle(
         [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),  # a table's own default would be Helvetica
             ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),

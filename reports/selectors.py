@@ -107,3 +107,56 @@ def union_plan_completion(*, year: int, metric: str) -> Decimal | None:
         return None
     actual = Decimal(figures(as_of=datetime.date(year, 12, 31))[metric])
     return (actual * 100 / plan).quantize(CENT, ROUND_HALF_UP)
+
+
+# --- the assessment's runs ----------------------------------------------------------------------
+
+
+def assessment_latest_run(*, year: int, quarter: int):
+    """The latest finished run of a quarter (the one shown and exported), or None."""
+    from .models import AssessmentRun
+
+    return (
+        AssessmentRun.objects.filter(year=year, quarter=quarter, status=AssessmentRun.Status.DONE)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def previous_quarter(*, year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def assessment_ranking(*, run, results) -> list[dict]:
+    """The run's branches, best first, one row each: rank, branch, total, deductions (the sum of
+    the negative scores), the change of the total against the previous quarter's latest run (None
+    when that quarter has no run or did not assess the branch), and the branch's lines.
+    `results` is the run's results already scoped to the user."""
+    rows: dict = {}
+    for line in results.select_related("branch").order_by("rank", "branch__code", "metric"):
+        row = rows.setdefault(
+            line.branch_id,
+            {
+                "rank": line.rank,
+                "branch": line.branch,
+                "total": line.total_score,
+                "deductions": Decimal(0),
+                "lines": [],
+            },
+        )
+        row["lines"].append(line)
+        if line.score < 0:
+            row["deductions"] += line.score
+    year, quarter = previous_quarter(year=run.year, quarter=run.quarter)
+    previous = assessment_latest_run(year=year, quarter=quarter)
+    before = {}
+    if previous is not None:
+        before = dict(
+            previous.results.filter(branch_id__in=rows)
+            .values_list("branch_id", "total_score")
+            .distinct()
+        )
+    for branch_id, row in rows.items():
+        row["previous_total"] = before.get(branch_id)
+        row["change"] = None if branch_id not in before else row["total"] - before[branch_id]
+    return list(rows.values())

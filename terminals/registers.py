@@ -18,7 +18,18 @@ from rest_framework.response import Response
 from ebank import pii
 from ebank.dates import date_range_problem
 from ebank.org.scoping import scope_queryset, scoped_branches
-from ebank.registers.declarations import Place, Register, WriteOnly, register
+from ebank.registers.declarations import (
+    BRANCH_HEAD,
+    CHECKED_BY,
+    CUSTODIAN_A,
+    CUSTODIAN_B,
+    ENTERED_BY,
+    HANDLED_BY,
+    Place,
+    Register,
+    WriteOnly,
+    register,
+)
 
 from . import selectors
 from .models import (
@@ -139,28 +150,46 @@ class InspectionComplianceMixin:
 
 ATM, POS = terminal_of_kind(Terminal.Kind.ATM), terminal_of_kind(Terminal.Kind.POS)
 
-register(Register(model=AtmCashLog, route="atm-cash-log", place=ATM, custodians=True))
+CUSTODIANS = (CUSTODIAN_A, CUSTODIAN_B, BRANCH_HEAD)
+
+register(Register(model=AtmCashLog, route="atm-cash-log", place=ATM, signers=CUSTODIANS))
 register(
     Register(
         model=AtmInspection,
         route="atm-inspections",
         place=ATM,
-        custodians=True,
+        signers=(CHECKED_BY, BRANCH_HEAD),
         initial=_inspection_initial,
         summary=_last_30_days,
         summary_template="admin/terminals/inspection_compliance.html",
         api_mixin=InspectionComplianceMixin,
     )
 )
-register(Register(model=AtmFault, route="atm-faults", place=ATM, custodians=True))
-register(Register(model=AtmRepair, route="atm-repairs", place=ATM, custodians=True))
-register(Register(model=AtmCashDifference, route="atm-cash-differences", place=ATM, custodians=True))
+register(
+    Register(model=AtmFault, route="atm-faults", place=ATM, signers=(ENTERED_BY, HANDLED_BY, BRANCH_HEAD))
+)
+register(
+    Register(
+        model=AtmRepair,
+        route="atm-repairs",
+        place=ATM,
+        signers=(gettext_lazy("repaired by (vendor)"), ENTERED_BY, BRANCH_HEAD),
+    )
+)
+register(
+    Register(
+        model=AtmCashDifference,
+        route="atm-cash-differences",
+        place=ATM,
+        signers=(CUSTODIAN_A, CUSTODIAN_B, gettext_lazy("accounting supervisor"), BRANCH_HEAD),
+    )
+)
 register(
     Register(
         model=RetainedCard,
         route="retained-cards",
         place=ATM,
-        custodians=True,
+        signers=CUSTODIANS,
         write_only={
             "card_no": WriteOnly(
                 label=gettext_lazy("card number (in full)"),
@@ -179,7 +208,7 @@ register(
         model=PosMaintenance,
         route="pos-maintenance",
         place=POS,
-        custodians=True,
+        signers=(gettext_lazy("maintained by"), gettext_lazy("merchant (signature or seal)")),
         initial=_running_campaign(Terminal.Kind.POS),
     )
 )

@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -91,8 +92,24 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         return ["occurred_at", "standing", place, *own, "entered_by", "entered_at"]
 
     def get_search_fields(self, request):
-        # A register of cards is searched by a card's last digits, or its full number (by hash).
+        # A register of cards is searched by a card's last four digits, or its full number (by hash).
         return self._shown()
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if self._shown() and term.isdigit() and len(term) == 4:
+            # The last four digits of a card: the end of its masked number, not any four digits.
+            matches = Q()
+            for field in self._shown():
+                matches |= Q(**{f"{field}__endswith": term})
+            return queryset.filter(matches), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @property
+    def search_help_text(self):
+        if self.declaration.write_only:
+            return _("Type a card's last four digits, or its full number.")
+        return None
 
     def get_list_filter(self, request):
         return [("branch", ScopedBranchFilter), "occurred_at", "is_void"]
@@ -267,6 +284,7 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         context = {
             **(extra_context or {}),
             "logbook_print": {
+                "month": f"{timezone.localdate():%Y-%m}",
                 "param": place.field,
                 "label": self.model._meta.get_field(place.field).verbose_name,
                 "choices": [(choice.pk, str(choice)) for choice in choices],
@@ -290,6 +308,10 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 problem = year_problem(year)
             except ValueError:
                 problem = _("Give the month as YYYY-MM, such as 2011-06.")
+            if not problem and (year, month) > (today.year, today.month):
+                problem = _("%(month)s has not begun: nothing to print yet.") % {
+                    "month": f"{year}-{month:02d}"
+                }
             if problem:
                 self.message_user(request, problem, messages.ERROR)
                 return HttpResponseRedirect(

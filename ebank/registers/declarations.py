@@ -14,8 +14,14 @@ from typing import Callable
 
 from django.db.models import QuerySet
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 VIEW_ADD = ("view", "add")
+
+# The people who sign a printed register (the declarations name theirs).
+ENTERED_BY, BRANCH_HEAD = _("recorded by"), _("branch head")
+CUSTODIAN_A, CUSTODIAN_B = _("first custodian"), _("second custodian")
+CHECKED_BY, HANDLED_BY = _("inspected by"), _("handled by")
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,8 @@ class Register:
     summary_template: str = ""
     # Extra API actions: a mixin of the register's viewset.
     api_mixin: type | None = None
-    # The signature lines of the printout: the two custodians of a terminal, or who checked.
-    custodians: bool = False
+    # Who signs the printed month, in the order of the signature lines at the foot of each page.
+    signers: tuple = (ENTERED_BY, BRANCH_HEAD)
     # The app whose admin pages it had before it moved to its area: old addresses redirect.
     moved_from: str = ""
 

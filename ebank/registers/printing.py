@@ -1,17 +1,20 @@
 """A register's month as the paper register is filed: A4 pages in Chinese, one place (a branch, or
-a terminal), every entry (corrections and voids included), the signature lines at the foot."""
+a terminal), every entry (corrections and voids included) with its running number, and the
+signature lines of the people the declaration names at the foot of each page."""
 
 import datetime
 import io
+from decimal import Decimal
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
+from ebank import formatting
 from ebank.dates import local_midnight
-from ebank.printing import FONT, SUBTITLE, TITLE, grid_table, paragraph
+from ebank.printing import FONT, SUBTITLE, TITLE, PageCountCanvas, grid_table, natural_width, paragraph
 
 from .declarations import declaration_for
 from .models import Entry
@@ -26,9 +29,22 @@ def _cell(entry: Entry, name: str) -> str:
         return "√" if value else "×"
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m-%d")
     if value is None:
         return ""
-    return formats.localize(value) if not isinstance(value, str) else value
+    if isinstance(value, Decimal):
+        return formatting.amount(value, places=field.decimal_places)
+    if isinstance(value, int):
+        return formatting.count(value)
+    return str(value)
+
+
+def signature_line(declaration) -> str:
+    """The foot of each page: a line to sign for each person the register names."""
+    return "    ".join(
+        _("%(who)s (signature): __________") % {"who": who} for who in declaration.signers
+    )
 
 
 def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
@@ -47,43 +63,46 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
     shown = [spec.shown for spec in declaration.write_only.values()]  # a card number, masked
     columns = [*shown, *columns]
     header = [
-        "#",
+        _("No."),
+        _("entry no."),
         *(str(model._meta.get_field(name).verbose_name) for name in columns),
         _("entered by"),
         _("standing"),
     ]
+    line_of = {entry.pk: line for line, entry in enumerate(entries, start=1)}
     rows = [header]
-    for entry in entries:
+    for line, entry in enumerate(entries, start=1):
         standing = ""
         if entry.amends_id:
             verb = _("voids") if entry.is_void else _("corrects")
-            standing = f"{verb} #{entry.amends_id}: {entry.correction_reason}"
+            if entry.amends_id in line_of:
+                standing = _("%(verb)s line %(line)d (#%(id)d): %(reason)s") % {
+                    "verb": verb,
+                    "line": line_of[entry.amends_id],
+                    "id": entry.amends_id,
+                    "reason": entry.correction_reason,
+                }
+            else:
+                standing = f"{verb} #{entry.amends_id}: {entry.correction_reason}"
         rows.append(
             [
-                str(entry.pk),
+                str(line),
+                f"#{entry.pk}",
                 *(_cell(entry, name) for name in columns),
                 entry.entered_by.get_full_name() or entry.entered_by.username,
                 standing,
             ]
         )
-    pagesize = landscape(A4) if len(columns) > 6 else A4
+    # Portrait when the columns fit across it, else landscape.
+    pagesize = A4 if natural_width(rows) <= A4[0] - 24 * mm else landscape(A4)
     table = grid_table(rows, pagesize[0] - 24 * mm)
     title = str(model._meta.verbose_name_plural)
-    signature = (
-        _(
-            "Custodian (signature): ________    Custodian (signature): ________    "
-            "Branch head (signature): ________"
-        )
-        if declaration.custodians
-        else _("Checked by (signature): ________    Branch head (signature): ________")
-    )
+    signature = signature_line(declaration)
 
     def page(canvas, doc):
         canvas.saveState()
         canvas.setFont(FONT, 9)
-        width = pagesize[0]
-        canvas.drawString(15 * mm, 12 * mm, signature)
-        canvas.drawRightString(width - 15 * mm, 12 * mm, _("page %(n)d") % {"n": doc.page})
+        canvas.drawString(15 * mm, 16 * mm, signature)
         canvas.restoreState()
 
     buffer = io.BytesIO()
@@ -109,5 +128,6 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
         ],
         onFirstPage=page,
         onLaterPages=page,
+        canvasmaker=PageCountCanvas,
     )
     return buffer.getvalue()

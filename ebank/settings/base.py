@@ -87,6 +87,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% load numbers %}: counts, amounts and percentages as ebank/formatting.py writes them.
+            "libraries": {"numbers": "ebank.templatetags.numbers"},
         },
     },
 ]

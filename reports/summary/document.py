@@ -3,6 +3,7 @@ its figure sentences and tables written from `year_facts`, and the staff's narra
 around them. A document is plain data (a dict of blocks) so that a finalised one can be kept as it
 was and rendered again as Markdown, HTML or DOCX."""
 
+import datetime
 from decimal import Decimal
 
 from ..metrics import BY_CODE, metrics
@@ -526,8 +527,9 @@ def _plan(facts: dict, narrative: dict) -> list[dict]:
     return blocks
 
 
-def build_document(*, facts: dict, narrative: dict[str, str], title: str) -> dict:
-    """The summary of facts["year"] with the given narrative paragraphs."""
+def build_document(*, facts: dict, narrative: dict[str, str], title: str, date: datetime.date) -> dict:
+    """The summary of facts["year"] with the given narrative paragraphs, dated `date` (the day it
+    is written out, or finalised)."""
     now_blocks = [
         _heading(1, "一、推进金农卡发行，做好ATM、POS机布放工作"),
         *_cards(facts, narrative),
@@ -543,7 +545,13 @@ def build_document(*, facts: dict, narrative: dict[str, str], title: str) -> dic
     # A sentence with nothing to state (a year without logbooks) is left out, not printed as "。".
     now_blocks = [block for block in now_blocks if block["type"] != "paragraph" or block["text"]]
     author = f"{facts['union']}电子银行部"
-    return {"year": facts["year"], "title": title, "author": author, "blocks": now_blocks}
+    return {
+        "year": facts["year"],
+        "title": title,
+        "author": author,
+        "date": date.isoformat(),
+        "blocks": now_blocks,
+    }
 
 
 def default_title(*, union: str, year: int) -> str:

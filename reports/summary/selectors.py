@@ -1,5 +1,7 @@
 """Reads of the year-end summary: the document of a saved or an unsaved summary."""
 
+from django.utils import timezone
+
 from ..models import YearSummary
 from .document import build_document, default_narrative, default_title
 from .facts import union_name, year_facts
@@ -10,7 +12,12 @@ def year_summary_document(*, summary: YearSummary) -> dict:
     if summary.is_final:
         return summary.snapshot
     narrative = {field: getattr(summary, field) for field in YearSummary.NARRATIVE_FIELDS}
-    return build_document(facts=year_facts(year=summary.year), narrative=narrative, title=summary.title)
+    return build_document(
+        facts=year_facts(year=summary.year),
+        narrative=narrative,
+        title=summary.title,
+        date=timezone.localdate(),
+    )
 
 
 def year_summary_draft(*, year: int) -> YearSummary:

@@ -149,6 +149,8 @@ def _export(client):
         },
     )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    # Excel reads the Chinese of a downloaded CSV as UTF-8 only with the byte order mark.
+    assert response.content.startswith(b"\xef\xbb\xbf")
     return response.content.decode("utf-8-sig")
 
 

@@ -180,6 +180,17 @@ def test_export_csv_has_the_contract_columns_in_order(assessed, tmp_path):
     assert lines[3].startswith("201,\"'=HYPERLINK") and lines[3].endswith(",46.00,2")
 
 
+def test_the_downloaded_csv_opens_in_excel_with_the_same_columns(assessed, staff_client, tmp_path):
+
+    run = AssessmentRun.objects.get(year=2011, quarter=4)
+    response = staff_client.get(reverse("admin:reports_assessmentrun_report", args=[run.pk, "csv"]))
+    path = tmp_path / "q4.csv"
+    call_command("export_assessment", year=2011, quarter=4, format="csv", output=path, stdout=io.StringIO())
+    # The download starts with the byte order mark; after it, it is the command's file, byte for byte.
+    assert response.content == b"\xef\xbb\xbf" + path.read_bytes()
+    assert not path.read_bytes().startswith(b"\xef\xbb\xbf")  # scripts read the command's CSV as it was
+
+
 def test_export_xlsx_reads_back_in_chinese_with_shading_and_headlines(assessed, tmp_path):
     import openpyxl
 
@@ -197,12 +208,21 @@ def test_export_xlsx_reads_back_in_chinese_with_shading_and_headlines(assessed, 
         stdout=io.StringIO(),
     )
     book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["名次", "考核结果", "主要指标"]
+    ranking = book["名次"]
+    assert [c.value for c in ranking[2]] == ["名次", "机构名称", "机构号", "总得分", "扣分", "较上季度"]
+    assert [c.value for c in ranking[3]][:4] == [1, "城关信用社", "101", 52]
     sheet = book["考核结果"]
     assert [c.value for c in sheet[2]][:3] == ["机构号", "机构名称", "指标"]
     assert sheet["B3"].value == "城关信用社" and sheet["F3"].fill.fgColor.rgb.endswith("C6EFCE")
+    assert sheet["C3"].value == "发卡总量"  # the metric's name, no code
+    # Numbers stay numbers, shown as the pages write them (a count with separators, % with 2 places).
+    assert sheet["D3"].value == 500 and sheet["D3"].number_format == "#,##0"
+    assert sheet["F3"].number_format == '#,##0.00"%"'
     assert str(sheet["B5"].value).startswith("'=")  # no formula from user data
-    headline = {row[1]: row for row in book["主要指标"].iter_rows(min_row=3, values_only=True)}
-    assert headline["new_cards"][2] == 1950 and headline["card_balance"][3] == "元"
+    headline = {row[0]: row for row in book["主要指标"].iter_rows(min_row=3, values_only=True)}
+    assert headline["新增发卡"][1:] == (1950, "张")
+    assert headline["卡存款余额"][2] == "万元"
 
 
 def test_export_pdf_text_is_chinese(assessed, tmp_path):
@@ -223,7 +243,11 @@ def test_export_pdf_text_is_chinese(assessed, tmp_path):
     )
     reader = pypdf.PdfReader(path)
     text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
-    assert "2011年第4季度电子银行业务考核结果" in text and "新增发卡" in text and "第 1 页" in text
+    assert "2011年第4季度电子银行业务考核结果" in text and "新增发卡" in text and "第 1 页 共 1 页" in text
+    # The ranking first, by branch name, then each branch's lines, then the lines to sign.
+    assert text.index("一、名次") < text.index("1城关信用社") < text.index("二、各机构指标完成情况")
+    assert "第 1 名 城关信用社（101） 总得分 52.00" in text
+    assert "制表：" in text and "审核：" in text and "负责人：" in text
     assert abs(float(reader.pages[0].mediabox.width) - 595.28) < 1  # A4
 
 

@@ -438,6 +438,36 @@ def test_the_2011_summary_docx_states_them_too_in_chinese(db, summary_2011):
     ]
 
 
+def test_the_2011_summary_docx_is_laid_out_as_an_official_document(db, summary_2011):
+    """GB/T 9704: A4, the type area 156 × 225 mm at 37 mm from the top and 28 mm from the left;
+    the title in 2号 (22 pt), the body in 3号 (16 pt); page numbers at the foot; the closing
+    names the union's department and the date, right-aligned."""
+    import io
+
+    from django.utils import timezone
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    _markdown, docx = summary_2011
+    document = Document(io.BytesIO(docx))
+    section = document.sections[0]
+    mm = 36000  # EMU per millimetre
+    assert (round(section.page_width / mm), round(section.page_height / mm)) == (210, 297)
+    assert round(section.top_margin / mm) == 37 and round(section.left_margin / mm) == 28
+    assert round((section.page_width - section.left_margin - section.right_margin) / mm) == 156
+    assert round((section.page_height - section.top_margin - section.bottom_margin) / mm) == 225
+    title = document.paragraphs[0].runs[0]
+    assert title.font.size.pt == 22 and document.styles["Normal"].font.size.pt == 16
+    assert "PAGE" in section.footer._element.xml and "PAGE" in section.even_page_footer._element.xml
+    closing = [p for p in document.paragraphs if p.text.strip()][-2:]
+    today = timezone.localdate()
+    assert [p.text for p in closing] == [
+        "青山县农村信用合作联社电子银行部",
+        f"{today.year}年{today.month}月{today.day}日",
+    ]
+    assert all(p.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in closing)
+
+
 def test_the_2011_summary_corrects_the_seeds_slips(db, summary_2011):
     markdown, _docx = summary_2011
     assert "占发卡总量的0.3%" not in markdown and "13280.5" not in markdown

@@ -301,6 +301,12 @@ def test_a_month_of_the_register_prints_as_an_a4_pdf_in_chinese(atm, manager, ma
     text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")  # cells wrap
     assert "ATM机安全检查登记簿" in text and "2011-06" in text and "3 条" in text
     assert "补记发现的问题" in text and "签字" in text
+    # Running numbers, the entry's number, and the correction pointing at the line it corrects.
+    packed = text.replace(" ", "")  # a cell's text may wrap anywhere
+    assert "序号登记号" in text and f"更正第2行（#{evening.pk}）：补记发现的问题" in packed
+    # The inspection register is signed by who inspected and the branch head.
+    assert "检查人（签字）" in text and "网点负责人（签字）" in text and "管库员" not in text
+    assert "第 1 页 共 1 页" in text
     assert abs(float(reader.pages[0].mediabox.width) - 841.89) < 1  # A4 landscape for a wide register
     other = TerminalFactory(branch=tree["b"], kind="atm", merchant=None)
     assert manager_client.get(url, {"month": "2011-06", "terminal": other.pk}).status_code == 404
@@ -374,3 +380,48 @@ def test_the_schema_says_what_corrections_voids_and_compliance_answer(staff, cli
     body = compliance["responses"]["200"]["content"]["application/json"]["schema"]
     assert body["type"] == "array"  # one row per branch, not a page
     assert not {"page", "page_size"} & {parameter["name"] for parameter in compliance["parameters"]}
+
+
+def test_the_retained_card_register_prints_the_masked_card_and_finds_a_card_by_its_last_four(
+    atm, manager, manager_client
+):
+    import io
+
+    import pypdf
+
+    kept = logbooks.logbook_enter(
+        model=RetainedCard,
+        by=manager,
+        terminal=atm,
+        occurred_at=local(2011, 6, 2, 10),
+        card_no="6228480402564890018",
+    )
+    other_number = next(n for n in iter(lambda: card_number(prefix="620018"), None) if not n.endswith("0018"))
+    other = logbooks.logbook_enter(
+        model=RetainedCard, by=manager, terminal=atm, occurred_at=local(2011, 6, 3, 10), card_no=other_number
+    )
+    assert "0018" in other.card_masked  # its masked form holds 0018, but not at the end
+    response = manager_client.get(
+        reverse("admin:terminals_retainedcard_print"), {"month": "2011-06", "terminal": atm.pk}
+    )
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    assert kept.card_masked in text and "6228480402564890018" not in text
+    assert "管库员甲（签字）" in text and "管库员乙（签字）" in text
+    # Found by its last four digits: 0018 ends the first card only (the second has 0018 inside).
+    page = manager_client.get(reverse("admin:terminals_retainedcard_changelist"), {"q": "0018"})
+    shown = page.content.decode()
+    assert f"/{kept.pk}/change/" in shown and f"/{other.pk}/change/" not in shown
+    assert "输入卡号后四位" in shown
+
+
+@pytest.mark.parametrize(
+    "month, refusal",
+    [("2011-13", "YYYY-MM"), ("0211-06", "2000"), ("2099-12", "尚未开始")],
+)
+def test_an_impossible_month_is_refused_and_the_form_offers_this_month(atm, manager_client, month, refusal):
+    url = reverse("admin:terminals_atminspection_print")
+    response = manager_client.get(url, {"month": month, "terminal": atm.pk}, follow=True)
+    assert response["Content-Type"].startswith("text/html") and refusal in response.content.decode()
+    page = manager_client.get(reverse("admin:terminals_atminspection_changelist")).content.decode()
+    this_month = f"{timezone.localdate():%Y-%m}"
+    assert f'name="month" value="{this_month}" max="{this_month}"' in page

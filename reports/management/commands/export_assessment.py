@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reports import exports
+from reports.selectors import assessment_latest_run
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, type=Path)
 
     def handle(self, *args, year, quarter, format, output, **options):
-        run = exports.latest_run(year=year, quarter=quarter)
+        run = assessment_latest_run(year=year, quarter=quarter)
         if run is None:
             raise CommandError(f"No finished assessment run for {year} Q{quarter}; run `assess` first.")
         writer = {
