@@ -1,8 +1,7 @@
-from collections import OrderedDict
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,7 +22,7 @@ from ebank.org.admin_base import (
 )
 from ebank.org.scoping import scope_queryset
 
-from . import exports, jobs, services
+from . import exports, jobs, selectors, services
 from .models import AssessmentResult, AssessmentRun, PlanItem, Policy, Target, YearSummary
 from .summary import render as summary_render
 from .summary import services as summary_services
@@ -64,19 +63,62 @@ class TargetAdmin(ScopedAdmin):
 
 
 class RunForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=gettext_lazy("year"), min_value=2000, max_value=2099)
     quarter = forms.TypedChoiceField(
         label=gettext_lazy("quarter"), coerce=int, choices=[(q, q) for q in (1, 2, 3, 4)]
     )
+    again = forms.BooleanField(
+        label=gettext_lazy(
+            "Run it again: the new run becomes the one shown, the earlier ones stay on record"
+        ),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        year, quarter = cleaned.get("year"), cleaned.get("quarter")
+        if year and quarter and not cleaned.get("again"):
+            latest = selectors.assessment_latest_run(year=year, quarter=quarter)
+            if latest is not None:
+                self.add_error(
+                    "again",
+                    _(
+                        "%(year)d Q%(quarter)d was already assessed (run #%(run)d, %(when)s). "
+                        "Tick the box to run it again."
+                    )
+                    % {
+                        "year": year,
+                        "quarter": quarter,
+                        "run": latest.pk,
+                        "when": f"{timezone.localtime(latest.created_at):%Y-%m-%d %H:%M}",
+                    },
+                )
+        return cleaned
 
 
 @admin.register(AssessmentRun)
 class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Every run on record; "add" starts one; a run's page is its ranking table."""
 
-    list_display = ["__str__", "status", "started_by", "created_at", "finished_at"]
+    list_display = ["__str__", "status", "standing", "started_by", "created_at", "finished_at"]
     list_filter = ["year", "quarter", "status"]
     list_select_related = ["started_by"]
+
+    def get_queryset(self, request):
+        latest = (
+            AssessmentRun.objects.filter(
+                year=OuterRef("year"), quarter=OuterRef("quarter"), status=AssessmentRun.Status.DONE
+            )
+            .order_by("-created_at", "-pk")
+            .values("pk")[:1]
+        )
+        return super().get_queryset(request).annotate(latest_pk=Subquery(latest))
+
+    @admin.display(description=gettext_lazy("which run counts"))
+    def standing(self, run):
+        if run.status != AssessmentRun.Status.DONE:
+            return "—"
+        return _("latest: the one shown") if run.pk == run.latest_pk else _("earlier run")
 
     def get_urls(self):
         return [
@@ -121,12 +163,17 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
-        form = RunForm(
-            request.POST or None, initial={"year": today.year, "quarter": (today.month - 1) // 3 or 4}
-        )
-        if request.method == "POST" and form.is_valid():
+        # The last quarter that has ended (in January: the fourth of last year).
+        year, quarter = selectors.previous_quarter(year=today.year, quarter=(today.month - 1) // 3 + 1)
+        form = RunForm(request.POST or None, initial={"year": year, "quarter": quarter})
+        valid = request.method == "POST" and form.is_valid()
+        if "again" not in form.errors:  # asked only when the quarter already has a run
+            form.fields["again"].widget = forms.HiddenInput()
+        if valid:
             try:
-                run = jobs.assessment_start(by=request.user, **form.cleaned_data)
+                run = jobs.assessment_start(
+                    by=request.user, year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"]
+                )
             except services.AssessmentNotReady as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
@@ -139,21 +186,19 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         run = self.get_object(request, object_id)
         if run is None:
             return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
-        results = scope_queryset(user=request.user, queryset=run.results.select_related("branch")).order_by(
-            "rank", "branch__code", "metric"
-        )
-        ranking = OrderedDict()
-        for line in results:
-            ranking.setdefault(line.branch, {"rank": line.rank, "total": line.total_score, "lines": []})
-            ranking[line.branch]["lines"].append(line)
+        results = scope_queryset(user=request.user, queryset=run.results.all())
+        latest = selectors.assessment_latest_run(year=run.year, quarter=run.quarter)
         return TemplateResponse(
             request,
             "admin/reports/assessmentrun/ranking.html",
             {
                 **self.admin_site.each_context(request),
-                "title": str(run),
+                "title": _("%(year)d Q%(quarter)d assessment") % {"year": run.year, "quarter": run.quarter},
                 "run": run,
-                "ranking": ranking,
+                "ranking": selectors.assessment_ranking(run=run, results=results),
+                "latest": latest,
+                "earlier": latest is not None and latest.pk != run.pk,
+                "previous_quarter": "%dQ%d" % selectors.previous_quarter(year=run.year, quarter=run.quarter),
                 "opts": self.model._meta,
             },
         )

@@ -74,6 +74,9 @@ class Source:
     model: str = ""
     rows_of: Callable[[Period], QuerySet] | None = None
     branch: str = "branch"
+    # The table and field that date its rows ("app_label.Model", "field"): the latest day with
+    # data is the latest of these (the dashboard opens on it).
+    dated: tuple[str, str] | None = None
 
     def rows(self, period: Period) -> QuerySet:
         if self.rows_of is not None:
@@ -191,15 +194,29 @@ def _disbursements(period: Period) -> QuerySet:
     return Disbursement.objects.filter(period.dated_in_year("paid_on"))
 
 
-CARDS = Source("cards", "cards.Card")
-BALANCES = Source("card balances", rows_of=_balances, branch="card__branch")
-MERCHANTS = Source("merchants", "terminals.Merchant")
-TERMINALS = Source("terminals", "terminals.Terminal")
-TERMINAL_TXNS = Source("terminal transactions", rows_of=_terminal_txns, branch="terminal__branch")
+CARDS = Source("cards", "cards.Card", dated=("cards.Card", "issued_on"))
+BALANCES = Source(
+    "card balances", rows_of=_balances, branch="card__branch", dated=("cards.CardBalance", "as_of")
+)
+MERCHANTS = Source("merchants", "terminals.Merchant", dated=("terminals.Merchant", "signed_on"))
+TERMINALS = Source("terminals", "terminals.Terminal", dated=("terminals.Terminal", "installed_on"))
+TERMINAL_TXNS = Source(
+    "terminal transactions",
+    rows_of=_terminal_txns,
+    branch="terminal__branch",
+    dated=("terminals.TerminalTxn", "txn_at"),
+)
 DORMANT_POS = Source("dormant POS", rows_of=_dormant_pos)
-CUSTOMERS = Source("online-banking customers", "netbanking.Customer")
-TRANSFERS = Source("online-banking transfers", rows_of=_transfers, branch="customer__branch")
-DISBURSEMENTS = Source("disbursements", rows_of=_disbursements)
+CUSTOMERS = Source(
+    "online-banking customers", "netbanking.Customer", dated=("netbanking.Customer", "signed_on")
+)
+TRANSFERS = Source(
+    "online-banking transfers",
+    rows_of=_transfers,
+    branch="customer__branch",
+    dated=("netbanking.Transfer", "txn_at"),
+)
+DISBURSEMENTS = Source("disbursements", rows_of=_disbursements, dated=("cards.Disbursement", "paid_on"))
 
 
 # --- the metrics of docs/kpi.md -----------------------------------------------------------------

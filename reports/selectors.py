@@ -8,12 +8,15 @@ import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.apps import apps
+from django.db.models import DateTimeField, Max, Sum
+from django.utils import timezone
 
+from ebank.dates import local_days
 from ebank.org.models import Branch
 from ebank.org.scoping import branch_subtree_ids
 
-from .metrics import Metric, Period, metrics
+from .metrics import BY_CODE, Metric, Period, metrics
 
 CENT = Decimal("0.01")
 
@@ -84,20 +87,69 @@ def figures_for_branches(*, as_of: datetime.date, branches: list[Branch]) -> dic
     return result
 
 
+def latest_day_with_data(*, today: datetime.date) -> datetime.date:
+    """The latest day, not after `today`, on which a source of the figures has a row (a card issued,
+    a transaction, a balance taken); `today` when there is none. The dashboard opens on it: a
+    database restored from an archive, or the demo county of 2011, shows its last day with data,
+    not an empty today."""
+    latest = None
+    tables = {metric.source.dated for metric in metrics() if metric.source and metric.source.dated}
+    for table, field in sorted(tables):
+        model = apps.get_model(table)
+        if isinstance(model._meta.get_field(field), DateTimeField):
+            rows = model._default_manager.filter(**{f"{field}__lt": local_days(today, today)[1]})
+        else:
+            rows = model._default_manager.filter(**{f"{field}__lte": today})
+        day = rows.aggregate(day=Max(field))["day"]
+        if isinstance(day, datetime.datetime):
+            day = timezone.localtime(day).date()
+        if day is not None and (latest is None or day > latest):
+            latest = day
+    return latest or today
+
+
 def figures_as_json(values: dict[str, int | Decimal]) -> dict[str, int | str]:
     """docs/cli.md's form: counts as integers, amounts as strings with exactly two decimals."""
     return {code: f"{value:.2f}" if isinstance(value, Decimal) else value for code, value in values.items()}
 
 
-def union_plan(*, year: int, metric: str, quarter: int = 4) -> Decimal | None:
+def union_plan(*, year: int, metric: str, quarter: int = 4, branch: Branch | None = None) -> Decimal | None:
     """The union's plan for a metric (docs/kpi.md): the sum of that quarter's targets of every
-    branch that has one; the annual plan is quarter 4's. None when no branch has a target."""
+    branch that has one; the annual plan is quarter 4's. For a branch, the same sum over it and
+    the branches below it (its own plan). None when no branch has a target."""
     from .models import Target
 
-    total = Target.objects.filter(year=year, quarter=quarter, metric=metric).aggregate(total=Sum("target"))[
-        "total"
-    ]
+    targets = Target.objects.filter(year=year, quarter=quarter, metric=metric)
+    if branch is not None:
+        targets = targets.filter(branch_id__in=branch_subtree_ids(branch=branch))
+    total = targets.aggregate(total=Sum("target"))["total"]
     return None if total is None else total.quantize(CENT)
+
+
+def _own_target(year: int, metric: str, branch: Branch | None) -> bool:
+    from .models import Target
+
+    return branch is not None and Target.objects.filter(
+        year=year, quarter=4, metric=metric, branch=branch
+    ).exists()
+
+
+def plan_progress(*, as_of: datetime.date, branch: Branch | None, values: dict) -> list[dict]:
+    """Each metric of the year's assessment plan: the annual plan of the scope (the union, or a
+    branch with those below it: the sum of their fourth-quarter targets; for an average, such as
+    卡均余额, only a branch's own target), the figure as of `as_of` (from `values`, figures() of
+    that day) and the completion in % (None without a plan)."""
+    from .models import PlanItem
+
+    rows = []
+    for item in PlanItem.objects.filter(year=as_of.year).order_by("-weight", "metric"):
+        plan = union_plan(year=as_of.year, metric=item.metric, branch=branch)
+        if not BY_CODE[item.metric].additive and not _own_target(as_of.year, item.metric, branch):
+            plan = None  # an average's targets do not add up: only a branch's own target is its plan
+        actual = values[item.metric]
+        completion = (Decimal(actual) * 100 / plan).quantize(CENT, ROUND_HALF_UP) if plan else None
+        rows.append({"metric": item.metric, "plan": plan, "actual": actual, "completion": completion})
+    return rows
 
 
 def union_plan_completion(*, year: int, metric: str) -> Decimal | None:

@@ -8,6 +8,15 @@ from ebank.org.roles import Role
 from tests.factories import BranchFactory, user_with_role
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (the test settings' local-memory one): figures and the
+    dashboard's latest day cached by one test's data never answer another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db):
     """The branch tree: `hq` → `a` → `a1`, and `b`, a sibling of `a`."""

@@ -149,6 +149,51 @@ def test_the_admin_runs_and_shows_the_ranking_scoped(
     assert AssessmentResult.objects.count() == 4
 
 
+def _summary_rows(page: str) -> list[str]:
+    """The ranking's summary lines as text: rank, name, total, deductions, change."""
+    import re
+
+    rows = re.findall(r"<summary>(.*?)</summary>", page, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+def test_the_ranking_reads_summary_first_with_the_change_against_last_quarter(quarter, tree, staff_client):
+    # Q3: 101 scored 40 (target 2,000 of new cards), 201 scored 48.
+    for branch, target in ((tree["a"], 2000), (tree["b"], 500)):
+        Target.objects.create(year=2011, quarter=3, branch=branch, metric="new_cards", target=Decimal(target))
+    services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=3).pk)
+    run = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=4).pk)
+    page = staff_client.get(reverse("admin:reports_assessmentrun_change", args=[run.pk])).content.decode()
+    assert "2011年第4季度考核" in page
+    # One line per branch, its name first; 101 gained 52.00 − 21.00, 201 lost 46.00 − 48.00 … as computed.
+    q3 = {r.branch.code: r.total_score for r in AssessmentRun.objects.get(quarter=3).results.all()}
+    assert _summary_rows(page) == [
+        f"1 城关信用社 52.00 — +{Decimal('52.00') - q3['101']:.2f}",
+        f"2 北山信用社 46.00 — {Decimal('46.00') - q3['201']:.2f}",
+    ]
+    # Each branch opens on its metrics, written with separators and units, no codes.
+    assert "新增发卡" in page and "1,050" in page and "105.00%" in page and "new_cards" not in page
+    assert 'id="earlier-run"' not in page
+
+
+def test_an_earlier_run_says_so_and_running_a_quarter_again_asks_first(
+    quarter, staff_client, django_capture_on_commit_callbacks
+):
+    first = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=4).pk)
+    url = reverse("admin:reports_assessmentrun_add")
+    response = staff_client.post(url, {"year": 2011, "quarter": 4})
+    assert response.status_code == 200 and AssessmentRun.objects.count() == 1  # asked, not run
+    assert f"已考核过（第 {first.pk} 次" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, {"year": 2011, "quarter": 4, "again": "on"})
+    assert response.status_code == 302 and AssessmentRun.objects.count() == 2
+    latest = AssessmentRun.objects.latest("pk")
+    page = staff_client.get(reverse("admin:reports_assessmentrun_change", args=[first.pk])).content.decode()
+    assert 'id="earlier-run"' in page and f"第 {latest.pk} 次" in page
+    listing = staff_client.get(reverse("admin:reports_assessmentrun_changelist")).content.decode()
+    assert "最新（以此为准）" in listing and "较早的一次" in listing
+
+
 @pytest.fixture
 def assessed(quarter):
     quarter["b"].name = '=HYPERLINK("x")北山'
