@@ -9,6 +9,7 @@ register(
     Register(
         model=CardRiskCheck,
         route="card-risk-checks",
+        position=8,
         moved_from="terminals",
         signers=(CHECKED_BY, BRANCH_HEAD),
     )

@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ebank.api.errors import api_not_found, page_not_found_json_for_api, server_error_json_for_api
@@ -11,11 +10,6 @@ from ebank.org import two_factor
 from ebank.org.search import sensitive_search
 from ebank.registers.redirects import moved_registers_urls
 
-admin.site.site_header = _("E-banking department back office")
-admin.site.site_title = _("ebank")
-admin.site.index_title = _("Home")
-admin.site.site_url = None  # the admin is the whole site: no "view site" link back to itself
-
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
@@ -23,6 +17,8 @@ urlpatterns = [
     path("account/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
     path("search/", sensitive_search, name="sensitive-search"),
     path("dashboard/", include("reports.dashboard_urls")),
+    path("today/", include("reports.today_urls")),
+    path("today/", include("terminals.page_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("ebank.api.urls")),

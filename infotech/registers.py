@@ -10,6 +10,7 @@ register(
     Register(
         model=ItMaintenance,
         route="it-maintenance",
+        position=9,
         moved_from="terminals",
         signers=(HANDLED_BY, _("department head")),
     )

@@ -33,6 +33,14 @@ def tickets_overdue(*, queryset: QuerySet, today: datetime.date | None = None) -
     return queryset.exclude(status=Ticket.Status.CLOSED).filter(deadline__lt=today)
 
 
+def tickets_due_soon(*, queryset: QuerySet, today: datetime.date | None = None) -> QuerySet:
+    """Tickets still open whose T+3 deadline is today or the next working day, or has passed:
+    the ones to handle now, the latest deadline last."""
+    today = today or timezone.localdate()
+    soon = working_day_after(start=today, days=1)
+    return queryset.exclude(status=Ticket.Status.CLOSED).filter(deadline__lte=soon).order_by("deadline", "pk")
+
+
 def _month_bounds(
     year: int, month: int
 ) -> tuple[datetime.datetime, datetime.datetime, datetime.date, datetime.date]:

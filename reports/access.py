@@ -1,19 +1,34 @@
 """What each role may do with the assessment's and the reports' models (ebank/org/roles.py
 collects it)."""
 
-from ebank.org.roles import READ_WRITE, VIEW, Access
+from ebank.org.roles import READ_WRITE, VIEW, Access, Role
 
 ACCESS = {
     # The department keeps the plan and the targets and runs the assessment; the union's managers
     # read everything; a branch manager reads their branch's targets and results.
-    "reports.planitem": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False),
+    "reports.planitem": Access(
+        staff=READ_WRITE,
+        branch_manager=VIEW,
+        leader=VIEW,
+        branch_owned=False,
+        off_menu_for=(Role.BRANCH_MANAGER,),
+    ),
     "reports.target": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
     "reports.assessmentrun": Access(
         staff=("view", "add"), branch_manager=VIEW, leader=VIEW, branch_owned=False
     ),
-    "reports.assessmentresult": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
+    # The lines of the runs: read in a run's ranking.
+    "reports.assessmentresult": Access(
+        staff=VIEW, branch_manager=VIEW, leader=VIEW, off_menu_for=(Role.BRANCH_MANAGER, Role.LEADER)
+    ),
     # The department's rules and registers: every branch follows them, the department keeps them.
-    "reports.policy": Access(staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False),
+    "reports.policy": Access(
+        staff=READ_WRITE,
+        branch_manager=VIEW,
+        leader=VIEW,
+        branch_owned=False,
+        off_menu_for=(Role.BRANCH_MANAGER,),
+    ),
     # The year-end summary states union-wide figures: the department writes it for the leadership.
     "reports.yearsummary": Access(staff=("view", "add", "change"), leader=VIEW, branch_owned=False),
 }

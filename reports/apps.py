@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Assessment and reports")
+    menu_position = 60  # its place in the menu (ebank/org/menu.py)
 
     def ready(self):
         # Another app (one above reports: tools, a test app) may declare metrics in its metrics.py.

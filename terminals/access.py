@@ -1,14 +1,17 @@
 """What each role may do with the terminals area's models (ebank/org/roles.py collects it; the
 registers' access is in their declarations, registers.py)."""
 
-from ebank.org.roles import READ_WRITE, VIEW, Access
+from ebank.org.roles import READ_WRITE, VIEW, Access, Role
 
 ACCESS = {
     # From extracts; staff record lifecycle changes; a branch manager records the visit and decision
     # on their branch's dormant POS.
     "terminals.merchant": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
     "terminals.terminal": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
-    "terminals.terminaltxn": Access(staff=VIEW, branch_manager=VIEW, leader=VIEW),
+    # Millions of rows: a branch manager reads a terminal's from the figures, not from the menu.
+    "terminals.terminaltxn": Access(
+        staff=VIEW, branch_manager=VIEW, leader=VIEW, off_menu_for=(Role.BRANCH_MANAGER,)
+    ),
     "terminals.dormantposreview": Access(
         staff=("view", "change"), branch_manager=("view", "change"), leader=VIEW
     ),

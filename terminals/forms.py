@@ -34,3 +34,39 @@ class DormantPosDecisionForm(forms.ModelForm):
         if not (cleaned.get("visit_notes") or "").strip():
             self.add_error("visit_notes", _("Note what the visit found."))
         return cleaned
+
+
+class FaultClearForm(forms.Form):
+    """登记排除: when and how the fault was cleared, and the repair it needed, if any."""
+
+    resolved_at = forms.DateTimeField(
+        label=_("cleared at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    resolution = forms.CharField(label=_("resolution"), widget=forms.Textarea(attrs={"rows": 3}))
+    handled_by = forms.CharField(label=_("handled by"), max_length=30)
+    repaired = forms.BooleanField(label=_("a repair was needed"), required=False)
+    vendor = forms.CharField(label=_("repaired by (vendor)"), max_length=60, required=False)
+    parts = forms.CharField(label=_("parts replaced"), max_length=200, required=False)
+    cost = forms.DecimalField(
+        label=_("cost (yuan)"), max_digits=12, decimal_places=2, min_value=0, required=False
+    )
+    downtime_hours = forms.DecimalField(
+        label=_("downtime (hours)"),
+        max_digits=7,
+        decimal_places=1,
+        min_value=0,
+        required=False,
+        help_text=_("Left empty: the hours from the report to the clearance."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("repaired") and not (cleaned.get("vendor") or "").strip():
+            self.add_error("vendor", _("Name who repaired the ATM."))
+        return cleaned
+
+    def repair(self) -> dict | None:
+        if not self.cleaned_data.get("repaired"):
+            return None
+        return {name: self.cleaned_data.get(name) for name in ("vendor", "parts", "cost", "downtime_hours")}

@@ -6,6 +6,7 @@ answers the rate for a period."""
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +32,7 @@ from ebank.registers.declarations import (
     register,
 )
 
-from . import selectors
+from . import selectors, services
 from .models import (
     AtmCashDifference,
     AtmCashLog,
@@ -152,11 +153,12 @@ ATM, POS = terminal_of_kind(Terminal.Kind.ATM), terminal_of_kind(Terminal.Kind.P
 
 CUSTODIANS = (CUSTODIAN_A, CUSTODIAN_B, BRANCH_HEAD)
 
-register(Register(model=AtmCashLog, route="atm-cash-log", place=ATM, signers=CUSTODIANS))
+register(Register(model=AtmCashLog, route="atm-cash-log", position=4, place=ATM, signers=CUSTODIANS))
 register(
     Register(
         model=AtmInspection,
         route="atm-inspections",
+        position=1,
         place=ATM,
         signers=(CHECKED_BY, BRANCH_HEAD),
         initial=_inspection_initial,
@@ -165,13 +167,49 @@ register(
         api_mixin=InspectionComplianceMixin,
     )
 )
+
+
+def _fault_clearance_values(fault) -> dict:
+    """A cleared fault's columns filled in by its clearance (登记排除)."""
+    cleared = selectors.fault_cleared(fault)
+    if cleared is None:
+        return {}
+    resolution = cleared.resolution
+    if cleared.repair_id:
+        resolution = _("%(resolution)s (repair #%(id)d)") % {
+            "resolution": resolution,
+            "id": cleared.repair_id,
+        }
+    return {"resolved_at": cleared.occurred_at, "resolution": resolution, "handled_by": cleared.handled_by}
+
+
+def _fault_links(fault, user) -> list:
+    """登记排除 on an open fault's page, for who may enter faults."""
+    if not user.has_perm("terminals.add_atmfault"):
+        return []
+    if not selectors.atm_faults_open(queryset=AtmFault.objects.filter(pk=fault.pk)).exists():
+        return []
+    return [(_("Record the fault cleared"), reverse("atm-fault-clear", args=[fault.pk]))]
+
+
 register(
-    Register(model=AtmFault, route="atm-faults", place=ATM, signers=(ENTERED_BY, HANDLED_BY, BRANCH_HEAD))
+    Register(
+        model=AtmFault,
+        route="atm-faults",
+        position=2,
+        place=ATM,
+        signers=(ENTERED_BY, HANDLED_BY, BRANCH_HEAD),
+        after_enter=lambda fault, by: services.atm_fault_reported(fault, by),
+        completed_by=_fault_clearance_values,
+        prefetch=("clearances",),
+        links=_fault_links,
+    )
 )
 register(
     Register(
         model=AtmRepair,
         route="atm-repairs",
+        position=3,
         place=ATM,
         signers=(gettext_lazy("repaired by (vendor)"), ENTERED_BY, BRANCH_HEAD),
     )
@@ -180,6 +218,7 @@ register(
     Register(
         model=AtmCashDifference,
         route="atm-cash-differences",
+        position=5,
         place=ATM,
         signers=(CUSTODIAN_A, CUSTODIAN_B, gettext_lazy("accounting supervisor"), BRANCH_HEAD),
     )
@@ -188,6 +227,7 @@ register(
     Register(
         model=RetainedCard,
         route="retained-cards",
+        position=6,
         place=ATM,
         signers=CUSTODIANS,
         write_only={
@@ -207,6 +247,7 @@ register(
     Register(
         model=PosMaintenance,
         route="pos-maintenance",
+        position=7,
         place=POS,
         signers=(gettext_lazy("maintained by"), gettext_lazy("merchant (signature or seal)")),
         initial=_running_campaign(Terminal.Kind.POS),

@@ -13,6 +13,7 @@ from ebank.registers.selectors import entries_current
 from .models import (
     AtmCashDifference,
     AtmFault,
+    AtmFaultClearance,
     AtmInspection,
     PosMaintenance,
     RetainedCard,
@@ -43,18 +44,60 @@ def dormant_pos(*, queryset: QuerySet, as_of: datetime.date) -> QuerySet:
 # --- the logbooks -------------------------------------------------------------------------------
 
 
+def atm_faults_open(*, queryset: QuerySet) -> QuerySet:
+    """The current fault entries of `queryset` (already scoped) neither entered as resolved nor
+    cleared since (登记排除)."""
+    cleared = AtmFaultClearance.objects.filter(amends__isnull=True).values("fault_id")
+    return entries_current(queryset=queryset).filter(resolved_at__isnull=True).exclude(pk__in=cleared)
+
+
+def fault_cleared(fault: AtmFault) -> AtmFaultClearance | None:
+    """The fault's clearance, if it was cleared (from a prefetch of `clearances` when there is one)."""
+    return next((c for c in fault.clearances.all() if c.amends_id is None), None)
+
+
+def fault_periods(
+    *, atms: list[Terminal], start: datetime.datetime, end: datetime.datetime
+) -> dict[int, list[tuple[datetime.datetime, datetime.datetime | None]]]:
+    """Per ATM: when it was out of order between `start` and `end` — from each current fault's
+    reported time to its resolution or clearance (None: still open)."""
+    faults = (
+        entries_current(queryset=AtmFault.objects.filter(terminal__in=atms, occurred_at__lt=end))
+        .exclude(resolved_at__lt=start)
+        .prefetch_related("clearances")
+    )
+    periods: dict[int, list] = {}
+    for fault in faults:
+        cleared = fault_cleared(fault)
+        until = fault.resolved_at or (cleared.occurred_at if cleared else None)
+        if until is None or until > start:
+            periods.setdefault(fault.terminal_id, []).append((fault.occurred_at, until))
+    return periods
+
+
+def window_moments(day: datetime.date, shift: str, tz) -> tuple[datetime.datetime, datetime.datetime]:
+    """When a shift's inspection window opens and closes on a day."""
+    opens, closes = inspection_window(shift)
+    return datetime.datetime.combine(day, opens, tz), datetime.datetime.combine(day, closes, tz)
+
+
+def _out_of_order(periods, opens, closes) -> bool:
+    return any(began < closes and (ended is None or ended > opens) for began, ended in periods)
+
+
 def _inspections_due(
-    *, atms: list[Terminal], start: datetime.date, end: datetime.date, now: datetime.datetime
+    *, atms: list[Terminal], start: datetime.date, end: datetime.date, now: datetime.datetime, periods
 ):
     """Yield each (ATM, day, shift) whose inspection window had closed by `now`, for the ATMs in
-    force on that day."""
+    force on that day and in order during the window (a fault excuses the windows it spans)."""
     day = start
     while day <= end:
         for atm in atms:
             if atm.installed_on > day or (atm.removed_on and atm.removed_on <= day):
                 continue
             for shift in AtmInspection.Shift.values:
-                if datetime.datetime.combine(day, inspection_window(shift)[1], now.tzinfo) < now:
+                opens, closes = window_moments(day, shift, now.tzinfo)
+                if closes < now and not _out_of_order(periods.get(atm.id, ()), opens, closes):
                     yield atm, day, shift
         day += datetime.timedelta(days=1)
 
@@ -62,11 +105,14 @@ def _inspections_due(
 def _inspection_slots(
     *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime | None
 ) -> list[tuple[Terminal, datetime.date, str, bool]]:
-    """Each inspection due from start to end (window closed by `now`, ATM in force that day and not
-    reported faulty now), and whether it was done."""
+    """Each inspection due from start to end (window closed by `now`, ATM in force that day and in
+    order during the window), and whether it was done. An ATM marked faulty with no fault entry
+    open (by the terminal's own action) is left out altogether, as before the fault chain."""
     now = timezone.localtime(now or timezone.now())
-    atm_list = list(atms.filter(kind=Terminal.Kind.ATM).exclude(status=Terminal.Status.FAULTY))
+    atm_list = list(atms.filter(kind=Terminal.Kind.ATM))
     first, after = local_days(start, end)
+    periods = fault_periods(atms=atm_list, start=first, end=after)
+    atm_list = [atm for atm in atm_list if atm.status != Terminal.Status.FAULTY or atm.id in periods]
     inspections = entries_current(
         queryset=AtmInspection.objects.filter(
             terminal__in=atm_list, occurred_at__gte=first, occurred_at__lt=after
@@ -78,7 +124,7 @@ def _inspection_slots(
     }
     return [
         (atm, day, shift, (atm.id, day, shift) in done)
-        for atm, day, shift in _inspections_due(atms=atm_list, start=start, end=end, now=now)
+        for atm, day, shift in _inspections_due(atms=atm_list, start=start, end=end, now=now, periods=periods)
     ]
 
 
@@ -98,6 +144,88 @@ def inspection_compliance(
     slots = _inspection_slots(atms=atms, start=start, end=end, now=now)
     due, missed = len(slots), sum(1 for *_slot, done in slots if not done)
     return {"due": due, "missed": missed, "rate": round(100 * (due - missed) / due, 2) if due else None}
+
+
+# The state of an inspection window on 今日.
+DONE, DUE, MISSED, UPCOMING, OUT_OF_ORDER = "done", "due", "missed", "upcoming", "out_of_order"
+
+
+def atm_windows_today(*, user, now: datetime.datetime | None = None) -> list[dict]:
+    """For each ATM of the user's branches in service or faulty today: its open fault (if any),
+    and each of today's inspection windows with its state — done (with the inspection), due now,
+    missed, upcoming, or excused by a fault — and the next window to come."""
+    now = timezone.localtime(now or timezone.now())
+    today = now.date()
+    atms = list(
+        in_force(
+            queryset=scope_queryset(user=user, queryset=Terminal.objects.filter(kind=Terminal.Kind.ATM)),
+            as_of=today,
+            start="installed_on",
+            end="removed_on",
+        )
+        .select_related("branch")
+        .order_by("branch__code", "terminal_no")
+    )
+    first, after = local_days(today, today)
+    periods = fault_periods(atms=atms, start=first, end=after)
+    open_faults = {
+        fault.terminal_id: fault
+        for fault in atm_faults_open(queryset=AtmFault.objects.filter(terminal__in=atms)).order_by(
+            "occurred_at"
+        )
+    }
+    done: dict[tuple[int, str], AtmInspection] = {}
+    for inspection in (
+        entries_current(
+            queryset=AtmInspection.objects.filter(
+                terminal__in=atms, occurred_at__gte=first, occurred_at__lt=after
+            )
+        )
+        .select_related("entered_by")
+        .order_by("occurred_at")
+    ):
+        done.setdefault((inspection.terminal_id, inspection.shift), inspection)
+    rows = []
+    for atm in atms:
+        windows = []
+        for shift, label in AtmInspection.Shift.choices:
+            opens, closes = window_moments(today, shift, now.tzinfo)
+            inspection = done.get((atm.id, shift))
+            if inspection is not None:
+                state = DONE
+            elif _out_of_order(periods.get(atm.id, ()), opens, min(closes, now)) or (
+                atm.status == Terminal.Status.FAULTY and atm.id not in periods
+            ):
+                state = OUT_OF_ORDER
+            elif now < opens:
+                state = UPCOMING
+            elif now <= closes:
+                state = DUE
+            else:
+                state = MISSED
+            windows.append(
+                {
+                    "shift": shift,
+                    "label": label,
+                    "opens": opens,
+                    "closes": closes,
+                    "state": state,
+                    "inspection": inspection,
+                }
+            )
+        rows.append({"atm": atm, "fault": open_faults.get(atm.id), "windows": windows})
+    return rows
+
+
+def next_window(*, now: datetime.datetime | None = None) -> tuple[str, datetime.datetime, datetime.datetime]:
+    """The shift whose window is open now, or opens next: (shift, opens, closes)."""
+    now = timezone.localtime(now or timezone.now())
+    for day in (now.date(), now.date() + datetime.timedelta(days=1)):
+        for shift in AtmInspection.Shift.values:
+            opens, closes = window_moments(day, shift, now.tzinfo)
+            if now <= closes:
+                return shift, opens, closes
+    raise AssertionError("a window opens every day")
 
 
 def worklist(*, user, now: datetime.datetime | None = None) -> dict[str, list]:
@@ -122,8 +250,8 @@ def worklist(*, user, now: datetime.datetime | None = None) -> dict[str, list]:
             atms=atms, start=today - datetime.timedelta(days=6), end=today, now=now
         ),
         "open_faults": list(
-            current(AtmFault)
-            .filter(resolved_at__isnull=True, occurred_at__lt=overdue_fault)
+            atm_faults_open(queryset=scope_queryset(user=user, queryset=AtmFault.objects.all()))
+            .filter(occurred_at__lt=overdue_fault)
             .select_related("terminal")
         ),
         "unsettled_differences": list(

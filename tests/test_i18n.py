@@ -29,10 +29,10 @@ def test_language_switch_to_english_and_back(client, staff):
     client.force_login(staff)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("admin:index")).content.decode()
-    assert "E-banking department back office" in page and "Organisation" in page
+    assert "E-banking department back office" in page and "System administration" in page
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     page = client.get(reverse("admin:index")).content.decode()
-    assert "电子银行部业务管理系统" in page and "机构与用户" in page
+    assert "电子银行部业务管理系统" in page and "系统管理" in page
     assert 'id="language-select"' in page
 
 

@@ -7,6 +7,7 @@ class ImportsConfig(AppConfig):
     name = "ebank.imports"
     label = "imports"
     verbose_name = _("Data imports")
+    menu_position = 70  # its place in the menu (ebank/org/menu.py)
 
     def ready(self):
         # Each app declares the extracts it receives in its imports.py.

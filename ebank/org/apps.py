@@ -6,3 +6,4 @@ class OrgConfig(AppConfig):
     name = "ebank.org"
     label = "org"
     verbose_name = _("Organisation")
+

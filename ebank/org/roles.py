@@ -37,6 +37,9 @@ class Access:
     branch_manager: tuple[str, ...] = ()
     leader: tuple[str, ...] = ()
     branch_owned: bool = True
+    # Roles that may read the model (a link elsewhere opens it) but do not work with it day to
+    # day: it stays out of their menu (ebank/org/menu.py).
+    off_menu_for: tuple[str, ...] = ()
 
     def actions(self, role: str) -> tuple[str, ...]:
         return {

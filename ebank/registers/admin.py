@@ -23,7 +23,7 @@ from ebank.org.scoping import scoped_branches
 
 from . import services
 from .declarations import declaration_for, registers
-from .printing import logbook_month_pdf
+from .printing import completed_values, logbook_month_pdf
 
 
 class CorrectionForm(forms.Form):
@@ -88,8 +88,28 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         place = self.declaration.place.field
         skipped = (place, "branch", "occurred_at")
         own = [*self._shown(), *(name for name in self.model.entry_fields if name not in skipped)][:4]
+        own = [self._column(name) for name in own]
         # Whether an entry was corrected comes early: on a phone the later columns are off-screen.
         return ["occurred_at", "standing", place, *own, "entered_by", "entered_at"]
+
+    def _column(self, name: str):
+        """A list column: the field, or — when a later record may fill it in (a fault's
+        clearance) — the value from that record where the entry's own is empty."""
+        if self.declaration.completed_by is None:
+            return name
+        field = self.model._meta.get_field(name)
+
+        @admin.display(description=field.verbose_name, ordering=name)
+        def column(entry):
+            value = completed_values(self.declaration, entry).get(name) or getattr(entry, name)
+            if isinstance(value, datetime.datetime):
+                return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+            if field.choices:
+                return dict(field.flatchoices).get(value, value)
+            return value if value not in (None, "") else self.get_empty_value_display()
+
+        column.__name__ = name
+        return column
 
     def get_search_fields(self, request):
         # A register of cards is searched by a card's last four digits, or its full number (by hash).
@@ -132,7 +152,7 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         return text
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("amendments")
+        return super().get_queryset(request).prefetch_related("amendments", *self.declaration.prefetch)
 
     def get_actions(self, request):
         return {}
@@ -341,6 +361,11 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
             "logbook": True,
             "may_correct": current and self.has_add_permission(request),
             "may_void": current and services.logbook_may_void(user=request.user),
+            "entry_links": (
+                self.declaration.links(entry, request.user)
+                if entry is not None and self.declaration.links
+                else []
+            ),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

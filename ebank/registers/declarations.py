@@ -80,6 +80,17 @@ class Register:
     signers: tuple = (ENTERED_BY, BRANCH_HEAD)
     # The app whose admin pages it had before it moved to its area: old addresses redirect.
     moved_from: str = ""
+    # Its place in the menu's daily work (the most used first).
+    position: int = 50
+    # Run in the same transaction once a new entry is saved: after_enter(entry, by) (a fault
+    # reported marks its ATM faulty).
+    after_enter: Callable[[object, object], None] | None = None
+    # Columns a later record fills in (a fault's clearance): completed_by(entry) -> {field: value},
+    # shown in the list and printed in the entry's own columns; `prefetch` loads those records.
+    completed_by: Callable[[object], dict] | None = None
+    prefetch: tuple[str, ...] = ()
+    # Buttons on an entry's page besides correct and void: links(entry, user) -> [(label, url)].
+    links: Callable[[object, object], list] | None = None
 
     @property
     def label(self) -> str:

@@ -20,9 +20,9 @@ from .declarations import declaration_for
 from .models import Entry
 
 
-def _cell(entry: Entry, name: str) -> str:
+def _cell(entry: Entry, name: str, completed: dict) -> str:
     field = entry._meta.get_field(name)
-    value = getattr(entry, name)
+    value = completed[name] if completed.get(name) not in (None, "") else getattr(entry, name)
     if field.choices:
         return getattr(entry, f"get_{name}_display")()
     if isinstance(value, bool):
@@ -38,6 +38,11 @@ def _cell(entry: Entry, name: str) -> str:
     if isinstance(value, int):
         return formatting.count(value)
     return str(value)
+
+
+def completed_values(declaration, entry) -> dict:
+    """The entry's columns a later record filled in (a fault's clearance), if the register has any."""
+    return declaration.completed_by(entry) if declaration.completed_by else {}
 
 
 def signature_line(declaration) -> str:
@@ -57,6 +62,7 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
     entries = list(
         queryset.filter(occurred_at__gte=start, occurred_at__lt=end)
         .select_related("entered_by")
+        .prefetch_related(*declaration.prefetch)
         .order_by("occurred_at", "id")
     )
     columns = [name for name in model.entry_fields if name not in (declaration.place.field, "branch")]
@@ -88,7 +94,7 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
             [
                 str(line),
                 f"#{entry.pk}",
-                *(_cell(entry, name) for name in columns),
+                *(_cell(entry, name, completed_values(declaration, entry)) for name in columns),
                 entry.entered_by.get_full_name() or entry.entered_by.username,
                 standing,
             ]

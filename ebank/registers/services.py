@@ -9,14 +9,16 @@ from ebank import pii
 from ebank.org.roles import Role
 from ebank.org.scoping import user_may_use_branch
 
-from .declarations import declaration_for
+from .declarations import Place, declaration_for
 from .models import Entry
 
 
 def _save(entry: Entry, *, by) -> Entry:
     """Check the entry (the model's clean(): its place, its time) and that it is within the
-    user's branches, then record who entered it and the server's time."""
-    place = declaration_for(type(entry)).place
+    user's branches, then record who entered it and the server's time. An entry of a model that
+    is no register of its own (a fault's clearance) is saved alike; its branch is given."""
+    declaration = declaration_for(type(entry))
+    place = declaration.place if declaration else Place()
     if not place.is_branch and getattr(entry, f"{place.field}_id", None):
         entry.branch = getattr(entry, place.field).branch
     if not user_may_use_branch(user=by, branch=entry.branch if entry.branch_id else None):
@@ -28,16 +30,21 @@ def _save(entry: Entry, *, by) -> Entry:
     return entry
 
 
+def _write_only(model) -> dict:
+    declaration = declaration_for(model)
+    return declaration.write_only if declaration else {}
+
+
 def _keep_write_only(entry: Entry, values: dict) -> None:
     """Store the write-only values (a card number) as their declaration keeps them."""
-    declared = declaration_for(type(entry)).write_only
+    declared = _write_only(type(entry))
     for name, value in values.items():
         if value is not None:
             declared[name].keep(entry, value)
 
 
 def _split(model, fields: dict) -> tuple[dict, dict]:
-    declared = declaration_for(model).write_only
+    declared = _write_only(model)
     own = {name: value for name, value in fields.items() if name not in declared}
     return own, {name: value for name, value in fields.items() if name in declared}
 
@@ -48,7 +55,11 @@ def logbook_enter(*, model: type[Entry], by, **fields) -> Entry:
     own, write_only = _split(model, fields)
     entry = model(**own)
     _keep_write_only(entry, write_only)
-    return _save(entry, by=by)
+    entry = _save(entry, by=by)
+    declaration = declaration_for(model)
+    if declaration is not None and declaration.after_enter is not None:
+        declaration.after_enter(entry, by)
+    return entry
 
 
 def _current_or_refuse(entry: Entry) -> Entry:

@@ -19,7 +19,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ebank.org.admin_site.EbankAdminConfig",  # django.contrib.admin, with the menu of ebank/org/menu.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

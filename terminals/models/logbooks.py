@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ebank.dates import local_days
 from ebank.registers.models import Entry
 
 from .fleet import Terminal
@@ -132,6 +133,12 @@ class AtmInspection(TerminalEntry):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    repeat = models.BooleanField(
+        _("another inspection in the same window"),
+        default=False,
+        db_default=False,  # rows written in bulk (the demo county) need not name it
+        help_text=_("Tick when the ATM was inspected again in a window it was already inspected in."),
+    )
 
     CHECKS = (
         "no_skimmer",
@@ -142,7 +149,16 @@ class AtmInspection(TerminalEntry):
         "surroundings_safe",
         "test_withdrawal_ok",
     )
-    entry_fields = ("terminal", "occurred_at", "shift", *CHECKS, "findings", "rectified_on", "campaign")
+    entry_fields = (
+        "terminal",
+        "occurred_at",
+        "shift",
+        *CHECKS,
+        "findings",
+        "rectified_on",
+        "campaign",
+        "repeat",
+    )
 
     class Meta(TerminalEntry.Meta):
         verbose_name = _("ATM security inspection")
@@ -171,6 +187,37 @@ class AtmInspection(TerminalEntry):
                 )
         if not self.all_passed and not self.findings.strip():
             raise ValidationError({"findings": _("A check that failed needs its finding.")})
+        # A new entry (not a correction) for a window already inspected must say it is another one.
+        if not self.repeat and not self.amends_id and self.terminal_id and self.occurred_at and self.shift:
+            earlier = self.same_window().first()
+            if earlier is not None:
+                raise ValidationError(
+                    {
+                        "repeat": _(
+                            "This ATM's %(shift)s inspection of %(day)s is already in the register "
+                            "(#%(id)d, %(time)s, %(by)s). If it was inspected again, tick "
+                            "“another inspection in the same window”."
+                        )
+                        % {
+                            "shift": self.get_shift_display(),
+                            "day": f"{timezone.localtime(self.occurred_at):%Y-%m-%d}",
+                            "id": earlier.pk,
+                            "time": f"{timezone.localtime(earlier.occurred_at):%H:%M}",
+                            "by": earlier.entered_by.get_full_name() or earlier.entered_by.username,
+                        }
+                    }
+                )
+
+    def same_window(self):
+        """The current inspections of the same ATM, day and shift (this entry left out)."""
+        from ebank.registers.selectors import entries_current
+
+        day = timezone.localtime(self.occurred_at).date()
+        start, after = local_days(day, day)
+        others = AtmInspection.objects.filter(
+            terminal_id=self.terminal_id, shift=self.shift, occurred_at__gte=start, occurred_at__lt=after
+        ).exclude(pk=self.pk)
+        return entries_current(queryset=others).select_related("entered_by").order_by("occurred_at")
 
 
 class AtmFault(TerminalEntry):
@@ -203,6 +250,45 @@ class AtmFault(TerminalEntry):
     class Meta(TerminalEntry.Meta):
         verbose_name = _("ATM fault")
         verbose_name_plural = _("ATM fault register")
+
+
+class AtmFaultClearance(Entry):
+    """登记排除: a fault's closing line — when it was cleared, how, by whom, and the repair it
+    needed (an entry of the repair register), if any. Not a register of its own: the fault
+    register shows it in the fault's columns (terminals/registers.py)."""
+
+    fault = models.ForeignKey(
+        AtmFault, verbose_name=_("fault"), on_delete=models.PROTECT, related_name="clearances"
+    )
+    terminal = models.ForeignKey(
+        Terminal, verbose_name=_("terminal"), on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.TextField(_("resolution"))
+    handled_by = models.CharField(_("handled by"), max_length=30)
+    repair = models.OneToOneField(
+        "AtmRepair",
+        verbose_name=_("repair"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clearance",
+    )
+
+    entry_fields = ("occurred_at", "resolution", "handled_by")
+
+    class Meta(Entry.Meta):
+        verbose_name = _("fault cleared")
+        verbose_name_plural = _("faults cleared")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fault"], condition=Q(amends__isnull=True), name="atm_fault_cleared_once"
+            )
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.fault_id and self.occurred_at and self.occurred_at < self.fault.occurred_at:
+            raise ValidationError({"occurred_at": _("A fault is cleared after it was reported.")})
 
 
 class AtmRepair(TerminalEntry):

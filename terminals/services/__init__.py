@@ -1,6 +1,7 @@
-"""Writes with business meaning in the terminals area: the fleet's lifecycle. (Entries of its
-registers are written by the registers kit's services.)"""
+"""Writes with business meaning in the terminals area: the fleet's lifecycle, and a fault's chain
+(reported, cleared). (Other entries of its registers are written by the registers kit's services.)"""
 
+from .faults import atm_fault_clear, atm_fault_reported
 from .fleet import (
     dormant_pos_decide,
     dormant_pos_refresh,
@@ -11,6 +12,8 @@ from .fleet import (
 )
 
 __all__ = [
+    "atm_fault_clear",
+    "atm_fault_reported",
     "dormant_pos_decide",
     "dormant_pos_refresh",
     "merchant_terminate",

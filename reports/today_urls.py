@@ -1,0 +1,5 @@
+from django.urls import path
+
+from .today import today
+
+urlpatterns = [path("", today, name="today")]

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("faults/<int:fault_id>/clear/", views.fault_clear, name="atm-fault-clear")]

@@ -1,0 +1,188 @@
+"""今日 and a fault as a chain: each ATM's windows of the day, a second inspection of a window asked
+for, a fault that puts its ATM out of service from the reported time and 登记排除 that puts it back,
+with the repair linked to it."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from ebank.registers import services as logbooks
+from terminals import selectors, services
+from terminals.models import AtmFault, AtmFaultClearance, AtmInspection, AtmRepair, Terminal
+from tests.terminals.factories import TerminalFactory
+
+
+def local(*args):
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+@pytest.fixture
+def atm(tree):
+    return TerminalFactory(
+        branch=tree["a1"], kind="atm", installed_on=datetime.date(2011, 1, 1), merchant=None
+    )
+
+
+def inspect(atm, by, when, shift, **fields):
+    return logbooks.logbook_enter(
+        model=AtmInspection, by=by, terminal=atm, occurred_at=when, shift=shift, **fields
+    )
+
+
+def report(atm, by, when, **fields):
+    return logbooks.logbook_enter(
+        model=AtmFault,
+        by=by,
+        terminal=atm,
+        occurred_at=when,
+        fault_kind=fields.pop("fault_kind", "card_retained"),
+        description=fields.pop("description", "吞卡，持卡人在场"),
+        **fields,
+    )
+
+
+def _states(manager, now) -> dict[str, str]:
+    (row,) = selectors.atm_windows_today(user=manager, now=now)
+    return {window["shift"]: window["state"] for window in row["windows"]}
+
+
+def test_the_day_of_an_atm_window_by_window(atm, manager):
+    assert _states(manager, local(2011, 6, 1, 5, 0)) == {"morning": "upcoming", "evening": "upcoming"}
+    assert _states(manager, local(2011, 6, 1, 7, 0)) == {"morning": "due", "evening": "upcoming"}
+    inspect(atm, manager, local(2011, 6, 1, 7, 5), "morning")
+    assert _states(manager, local(2011, 6, 1, 19, 26)) == {"morning": "done", "evening": "due"}
+    assert _states(manager, local(2011, 6, 2, 13, 0)) == {"morning": "missed", "evening": "upcoming"}
+    assert selectors.next_window(now=local(2011, 6, 2, 13, 0))[0] == "evening"
+    shift, opens, _closes = selectors.next_window(now=local(2011, 6, 2, 23, 59, 30))
+    assert (shift, opens) == ("morning", local(2011, 6, 3, 6, 0))
+
+
+def test_a_second_inspection_of_a_window_is_asked_for_and_recorded_as_such(atm, manager):
+    first = inspect(atm, manager, local(2011, 6, 1, 7, 5), "morning")
+    with pytest.raises(ValidationError) as error:
+        inspect(atm, manager, local(2011, 6, 1, 9, 0), "morning")
+    assert f"#{first.pk}" in error.value.message_dict["repeat"][0]
+    again = inspect(atm, manager, local(2011, 6, 1, 9, 0), "morning", repeat=True)
+    assert again.repeat and AtmInspection.objects.count() == 2
+    # A correction of the first is not a second inspection; the evening is another window.
+    logbooks.logbook_amend(entry=first, by=manager, reason="时间记错", occurred_at=local(2011, 6, 1, 7, 15))
+    inspect(atm, manager, local(2011, 6, 1, 18, 0), "evening")
+
+
+def test_a_fault_puts_its_atm_out_of_service_from_the_reported_time(atm, manager):
+    inspect(atm, manager, local(2011, 6, 1, 7, 5), "morning")
+    fault = report(atm, manager, local(2011, 6, 1, 16, 0))
+    atm.refresh_from_db()
+    assert atm.status == Terminal.Status.FAULTY
+    assert f"#{fault.pk}" in atm.history.first().history_change_reason  # on record, naming the fault
+    # The evening window falls in the fault: not due, and not missed.
+    assert _states(manager, local(2011, 6, 1, 23, 59, 59))["evening"] == "out_of_order"
+    missed = selectors.inspections_missed(
+        atms=Terminal.objects.all(),
+        start=datetime.date(2011, 6, 1),
+        end=datetime.date(2011, 6, 1),
+        now=local(2011, 6, 2, 0, 30),
+    )
+    assert missed == []
+    (row,) = selectors.atm_windows_today(user=manager, now=local(2011, 6, 1, 20, 0))
+    assert row["fault"] == fault
+
+
+def test_a_fault_entered_already_resolved_leaves_the_atm_in_service(atm, manager):
+    report(atm, manager, local(2011, 6, 1, 10, 0), resolved_at=local(2011, 6, 1, 10, 30), resolution="已取出")
+    atm.refresh_from_db()
+    assert atm.status == Terminal.Status.IN_SERVICE
+
+
+def test_clearing_a_fault_records_the_repair_and_puts_the_atm_back(atm, manager):
+    fault = report(atm, manager, local(2011, 6, 1, 10, 0), fault_kind="hardware", description="读卡器故障")
+    clearance = services.atm_fault_clear(
+        fault=fault,
+        by=manager,
+        resolved_at=local(2011, 6, 2, 14, 30),
+        resolution="更换读卡器",
+        handled_by="张伟",
+        repair={"vendor": "广电运通", "parts": "读卡器", "cost": Decimal("850.00"), "downtime_hours": None},
+    )
+    atm.refresh_from_db()
+    assert atm.status == Terminal.Status.IN_SERVICE
+    repair = AtmRepair.objects.get()
+    assert clearance.repair == repair and repair.downtime_hours == Decimal("28.5")  # from report to clearance
+    assert (repair.vendor, repair.cost, repair.terminal) == ("广电运通", Decimal("850.00"), atm)
+    assert selectors.atm_faults_open(queryset=AtmFault.objects.all()).count() == 0
+    # The fault stays one line; its clearance fills its columns (the entry itself is unchanged).
+    assert AtmFault.objects.count() == 1 and AtmFault.objects.get().resolved_at is None
+    with pytest.raises(ValidationError):  # cleared once
+        services.atm_fault_clear(
+            fault=fault, by=manager, resolved_at=local(2011, 6, 2, 15), resolution="再次", handled_by="张伟"
+        )
+
+
+def test_the_atm_stays_faulty_while_another_fault_is_open(atm, manager):
+    first = report(atm, manager, local(2011, 6, 1, 10, 0))
+    report(atm, manager, local(2011, 6, 1, 11, 0), fault_kind="network", description="网络中断")
+    services.atm_fault_clear(
+        fault=first, by=manager, resolved_at=local(2011, 6, 1, 12), resolution="已取出", handled_by="张伟"
+    )
+    atm.refresh_from_db()
+    assert atm.status == Terminal.Status.FAULTY
+
+
+def test_a_clearance_before_the_report_is_refused(atm, manager):
+    fault = report(atm, manager, local(2011, 6, 1, 10, 0))
+    with pytest.raises(ValidationError) as error:
+        services.atm_fault_clear(
+            fault=fault, by=manager, resolved_at=local(2011, 6, 1, 9), resolution="x", handled_by="张伟"
+        )
+    assert "occurred_at" in error.value.message_dict and not AtmFaultClearance.objects.exists()
+
+
+def test_the_fault_page_offers_clearing_and_the_list_shows_it_cleared(atm, manager, manager_client):
+    fault = report(atm, manager, local(2011, 6, 1, 10, 0))
+    page = manager_client.get(reverse("admin:terminals_atmfault_change", args=[fault.pk])).content.decode()
+    clear_url = reverse("atm-fault-clear", args=[fault.pk])
+    assert clear_url in page and "登记排除" in page
+    response = manager_client.post(
+        clear_url,
+        {
+            "resolved_at": "2011-06-01T11:40",
+            "resolution": "取出吞卡，交还持卡人",
+            "handled_by": "张伟",
+            "repaired": "",
+            "next": reverse("admin:terminals_atmfault_changelist"),
+        },
+    )
+    assert response.status_code == 302 and AtmFaultClearance.objects.get().fault == fault
+    listing = manager_client.get(reverse("admin:terminals_atmfault_changelist")).content.decode()
+    assert "2011-06-01 11:40" in listing and "张伟" in listing
+    page = manager_client.get(reverse("admin:terminals_atmfault_change", args=[fault.pk])).content.decode()
+    assert clear_url not in page
+    month = manager_client.get(
+        reverse("admin:terminals_atmfault_print"), {"month": "2011-06", "terminal": atm.pk}
+    )
+    assert month.status_code == 200
+
+
+def test_a_fault_of_a_sibling_branch_cannot_be_cleared(tree, manager_client, staff):
+    other = TerminalFactory(
+        branch=tree["b"], kind="atm", merchant=None, installed_on=datetime.date(2011, 1, 1)
+    )
+    fault = report(other, staff, local(2011, 6, 1, 10, 0))
+    assert manager_client.get(reverse("atm-fault-clear", args=[fault.pk])).status_code == 404
+
+
+def test_the_union_manager_reads_today_but_may_not_clear(atm, manager, leader_client):
+    fault = report(atm, manager, local(2011, 6, 1, 10, 0))
+    assert leader_client.get(reverse("atm-fault-clear", args=[fault.pk])).status_code == 403
+
+
+def test_today_shows_each_atm_and_what_to_act_on(atm, manager, manager_client):
+    fault = report(atm, manager, local(2011, 6, 1, 10, 0))
+    page = manager_client.get(reverse("today")).content.decode()
+    assert f'id="atm-{atm.terminal_no}"' in page and "故障" in page
+    assert reverse("atm-fault-clear", args=[fault.pk]) in page
+    assert "未排除的故障" in page
