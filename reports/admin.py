@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ebank import formatting
 from ebank.audit import on_record
+from ebank.dates import year_problem
 from ebank.exports import csv_download
 from ebank.org.admin_base import (
     AppendOnlyMixin,
@@ -20,9 +22,10 @@ from ebank.org.admin_base import (
     ScopedBranchFilter,
     form_page,
 )
-from ebank.org.scoping import scope_queryset
+from ebank.org.scoping import scope_queryset, scoped_branches
 
 from . import exports, jobs, selectors, services
+from .metrics import BY_CODE
 from .models import AssessmentResult, AssessmentRun, PlanItem, Policy, Target, YearSummary
 from .summary import render as summary_render
 from .summary import services as summary_services
@@ -49,17 +52,156 @@ class TargetForm(forms.ModelForm):
 
 @admin.register(Target)
 class TargetAdmin(ScopedAdmin):
-    """The target breakdown; a revision needs its reason, and the history keeps the old value."""
+    """任务分解表: opens as a matrix (branches × metrics for a year and quarter, the union's plan as
+    the totals row) where staff type or paste values; the list of every target stays a click away.
+    A revision needs its reason, and the history keeps the old value; a target's year, quarter,
+    branch and metric never change."""
 
     form = TargetForm
-    list_display = ["year", "quarter", "branch", "metric", "target", "reason"]
+    list_display = ["year", "quarter", "branch", "metric_name", "target", "reason"]
     list_filter = ["year", "quarter", ("branch", ScopedBranchFilter), "metric"]
     list_select_related = ["branch"]
     autocomplete_fields = ["branch"]
+    change_list_template = "admin/reports/target/change_list.html"
+
+    @admin.display(description=gettext_lazy("metric"), ordering="metric")
+    def metric_name(self, target):
+        return formatting.metric_label(BY_CODE[target.metric])
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["year", "quarter", "branch", "metric"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
         on_record(obj, by=request.user, reason=form.cleaned_data.get("reason") or "")
         super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path("matrix/", self.admin_site.admin_view(self.matrix_view), name="reports_target_matrix"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        # Opened from the menu (no filter, no search): the matrix; the list keeps its filters.
+        if set(request.GET) <= {"year", "quarter"}:
+            return self.matrix_view(request)
+        return super().changelist_view(request, extra_context)
+
+    def matrix_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        try:
+            year = int(request.GET.get("year") or request.POST.get("year") or today.year)
+            quarter = int(request.GET.get("quarter") or request.POST.get("quarter") or 1)
+        except ValueError:
+            year, quarter = today.year, 1
+        if year_problem(year) or quarter not in (1, 2, 3, 4):
+            self.message_user(
+                request, _("Choose a year from 2000 to 2099 and a quarter from 1 to 4."), messages.ERROR
+            )
+            year, quarter = today.year, 1
+        may_edit = self.has_change_permission(request) and self.has_add_permission(request)
+        branches = scoped_branches(user=request.user)
+        matrix = selectors.targets_matrix(year=year, quarter=quarter, branches=branches)
+        posted, problems, reason = {}, {}, ""
+        if request.method == "POST":
+            if not may_edit:
+                raise PermissionDenied
+            codes = {branch.code for branch in matrix["branches"]}
+            posted = {
+                (code, metric): request.POST.get(f"cell-{code}-{metric}", "")
+                for code in codes
+                for metric in matrix["metrics"]
+            }
+            reason = request.POST.get("reason", "")
+            outcome, problems = services.targets_matrix_save(
+                year=year, quarter=quarter, values=posted, reason=reason, by=request.user
+            )
+            if not problems:
+                if outcome is None:
+                    self.message_user(request, _("Nothing changed."), messages.INFO)
+                else:
+                    self.message_user(
+                        request,
+                        _("Saved: %(created)d targets added, %(updated)d revised.")
+                        % {"created": outcome.created, "updated": outcome.updated},
+                        messages.SUCCESS,
+                    )
+                return HttpResponseRedirect(
+                    f"{reverse('admin:reports_target_matrix')}?year={year}&quarter={quarter}"
+                )
+            self.message_user(
+                request, _("Nothing was saved: correct the cells marked below."), messages.ERROR
+            )
+        names = {branch.code: branch.name for branch in matrix["branches"]}
+        rows = []
+        for branch in matrix["branches"]:
+            cells = []
+            for code in matrix["metrics"]:
+                target = matrix["cells"].get((branch.pk, code))
+                key = (branch.code, code)
+                cells.append(
+                    {
+                        "name": f"cell-{branch.code}-{code}",
+                        "label": f"{branch.name} {formatting.metric_label(BY_CODE[code])}",
+                        "target": target,
+                        "value": posted.get(key, "" if target is None else f"{target.target.normalize():f}"),
+                        "shown": "" if target is None else _target_text(code, target.target),
+                        "problems": problems.get(key, []),
+                    }
+                )
+            rows.append({"branch": branch, "cells": cells})
+        columns = [
+            {
+                "code": code,
+                "label": formatting.metric_label(BY_CODE[code]),
+                "unit": _("yuan")
+                if BY_CODE[code].amount
+                else formatting.unit_of_measure(BY_CODE[code].measure),
+                "total": "—"
+                if matrix["totals"][code] is None
+                else _target_text(code, matrix["totals"][code]),
+            }
+            for code in matrix["metrics"]
+        ]
+        listed = [
+            _("%(branch)s · %(metric)s: %(problem)s")
+            % {
+                "branch": names.get(code, code),
+                "metric": formatting.metric_label(BY_CODE[metric]),
+                "problem": p,
+            }
+            for (code, metric), found in problems.items()
+            if code is not None
+            for p in found
+        ]
+        return TemplateResponse(
+            request,
+            "admin/reports/target/matrix.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Target breakdown %(year)d Q%(quarter)d") % {"year": year, "quarter": quarter},
+                "opts": self.model._meta,
+                "year": year,
+                "quarter": quarter,
+                "years": sorted(
+                    {*Target.objects.values_list("year", flat=True).distinct(), today.year, today.year + 1}
+                ),
+                "columns": columns,
+                "rows": rows,
+                "may_edit": may_edit,
+                "reason": reason,
+                "reason_problems": problems.get((None, "reason"), []),
+                "problems": listed,
+                "union": not request.user.branch_id,
+            },
+        )
+
+
+def _target_text(code: str, value) -> str:
+    """A target as the matrix shows it: a count whole, an amount in yuan with two decimals."""
+    return formatting.amount(value) if BY_CODE[code].amount else formatting.count(value)
 
 
 class RunForm(forms.Form):

@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
-from django.db.models import DateTimeField, Max, Sum
+from django.db.models import DateTimeField, Max, Q, Sum
 from django.utils import timezone
 
 from ebank.dates import local_days
@@ -212,3 +212,34 @@ def assessment_ranking(*, run, results) -> list[dict]:
         row["previous_total"] = before.get(branch_id)
         row["change"] = None if branch_id not in before else row["total"] - before[branch_id]
     return list(rows.values())
+
+
+# --- the target breakdown (任务分解表) -------------------------------------------------------
+
+
+def targets_matrix(*, year: int, quarter: int, branches) -> dict:
+    """任务分解表 as a matrix for a year and quarter: the rows are the branches (of `branches`, the
+    user's) that have a target that year, and the first level below the union; the columns the
+    metrics of the year's plan and any other metric with a target; each cell the Target or None;
+    the totals row the union's plan of each metric (None for an average, whose targets do not
+    add up)."""
+    from .models import PlanItem, Target
+
+    targets = Target.objects.filter(year=year).filter(branch__in=branches)
+    planned = set(PlanItem.objects.filter(year=year).values_list("metric", flat=True))
+    with_targets = set(targets.values_list("metric", flat=True))
+    codes = [metric.code for metric in metrics() if metric.code in planned | with_targets]
+    rows = list(
+        branches.filter(
+            Q(pk__in=targets.values("branch_id")) | Q(parent__isnull=False, parent__parent__isnull=True)
+        ).order_by("code")
+    )
+    cells = {(t.branch_id, t.metric): t for t in targets.filter(quarter=quarter)}
+    totals = {}
+    for code in codes:
+        if not BY_CODE[code].additive:
+            totals[code] = None
+            continue
+        shown = [cells[(branch.pk, code)].target for branch in rows if (branch.pk, code) in cells]
+        totals[code] = sum(shown, Decimal(0)) if shown else None
+    return {"branches": rows, "metrics": codes, "cells": cells, "totals": totals}

@@ -1,14 +1,19 @@
 """The quarterly assessment (季度考核) of docs/kpi.md: scores, totals and ranks, on record per run."""
 
+import csv
 import datetime
+import tempfile
+import unicodedata
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ebank.celery import not_queued_message
+from ebank.imports.engine import extract_import
 
 from .models import AssessmentResult, AssessmentRun, PlanItem, Target
 from .selectors import figures_for_branches
@@ -130,3 +135,58 @@ def assessment_fail(*, run_id: int, error: Exception) -> None:
     AssessmentRun.objects.filter(pk=run_id).update(
         status=AssessmentRun.Status.FAILED, message=type(error).__name__, finished_at=timezone.now()
     )
+
+
+# --- the target breakdown as a matrix ------------------------------------------------------------
+
+
+def _cell_text(text: str) -> str:
+    """A typed or pasted value as the targets extract reads it: separators and spaces dropped
+    (2,818 or 2 818 or ２８１８ as Excel or a phone gives it)."""
+    return unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "").strip()
+
+
+def targets_matrix_save(
+    *, year: int, quarter: int, values: dict[tuple[str, str], str], reason: str, by
+) -> tuple[object, dict]:
+    """Save the cells of 任务分解表 for a year and quarter — {(branch code, metric): text} —
+    through the targets extract (docs/extracts.md): each cell checked as a row of the file would
+    be, all or nothing, a revision kept in the history with `reason`. An empty cell changes
+    nothing. Return the import's outcome and the problems by cell ({(code, metric): [reasons]};
+    the key (None, "reason") when a revision has no reason)."""
+    existing = {
+        (t.branch.code, t.metric): t.target
+        for t in Target.objects.filter(year=year, quarter=quarter).select_related("branch")
+    }
+    rows, revised = [], False
+    for key, text in values.items():
+        text = _cell_text(text)
+        if not text:
+            continue
+        try:
+            same = key in existing and Decimal(text) == existing[key]
+        except InvalidOperation:
+            same = False
+        if same:
+            continue
+        revised = revised or key in existing
+        rows.append((key, text))
+    if revised and not reason.strip():
+        return None, {(None, "reason"): [_("Say why the targets are revised.")]}
+    if not rows:
+        return None, {}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "targets.csv"
+        with path.open("w", encoding="utf-8", newline="") as file:
+            writer = csv.writer(file)
+            writer.writerow(["year", "quarter", "branch_code", "metric", "target", "reason"])
+            for (code, metric), text in rows:
+                writer.writerow([year, quarter, code, metric, text, reason.strip()])
+        outcome = extract_import(
+            kind="targets", path=path, by=by, reason=reason.strip() or _("entered in the target matrix")
+        )
+    problems: dict = {}
+    for row, column, text in outcome.errors:
+        key = rows[row - 1][0] if 0 < row <= len(rows) else (None, column)
+        problems.setdefault(key, []).append(text)
+    return outcome, problems
