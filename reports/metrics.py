@@ -19,7 +19,9 @@ from typing import Callable
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.functional import lazy
 
+from ebank import formatting
 from ebank.dates import in_force_q, local_days
 
 # Units: a count (of cards, terminals, customers, transactions: `measure` says which word), yuan,
@@ -141,9 +143,12 @@ def metrics() -> list[Metric]:
 
 
 def metric_choices() -> list[tuple[str, str]]:
-    """The choices of a plan line or a target: every assessable metric (a callable, so that a
-    metric added later needs no migration)."""
-    return [(m.code, f"{m.label}（{m.code}）") for m in metrics() if m.assessable]
+    """The choices of a plan line or a target: every assessable metric by its name in the
+    language of the page (a callable, so that a metric added later needs no migration)."""
+    return [(m.code, _label(m)) for m in metrics() if m.assessable]
+
+
+_label = lazy(formatting.metric_label, str)
 
 
 def _sum(field: str, condition: Q = Q()) -> Coalesce:
@@ -276,7 +281,6 @@ register(
         derived=lambda v: (v["card_balance"] / v["cards_total"]) if v["cards_total"] else Decimal(0),
         dashboard=4,
         summary_table="cards",
-        summary_label="卡均存款余额",
         in_yuan=True,
         additive=False,
     ),

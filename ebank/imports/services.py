@@ -248,12 +248,45 @@ def import_run_errors_labelled(*, run: ImportRun) -> list[tuple[int, str, str]]:
     return [(row, label(column), reason) for row, column, reason in run.errors]
 
 
+def _value_meanings(run: ImportRun) -> dict[str, dict[str, str]]:
+    """Per column, what its codes mean in the language of the page: a status `active` is 正常, a
+    flag `1` is 是 (the choices of the model's field of the same name)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from . import columns
+    from .spec import extract_for
+
+    try:
+        extract = extract_for(run.kind)
+    except LookupError:
+        return {}
+    meanings = {}
+    for column in extract.columns:
+        if column.parse is columns.boolean:
+            meanings[column.name] = {"1": _("yes"), "0": _("no")}
+            continue
+        try:
+            field = extract.model._meta.get_field(column.name)
+        except FieldDoesNotExist:
+            continue
+        if field.choices:
+            meanings[column.name] = {str(code): str(label) for code, label in field.flatchoices}
+    return meanings
+
+
 def import_run_preview_labelled(*, run: ImportRun) -> list[list[str]]:
-    """The run's first rows under a header naming each column both ways, like the errors."""
+    """The run's first rows under a header naming each column both ways, like the errors; a code
+    shown by what it means (正常, not active; 是, not 1)."""
     if not run.preview:
         return []
     label = _column_labeller(run)
-    return [[label(column) for column in run.preview[0]], *run.preview[1:]]
+    header = run.preview[0]
+    meanings = _value_meanings(run)
+    rows = [
+        [meanings.get(column, {}).get(cell, cell) for column, cell in zip(header, row)]
+        for row in run.preview[1:]
+    ]
+    return [[label(column) for column in header], *rows]
 
 
 def _import_reason(run: ImportRun) -> str:

@@ -143,7 +143,7 @@ def _cards(facts: dict, narrative: dict) -> list[dict]:
             _sentence(
                 f"截止12月底，全县共发行金农卡{w.count(now['cards_total'], '张')}",
                 f"金农卡存款余额{w.money(now['card_balance'])}",
-                f"卡均存款余额{w.whole_yuan(now['avg_card_balance'])}；"
+                f"卡均余额{w.whole_yuan(now['avg_card_balance'])}；"
                 f"其中新增卡{w.count(now['new_cards'], '张')}",
                 f"完成全年计划{w.count(int(plan), '张')}的{w.percent(facts['card_plan_completion'])}"
                 if plan

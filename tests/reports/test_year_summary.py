@@ -102,7 +102,7 @@ def union(tree, staff):
 def test_the_summary_states_the_year_from_the_data(union):
     text = to_markdown(year_summary_document(summary=year_summary_draft(year=2011)))
     assert text.startswith("# 联社营业部电子银行部2011年工作总结")
-    assert "截止12月底，全县共发行金农卡5张，金农卡存款余额75000元，卡均存款余额15000元；" in text
+    assert "截止12月底，全县共发行金农卡5张，金农卡存款余额75000元，卡均余额15000元；" in text
     assert "其中新增卡3张" in text
     assert "完成全年计划6张的50.00%" in text
     assert "下半年发卡数量较低，追加2张发卡任务，全年发卡计划由4张增加2张，调整为6张" in text
