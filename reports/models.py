@@ -61,7 +61,12 @@ class Target(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year}Q{self.quarter} {self.branch.code} {self.metric}"
+        return _("%(year)s Q%(quarter)s %(branch)s %(metric)s") % {
+            "year": self.year,
+            "quarter": self.quarter,
+            "branch": self.branch.name,
+            "metric": self.get_metric_display(),
+        }
 
 
 class AssessmentRun(models.Model):

@@ -229,6 +229,9 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
             EntryForm(data, instance=None, initial=forms.model_to_dict(entry, fields)),
             CorrectionForm(data),
         )
+        # The form's model checks see the entry as the correction it is (a correction of an
+        # inspection is not a second inspection of its window).
+        form.instance.amends = entry
         if data is not None and form.is_valid() and reason.is_valid():
             try:
                 new = services.logbook_amend(

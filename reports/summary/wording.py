@@ -96,8 +96,8 @@ def table_yuan(amount: Decimal) -> str:
 
 
 def table_change(now, before) -> str:
-    """The growth column of a table: +76.83%, or — without a previous figure."""
+    """The growth column of a table: +76.83%, +1,179.86%, or — without a previous figure."""
     if not before:
         return "—"
-    growth = (Decimal(now) - Decimal(before)) * 100 / Decimal(before)
-    return f"{'+' if growth >= 0 else ''}{percent(growth)}"
+    growth = ((Decimal(now) - Decimal(before)) * 100 / Decimal(before)).quantize(CENT, ROUND_HALF_UP)
+    return f"{'+' if growth >= 0 else '-'}{abs(growth):,.2f}%"

@@ -45,11 +45,15 @@ def test_a_union_manager_downloads_the_assessment_and_the_year_summary(
     # 考核与报表 → 季度考核 → the run → 下载 XLSX
     page.locator(".app-reports").get_by_role("link", name="季度考核", exact=True).click()
     page.get_by_role("link", name=str(run)).click()
-    ranking = page.locator("#ranking tbody")
-    expect(ranking.locator("tr").nth(0)).to_contain_text("城关信用社")
-    expect(ranking.locator("tr").nth(1)).to_contain_text("北山信用社")
+    # Summary first: rank, branch, total; a branch opens on its metrics.
+    branches = page.locator("#ranking details summary")
+    expect(branches.nth(0)).to_contain_text("1 城关信用社 48.00")
+    expect(branches.nth(1)).to_contain_text("2 北山信用社 32.00")
+    branches.nth(0).click()
+    expect(page.locator("#branch-101 .ranking-lines")).to_contain_text("新增发卡")
+    expect(page.locator("#branch-101 .ranking-lines")).to_contain_text("120.00%")
     screenshot(page, "assessment")
-    xlsx = download(page, page.locator("#downloads").get_by_role("link", name="XLSX"), tmp_path)
+    xlsx = download(page, page.locator("#downloads").get_by_role("link", name="Excel"), tmp_path)
     assert xlsx.name == f"assessment-2011Q4-{run.pk}.xlsx"
     book = openpyxl.load_workbook(xlsx)
     rows = list(book["考核结果"].iter_rows(values_only=True))

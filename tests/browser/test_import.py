@@ -23,9 +23,9 @@ def cards_extract(branch_codes):
 
 
 def upload(page, path):
-    """数据导入 → 导入记录 → 增加: choose the extract and the file, upload; wait for the check."""
+    """数据导入 → 导入记录 → 新增: choose the extract and the file, upload; wait for the check."""
     page.goto("/")
-    page.locator(".app-imports").get_by_role("link", name="增加").click()
+    page.locator(".app-imports").get_by_role("link", name="新增").click()
     expect(page.locator("h1")).to_have_text("导入数据文件")
     page.get_by_label("数据类型").select_option("cards")
     page.get_by_label("文件").set_input_files(path)

@@ -49,13 +49,13 @@ def test_a_manager_records_and_corrects_a_morning_inspection_on_a_phone(
     assert_fits_the_phone(page)
     screenshot(page, "home")
 
-    # 机具与商户 → ATM机安全检查登记簿 → 增加
+    # 机具与商户 → ATM机安全检查登记簿 → 新增
     page.get_by_role("link", name="ATM机安全检查登记簿", exact=True).click()
     expect(page.locator("h1")).to_contain_text("ATM机安全检查")
     assert_fits_the_phone(page)
     screenshot(page, "register")
-    page.get_by_role("link", name="增加 ATM机安全检查").click()
-    expect(page.locator("h1")).to_have_text("新增ATM机安全检查")  # the button says 增加, the title 新增
+    page.get_by_role("link", name="新增ATM机安全检查").click()
+    expect(page.locator("h1")).to_have_text("新增ATM机安全检查")  # the button and the title say 新增
     page.get_by_label("机具").select_option(str(atm.pk))
     page.locator("#id_occurred_at_0").fill(day.isoformat())
     page.locator("#id_occurred_at_1").fill(morning_time().strftime("%H:%M:%S"))
@@ -75,7 +75,7 @@ def test_a_manager_records_and_corrects_a_morning_inspection_on_a_phone(
 
     # The entry is read only; 更正此条 makes a new entry that refers to it, with the reason.
     rows.first.locator("th a").click()
-    expect(page.locator("h1")).to_have_text("查看 ATM机安全检查")
+    expect(page.locator("h1")).to_have_text("查看ATM机安全检查")
     expect(page.get_by_role("button", name="保存")).to_have_count(0)
     assert_fits_the_phone(page)
     screenshot(page, "entry")

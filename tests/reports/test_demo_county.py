@@ -2,10 +2,7 @@
 them, the plan and its July revision, the four assessments, the 2012 plan, the logbooks, the
 logins and what each sees, nothing in clear — and the refusals.
 
-The county is loaded once for the module, inside a transaction rolled back at its end. Every test
-takes `db` too: pytest-django runs database tests first and the others last, after tests that
-flush the database (and with it the role groups the logins need); taking `db` keeps this module's
-tests together, under one loading."""
+The county is loaded once for the module (tests/demo_county.py); every test takes `db` too."""
 
 import datetime
 import io
@@ -15,9 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +28,7 @@ from reports.models import AssessmentResult, AssessmentRun, PlanItem, Policy, Ta
 from reports.selectors import figures, union_plan, union_plan_completion
 from terminals.models import AtmInspection, RetainedCard, Terminal, TerminalTxn
 from terminals.selectors import inspections_missed, worklist
+from tests.demo_county import demo_county, load
 from tools.demo import loader as demo_package
 from tools.demo.common import luhn_complete, resident_id
 
@@ -76,12 +72,6 @@ REFERENCE = {
 }
 
 
-def _load(**options) -> str:
-    out = io.StringIO()
-    call_command("load_demo", stdout=out, **options)
-    return out.getvalue()
-
-
 def test_a_failure_half_way_leaves_nothing(db, monkeypatch):
     """First in the module, before the county is loaded: the database is still empty here."""
 
@@ -90,7 +80,7 @@ def test_a_failure_half_way_leaves_nothing(db, monkeypatch):
 
     monkeypatch.setattr(demo_package.cards, "cards_load", broken)
     with override_settings(DEBUG=True), pytest.raises(RuntimeError):
-        _load(password=PASSWORD)
+        load(password=PASSWORD)
     assert not Branch.objects.exists()
     assert not User.objects.filter(username="staff").exists()
 
@@ -105,19 +95,8 @@ class Loaded:
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo county, loaded once, with its figures at the ends of 2011 and 2010."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with override_settings(DEBUG=True):
-                output = _load(password=PASSWORD)
-            # Check the deferred foreign keys now, once: otherwise every test's teardown (which
-            # checks them inside its savepoint, then rolls it back) would check them all again.
-            connection.check_constraints()
-            yield Loaded(output, figures(as_of=END_2011), figures(as_of=END_2010))
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with demo_county(django_db_blocker, password=PASSWORD) as output:
+        yield Loaded(output, figures(as_of=END_2011), figures(as_of=END_2010))
 
 
 @pytest.fixture
@@ -339,7 +318,7 @@ def test_the_command_says_what_it_loaded(demo, db):
 def test_a_second_run_changes_nothing(demo, db):
     cards, users = Card.objects.count(), User.objects.count()
     with override_settings(DEBUG=True):
-        out = _load(password="another-password")
+        out = load(password="another-password")
     assert "already loaded" in out and "logins unchanged" in out
     assert (Card.objects.count(), User.objects.count()) == (cards, users)
     assert User.objects.get(username="staff").check_password(PASSWORD)
@@ -348,14 +327,14 @@ def test_a_second_run_changes_nothing(demo, db):
 def test_refused_when_debug_is_off(demo, db):
     branches = Branch.objects.count()
     with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
-        _load(password=PASSWORD)
+        load(password=PASSWORD)
     assert Branch.objects.count() == branches
 
 
 def test_refused_when_the_database_holds_other_branches(demo, db, union):
     Branch.objects.filter(pk=union.pk).update(name="别的联社")
     with override_settings(DEBUG=True), pytest.raises(CommandError, match="other|not the demo"):
-        _load(password=PASSWORD)
+        load(password=PASSWORD)
     assert not Branch.objects.filter(code="000", name="青山县农村信用合作联社").exists()
 
 
@@ -414,7 +393,6 @@ def test_the_2011_summary_states_each_reference_figure(db, summary_2011, stateme
 
 
 def test_the_2011_summary_docx_states_them_too_in_chinese(db, summary_2011):
-    import io
 
     from docx import Document
 
@@ -442,7 +420,6 @@ def test_the_2011_summary_docx_is_laid_out_as_an_official_document(db, summary_2
     """GB/T 9704: A4, the type area 156 × 225 mm at 37 mm from the top and 28 mm from the left;
     the title in 2号 (22 pt), the body in 3号 (16 pt); page numbers at the foot; the closing
     names the union's department and the date, right-aligned."""
-    import io
 
     from django.utils import timezone
     from docx import Document

@@ -73,6 +73,25 @@ def test_a_second_inspection_of_a_window_is_asked_for_and_recorded_as_such(atm, 
     inspect(atm, manager, local(2011, 6, 1, 18, 0), "evening")
 
 
+def test_the_correction_page_of_an_inspection_is_not_taken_for_a_second_inspection(
+    atm, manager, manager_client
+):
+    first = inspect(atm, manager, local(2011, 6, 1, 7, 5), "morning")
+    form = {
+        "terminal": atm.pk,
+        "occurred_at_0": "2011-06-01",
+        "occurred_at_1": "07:15:00",
+        "shift": "morning",
+        **{check: "on" for check in AtmInspection.CHECKS},
+        "correction_reason": "时间记错",
+    }
+    response = manager_client.post(f"/terminals/atminspection/{first.pk}/correct/", form)
+    assert response.status_code == 302, response.context["forms"][0].errors
+    corrected = AtmInspection.objects.get(amends=first)
+    assert timezone.localtime(corrected.occurred_at).time() == datetime.time(7, 15)
+    assert not corrected.repeat
+
+
 def test_a_fault_puts_its_atm_out_of_service_from_the_reported_time(atm, manager):
     inspect(atm, manager, local(2011, 6, 1, 7, 5), "morning")
     fault = report(atm, manager, local(2011, 6, 1, 16, 0))
