@@ -185,8 +185,14 @@ class TargetAdmin(ScopedAdmin):
                 "opts": self.model._meta,
                 "year": year,
                 "quarter": quarter,
+                # The years with a plan or targets, this year and the next.
                 "years": sorted(
-                    {*Target.objects.values_list("year", flat=True).distinct(), today.year, today.year + 1}
+                    {
+                        *PlanItem.objects.values_list("year", flat=True).distinct(),
+                        *Target.objects.values_list("year", flat=True).distinct(),
+                        today.year,
+                        today.year + 1,
+                    }
                 ),
                 "columns": columns,
                 "rows": rows,

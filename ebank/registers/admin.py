@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -154,6 +155,17 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("amendments", *self.declaration.prefetch)
 
+    def get_object(self, request, object_id, from_field=None):
+        """The entry as its page shows it (read only: entries are never edited): the columns a later
+        record fills in (a fault's clearance) show that record's values where its own are empty,
+        as the list and the printed register do."""
+        entry = super().get_object(request, object_id, from_field)
+        if entry is not None and self.declaration.completed_by is not None:
+            for name, value in completed_values(self.declaration, entry).items():
+                if getattr(entry, name) in (None, ""):
+                    setattr(entry, name, value)
+        return entry
+
     def get_actions(self, request):
         return {}
 
@@ -196,6 +208,18 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         entry = services.logbook_enter(model=self.model, by=request.user, **fields)
         obj.pk = entry.pk
         warn_if_masked(self, request, entry)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Saved: back where the entry was started from when that page said so (今日 links here
+        with ?next=/today/), else to the register as Django does."""
+        response = super().response_add(request, obj, post_url_continue)
+        back = request.GET.get("next", "")
+        staying = any(key in request.POST for key in ("_continue", "_addanother", "_popup"))
+        if back and not staying and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return HttpResponseRedirect(back)
+        return response
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name

@@ -11,7 +11,14 @@ from playwright.sync_api import expect
 from terminals.models import AtmInspection
 from tests.terminals.factories import TerminalFactory, logbook_entry
 
-PHONE = {"width": 375, "height": 812, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+PHONE = {
+    "width": 375,
+    "height": 812,
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
 
 
 def morning_time():

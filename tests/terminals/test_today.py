@@ -178,8 +178,12 @@ def test_the_fault_page_offers_clearing_and_the_list_shows_it_cleared(atm, manag
     assert response.status_code == 302 and AtmFaultClearance.objects.get().fault == fault
     listing = manager_client.get(reverse("admin:terminals_atmfault_changelist")).content.decode()
     assert "2011-06-01 11:40" in listing and "张伟" in listing
+    # The fault's page: no 登记排除 any more, and when, how and by whom it was cleared.
     page = manager_client.get(reverse("admin:terminals_atmfault_change", args=[fault.pk])).content.decode()
     assert clear_url not in page
+    assert "取出吞卡，交还持卡人" in page and "张伟" in page
+    fault.refresh_from_db()
+    assert fault.resolution == "" and fault.resolved_at is None  # the fault's own entry is unchanged
     month = manager_client.get(
         reverse("admin:terminals_atmfault_print"), {"month": "2011-06", "terminal": atm.pk}
     )
@@ -205,3 +209,25 @@ def test_today_shows_each_atm_and_what_to_act_on(atm, manager, manager_client):
     assert f'id="atm-{atm.terminal_no}"' in page and "故障" in page
     assert reverse("atm-fault-clear", args=[fault.pk]) in page
     assert "未排除的故障" in page
+
+
+@pytest.mark.parametrize(
+    ("next_page", "lands_on"),
+    [("/today/", "/today/"), ("https://elsewhere.example/", "/terminals/atmfault/")],
+)
+def test_a_fault_reported_from_today_goes_back_to_today(atm, manager_client, next_page, lands_on):
+    """今日's 报告故障 comes back to 今日 once saved; a page elsewhere is never a destination."""
+    page = manager_client.get(reverse("today")).content.decode()
+    assert f"?terminal={atm.pk}&amp;next=/today/" in page
+    response = manager_client.post(
+        f"{reverse('admin:terminals_atmfault_add')}?terminal={atm.pk}&next={next_page}",
+        {
+            "terminal": atm.pk,
+            "occurred_at_0": "2011-06-01",
+            "occurred_at_1": "10:00:00",
+            "fault_kind": "card_retained",
+            "description": "吞卡，持卡人在场",
+        },
+    )
+    assert response.status_code == 302 and response.url == lands_on
+    assert AtmFault.objects.filter(terminal=atm).count() == 1
