@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from cards import selectors as cards_selectors
 from cards.models import CardRiskCheck
 from ebank.org.scoping import scope_queryset, scoped_branches
-from ebank.registers.selectors import entries_current
 from netbanking import selectors as netbanking_selectors
 from netbanking.models import SpotCheck, Ticket
 from terminals import selectors as terminal_selectors
-from terminals.models import AtmCashDifference, AtmFault, AtmInspection, RetainedCard
+from terminals.models import AtmFault, AtmInspection
 
 
 @staff_member_required
@@ -28,9 +27,6 @@ def today(request):
     def scoped(model):
         return scope_queryset(user=user, queryset=model.objects.all())
 
-    def current(model):
-        return entries_current(queryset=scoped(model))
-
     shift, opens, closes = terminal_selectors.next_window(now=now)
     items = {
         "open_faults": list(
@@ -38,18 +34,7 @@ def today(request):
             .select_related("terminal")
             .order_by("occurred_at")
         ),
-        "unsettled_differences": list(
-            current(AtmCashDifference).filter(settled_on__isnull=True).select_related("terminal")
-        ),
-        "held_cards": list(
-            current(RetainedCard).filter(outcome=RetainedCard.Outcome.HELD).select_related("terminal")
-        ),
-        "unrectified_inspections": list(
-            current(AtmInspection)
-            .exclude(findings="")
-            .filter(rectified_on__isnull=True)
-            .select_related("terminal")
-        ),
+        **terminal_selectors.entries_to_settle(user=user),
         "unrectified_risk_checks": list(
             cards_selectors.card_risk_checks_unrectified(
                 queryset=scoped(CardRiskCheck).select_related("branch")

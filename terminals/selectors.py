@@ -228,15 +228,34 @@ def next_window(*, now: datetime.datetime | None = None) -> tuple[str, datetime.
     raise AssertionError("a window opens every day")
 
 
-def worklist(*, user, now: datetime.datetime | None = None) -> dict[str, list]:
-    """What the user's branches must act on at their terminals: missed inspections (the last seven
-    days), faults open too long, cash differences not settled, retained cards neither returned nor
-    destroyed, inspection findings not rectified."""
-    now = now or timezone.now()
-    today = timezone.localtime(now).date()
+def entries_to_settle(*, user) -> dict[str, list]:
+    """The register entries of the user's branches still waiting on them: cash differences not
+    settled, retained cards neither returned nor destroyed, inspection findings not rectified."""
 
     def current(model):
         return entries_current(queryset=scope_queryset(user=user, queryset=model.objects.all()))
+
+    return {
+        "unsettled_differences": list(
+            current(AtmCashDifference).filter(settled_on__isnull=True).select_related("terminal")
+        ),
+        "held_cards": list(
+            current(RetainedCard).filter(outcome=RetainedCard.Outcome.HELD).select_related("terminal")
+        ),
+        "unrectified_inspections": list(
+            current(AtmInspection)
+            .exclude(findings="")
+            .filter(rectified_on__isnull=True)
+            .select_related("terminal")
+        ),
+    }
+
+
+def worklist(*, user, now: datetime.datetime | None = None) -> dict[str, list]:
+    """What the user's branches must act on at their terminals: missed inspections (the last seven
+    days), faults open too long, and the entries still waiting on them (entries_to_settle)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
 
     atms = in_force(
         queryset=scope_queryset(user=user, queryset=Terminal.objects.all()),
@@ -254,18 +273,7 @@ def worklist(*, user, now: datetime.datetime | None = None) -> dict[str, list]:
             .filter(occurred_at__lt=overdue_fault)
             .select_related("terminal")
         ),
-        "unsettled_differences": list(
-            current(AtmCashDifference).filter(settled_on__isnull=True).select_related("terminal")
-        ),
-        "held_cards": list(
-            current(RetainedCard).filter(outcome=RetainedCard.Outcome.HELD).select_related("terminal")
-        ),
-        "unrectified_inspections": list(
-            current(AtmInspection)
-            .exclude(findings="")
-            .filter(rectified_on__isnull=True)
-            .select_related("terminal")
-        ),
+        **entries_to_settle(user=user),
     }
 
 

@@ -20,6 +20,7 @@ from terminals.models import AtmFault, AtmFaultClearance, AtmInspection, AtmRepa
 from tests.browser.test_logbook_on_a_phone import PHONE, assert_fits_the_phone
 from tests.cards.factories import CardFactory
 from tests.factories import BranchFactory
+from tests.reports.test_target_matrix import METRICS
 from tests.terminals.factories import TerminalFactory
 
 
@@ -121,9 +122,6 @@ def test_a_manager_works_the_day_from_today_on_a_phone(
     expect(page.locator("#content")).to_contain_text("清理卡钞，更换出钞皮带")
     assert_fits_the_phone(page)
     screenshot(page, "fault-entry")
-
-
-METRICS = ["new_cards", "avg_card_balance", "new_merchants", "new_netbank_personal"]
 
 
 @pytest.fixture
