@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ebank.dates import local_days
 from ebank.registers.models import Entry
@@ -258,7 +259,10 @@ class AtmFaultClearance(Entry):
     register shows it in the fault's columns (terminals/registers.py)."""
 
     fault = models.ForeignKey(
-        AtmFault, verbose_name=_("fault"), on_delete=models.PROTECT, related_name="clearances"
+        AtmFault,
+        verbose_name=pgettext_lazy("the fault a clearance closes", "fault"),
+        on_delete=models.PROTECT,
+        related_name="clearances",
     )
     terminal = models.ForeignKey(
         Terminal, verbose_name=_("terminal"), on_delete=models.PROTECT, related_name="+"
