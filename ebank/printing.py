@@ -100,19 +100,19 @@ CELL_PADDING = 12
 
 
 def _column_needs(rows: list[list], widest: int, size: float) -> list[tuple[float, float, bool]]:
-    """Per column: the width its values need on one line (a header may wrap to three lines, a long
-    text counts `widest` characters), the width of its longest text, and whether it is short
-    (a time, a name, an amount, a masked card number: never wrapped if the page allows)."""
-    half_em = size / 2
+    """Per column: the width its values need on one line, measured in the font (a header may wrap
+    to three lines, a long text counts `widest` CJK characters), the width of its longest text, and
+    whether it is short (a time, a name, an amount, a masked card number: ten CJK characters at
+    most, never wrapped if the page allows)."""
     header, body = rows[0], rows[1:]
     columns = []
     for column in range(len(header)):
-        longest = max((text_units(row[column]) for row in body), default=0)
-        title = text_units(header[column])
-        need = max(min(longest, widest * 2), min(title, max(8, -(-title // 3))), 4)
-        columns.append(
-            (need * half_em + CELL_PADDING, max(longest, need) * half_em + CELL_PADDING, longest <= 20)
-        )
+        texts = [str(row[column]) for row in body]
+        longest = max((pdfmetrics.stringWidth(text, FONT, size) for text in texts), default=0)
+        short = max((text_units(text) for text in texts), default=0) <= 20
+        title = pdfmetrics.stringWidth(str(header[column]), FONT, size)
+        need = max(min(longest, widest * size), min(title, max(4 * size, title / 3)), 2 * size)
+        columns.append((need + CELL_PADDING, max(longest, need) + CELL_PADDING, short))
     return columns
 
 

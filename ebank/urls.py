@@ -19,6 +19,7 @@ urlpatterns = [
     path("dashboard/", include("reports.dashboard_urls")),
     path("today/", include("reports.today_urls")),
     path("today/", include("terminals.page_urls")),
+    path("inspections/", include("terminals.inspection_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("ebank.api.urls")),

@@ -44,6 +44,7 @@ from .models import (
     RetainedCard,
     Terminal,
 )
+from .models.logbooks import inspection_window
 
 
 def terminal_of_kind(kind: str) -> Place:
@@ -95,6 +96,10 @@ def _inspection_initial(request, now) -> dict:
     }
 
 
+def _window_opens(shift: str):
+    return inspection_window(shift)[0] if shift in AtmInspection.Shift.values else None
+
+
 def _compliance_of_branches(*, user, start: datetime.date, end: datetime.date) -> list[dict]:
     atms = scope_queryset(user=user, queryset=Terminal.objects.filter(kind=Terminal.Kind.ATM))
     rows = []
@@ -115,8 +120,10 @@ def _last_30_days(request) -> dict:
 class ComplianceSerializer(serializers.Serializer):
     branch_code = serializers.CharField()
     due = serializers.IntegerField()
+    on_time = serializers.IntegerField(help_text="inspections entered on time")
+    late = serializers.IntegerField(help_text="inspections entered late (补录), not counted as done")
     missed = serializers.IntegerField()
-    rate = serializers.FloatField(allow_null=True, help_text="share of due inspections done, %")
+    rate = serializers.FloatField(allow_null=True, help_text="share of due inspections done on time, %")
 
 
 class InspectionComplianceMixin:
@@ -131,7 +138,8 @@ class InspectionComplianceMixin:
     )
     @action(detail=False, methods=["get"], pagination_class=None)  # one row per branch: no pages
     def compliance(self, request):
-        """Each of the user's branches with ATMs: inspections due, missed and the rate, for a period."""
+        """Each of the user's branches with ATMs: inspections due, on time, late (补录) and missed, and
+        the on-time rate, for a period."""
         try:
             start = datetime.date.fromisoformat(request.query_params.get("start", ""))
             end = datetime.date.fromisoformat(request.query_params.get("end", ""))
@@ -165,6 +173,7 @@ register(
         summary=_last_30_days,
         summary_template="admin/terminals/inspection_compliance.html",
         api_mixin=InspectionComplianceMixin,
+        window_of=_window_opens,
     )
 )
 

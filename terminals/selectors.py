@@ -1,6 +1,7 @@
 """Reads on terminals that carry logic: what is in force, and the dormant-POS rule of docs/kpi.md."""
 
 import datetime
+from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -102,14 +103,20 @@ def _inspections_due(
         day += datetime.timedelta(days=1)
 
 
+# The state of an inspection slot that has passed: inspected on time, entered late (补录), missed.
+ON_TIME, LATE, MISSED_SLOT = "on_time", "late", "missed"
+
+
 def _inspection_slots(
     *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime | None
-) -> list[tuple[Terminal, datetime.date, str, bool]]:
+) -> list[tuple[Terminal, datetime.date, str, str]]:
     """Each inspection due from start to end (window closed by `now`, ATM in force that day and in
-    order during the window), and whether it was done. An ATM marked faulty with no fault entry
-    open (by the terminal's own action) is left out altogether, as before the fault chain."""
+    order during the window), and its state: ON_TIME when an inspection of it was entered on time,
+    LATE when only late entries (补录) record it, MISSED_SLOT when none does. An ATM marked faulty
+    with no fault entry open (by the terminal's own action) is left out altogether, as before the
+    fault chain."""
     now = timezone.localtime(now or timezone.now())
-    atm_list = list(atms.filter(kind=Terminal.Kind.ATM))
+    atm_list = list(atms.filter(kind=Terminal.Kind.ATM).select_related("branch"))
     first, after = local_days(start, end)
     periods = fault_periods(atms=atm_list, start=first, end=after)
     atm_list = [atm for atm in atm_list if atm.status != Terminal.Status.FAULTY or atm.id in periods]
@@ -118,12 +125,15 @@ def _inspection_slots(
             terminal__in=atm_list, occurred_at__gte=first, occurred_at__lt=after
         )
     )
-    done = {
-        (terminal_id, timezone.localtime(occurred_at).date(), shift)
-        for terminal_id, occurred_at, shift in inspections.values_list("terminal_id", "occurred_at", "shift")
-    }
+    recorded: dict[tuple[int, datetime.date, str], str] = {}
+    for terminal_id, occurred_at, shift, is_late in inspections.values_list(
+        "terminal_id", "occurred_at", "shift", "is_late"
+    ):
+        key = (terminal_id, timezone.localtime(occurred_at).date(), shift)
+        if recorded.get(key) != ON_TIME:
+            recorded[key] = LATE if is_late else ON_TIME
     return [
-        (atm, day, shift, (atm.id, day, shift) in done)
+        (atm, day, shift, recorded.get((atm.id, day, shift), MISSED_SLOT))
         for atm, day, shift in _inspections_due(atms=atm_list, start=start, end=end, now=now, periods=periods)
     ]
 
@@ -134,16 +144,52 @@ def inspections_missed(
     """Each (ATM, day, shift) from start to end whose window has passed with no inspection, for
     the ATMs in force on that day (an ATM reported faulty now is left out: it is not in service)."""
     slots = _inspection_slots(atms=atms, start=start, end=end, now=now)
-    return [(atm, day, shift) for atm, day, shift, done in slots if not done]
+    return [(atm, day, shift) for atm, day, shift, state in slots if state == MISSED_SLOT]
+
+
+def _rates(slots) -> dict:
+    due = len(slots)
+    counts = Counter(state for *_slot, state in slots)
+    on_time = counts[ON_TIME]
+    return {
+        "due": due,
+        "on_time": on_time,
+        "late": counts[LATE],
+        "missed": counts[MISSED_SLOT],
+        "rate": round(100 * on_time / due, 2) if due else None,
+    }
 
 
 def inspection_compliance(
     *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
 ) -> dict:
-    """How many inspections were due in the period, how many were missed, and the share done (%)."""
+    """The inspections due in the period and how each went: on time, entered late (补录), missed;
+    the rate is the share done on time (%), so that a missed inspection typed in later does not
+    raise it."""
+    return _rates(_inspection_slots(atms=atms, start=start, end=end, now=now))
+
+
+def inspection_compliance_by(
+    *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
+) -> dict:
+    """inspection_compliance of the period as a whole, and per branch, per ATM and per month:
+    {"total": {...}, "branches": [(branch, {...})], "atms": [(atm, {...})], "months": [(date, {...})]}."""
     slots = _inspection_slots(atms=atms, start=start, end=end, now=now)
-    due, missed = len(slots), sum(1 for *_slot, done in slots if not done)
-    return {"due": due, "missed": missed, "rate": round(100 * (due - missed) / due, 2) if due else None}
+    by_branch, by_atm, by_month = defaultdict(list), defaultdict(list), defaultdict(list)
+    for slot in slots:
+        atm, day = slot[0], slot[1]
+        by_branch[atm.branch].append(slot)
+        by_atm[atm].append(slot)
+        by_month[day.replace(day=1)].append(slot)
+    return {
+        "total": _rates(slots),
+        "branches": [(b, _rates(s)) for b, s in sorted(by_branch.items(), key=lambda i: i[0].code)],
+        "atms": [
+            (a, _rates(s))
+            for a, s in sorted(by_atm.items(), key=lambda i: (i[0].branch.code, i[0].terminal_no))
+        ],
+        "months": sorted((m, _rates(s)) for m, s in by_month.items()),
+    }
 
 
 # The state of an inspection window on 今日.

@@ -1,5 +1,7 @@
 """The terminals' pages outside the admin's lists: clearing a fault (登记排除)."""
 
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,11 +11,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from ebank.dates import year_problem
 from ebank.org.scoping import scope_queryset
 
 from . import selectors, services
 from .forms import FaultClearForm
-from .models import AtmFault
+from .models import AtmFault, Terminal
 
 
 def _next(request, default: str) -> str:
@@ -83,5 +86,58 @@ def fault_clear(request, fault_id: int):
             ],
             "repair_fields": [form[name] for name in ("vendor", "parts", "cost", "downtime_hours")],
             "next": back,
+        },
+    )
+
+
+def _period(request) -> tuple[datetime.date, datetime.date, str]:
+    """The period asked for: ?month=YYYY-MM or ?year=YYYY (this year by default); never past today."""
+    today = timezone.localdate()
+    month, year = request.GET.get("month", ""), request.GET.get("year", "")
+    try:
+        if month:
+            first = datetime.date.fromisoformat(f"{month}-01")
+            last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            label = f"{first:%Y-%m}"
+        else:
+            first = datetime.date(int(year or today.year), 1, 1)
+            last, label = datetime.date(first.year, 12, 31), str(first.year)
+    except ValueError:
+        first = None
+    if first is None or year_problem(first.year):
+        first, last, label = (
+            datetime.date(today.year, 1, 1),
+            datetime.date(today.year, 12, 31),
+            str(today.year),
+        )
+    return first, min(last, today), label
+
+
+@staff_member_required
+def inspection_compliance(request):
+    """检查登记率: the ATM security inspections due in a year or a month and how each went — on
+    time, entered late (补录), missed — for the union or branch in scope, per branch, per month
+    and per ATM. The rate counts on-time inspections only."""
+    if not request.user.has_perm("terminals.view_atminspection"):
+        raise PermissionDenied
+    start, end, label = _period(request)
+    atms = scope_queryset(user=request.user, queryset=Terminal.objects.filter(kind=Terminal.Kind.ATM))
+    figures = selectors.inspection_compliance_by(atms=atms, start=start, end=end)
+    today = timezone.localdate()
+    return TemplateResponse(
+        request,
+        "terminals/inspection_compliance.html",
+        {
+            **admin.site.each_context(request),
+            "title": _("ATM inspections %(period)s: on time, late and missed") % {"period": label},
+            "start": start,
+            "end": end,
+            "label": label,
+            "years": range(today.year, today.year - 5, -1),
+            "months": [f"{int(label[:4])}-{m:02d}" for m in range(1, 13)],
+            "total": figures["total"],
+            "branches": figures["branches"],
+            "by_month": figures["months"],
+            "atms": figures["atms"],
         },
     )

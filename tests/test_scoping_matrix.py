@@ -410,3 +410,74 @@ def test_admin_exports_hold_only_what_the_role_may_see(users, own_and_sibling, m
         exported = set(model_admin.get_export_queryset(request).values_list("pk", flat=True))
         assert own.pk in exported
         assert (sibling.pk in exported) == (role != Role.BRANCH_MANAGER or not access_for(model).branch_owned)
+
+
+# --- pages outside the admin's lists and the API -------------------------------------------------
+
+# Every other page the resolver serves, with who may open it and how its scope is proven. A page
+# that is not declared here fails test_every_page_is_declared.
+PAGES = {
+    "/today/": "every role; the ATMs and to-do items of the user's branches (tested below)",
+    "/dashboard/": "every role; the figures of the user's scope (tested below)",
+    "/inspections/compliance/": "who may read the inspection register; its branches' ATMs (tested below)",
+    "/today/faults/{fault_id}/clear/": (
+        "who may enter faults, a fault of their branches: "
+        "tests/terminals/test_today.py::test_a_fault_of_a_sibling_branch_cannot_be_cleared"
+    ),
+}
+OTHER_PAGES = {
+    "/i18n/setlang/": "public: Django's language switch",
+    "/healthz": "public: the load balancer's probe (tests/test_health.py), no data",
+    "/account/two-factor/": "the logged-in user's own second factor (tests/org/test_two_factor.py)",
+    "/account/two-factor/setup/": "the logged-in user's own second factor (tests/org/test_two_factor.py)",
+    "/search/": "a full card or ID number searched by POST, then the admin's scoped list",
+    "/terminals/cardriskcheck/{rest}": "a redirect of a moved register to its admin list",
+    "/terminals/itmaintenance/{rest}": "a redirect of a moved register to its admin list",
+}
+SIMPLE_PAGES = ["/today/", "/dashboard/", "/inspections/compliance/"]
+
+
+def _resolver_pages():
+    """Every URL the resolver knows outside the admin and the API."""
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            part = str(pattern.pattern).lstrip("^").rstrip("$")
+            part = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", part)
+            part = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", part)
+            if isinstance(pattern, URLResolver):
+                if getattr(pattern, "app_name", None) != "admin":
+                    yield from walk(pattern.url_patterns, prefix + part)
+            elif isinstance(pattern, URLPattern):
+                yield "/" + prefix + part
+
+    return {route for route in walk(get_resolver().url_patterns, "") if not route.startswith("/api/")}
+
+
+def test_every_page_is_declared():
+    assert _resolver_pages() == set(PAGES) | set(OTHER_PAGES)
+
+
+@pytest.mark.parametrize("path", SIMPLE_PAGES)
+def test_page_needs_a_login(client, tree, path):
+    response = client.get(path)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", SIMPLE_PAGES)
+def test_page_follows_role_and_scope(client, users, tree, path, role):
+    """Each role opens the page; a branch manager's shows nothing of a sibling branch's ATMs."""
+    from tests.terminals.factories import TerminalFactory
+
+    own = TerminalFactory(branch=tree["a1"], kind="atm", merchant=None, location="东街自助银行")
+    sibling = TerminalFactory(branch=tree["b"], kind="atm", merchant=None, location="北山自助银行")
+    client.force_login(users[role])
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    if path != "/dashboard/":
+        assert own.terminal_no in html
+    if role == Role.BRANCH_MANAGER:
+        assert sibling.terminal_no not in html and sibling.location not in html
+        assert tree["b"].name not in html.split('id="content"', 1)[-1]

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -25,6 +26,11 @@ from ebank.org.scoping import scoped_branches
 from . import services
 from .declarations import declaration_for, registers
 from .printing import completed_values, logbook_month_pdf
+
+
+def _late_text(entry) -> str:
+    hours = entry.lateness.total_seconds() / 3600
+    return _("Late entry: entered %(hours)s hours after the event.") % {"hours": f"{hours:.1f}"}
 
 
 class CorrectionForm(forms.Form):
@@ -133,7 +139,7 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         return None
 
     def get_list_filter(self, request):
-        return [("branch", ScopedBranchFilter), "occurred_at", "is_void"]
+        return [("branch", ScopedBranchFilter), "occurred_at", "is_late", "is_void"]
 
     def get_list_select_related(self, request):
         place = self.declaration.place
@@ -148,6 +154,8 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
             text = format_html("{} #{}", _("corrects"), entry.amends_id)
         else:
             text = ""
+        if entry.is_late:
+            text = format_html('<span class="late-entry">{}</span> {}', _("late entry"), text)
         if later:
             text = format_html("{} {} #{}", text, _("superseded by"), later[0])
         return text
@@ -175,7 +183,7 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
             for name in self.declaration.write_only:  # typed right after the place and the time
                 fields.insert(2, name)
             return fields
-        system = ["branch", "entered_by", "entered_at", "amends", "correction_reason", "is_void"]
+        system = ["branch", "entered_by", "entered_at", "is_late", "amends", "correction_reason", "is_void"]
         return [*fields, *self._shown(), *[f for f in system if f not in fields]]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -193,6 +201,11 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         now = timezone.localtime()
+        # A link may name the day (a missed inspection): the entry is then for that day.
+        initial.pop("occurred_at", None)
+        day = parse_date(request.GET.get("occurred_at", "") or "")
+        if day is not None and day < now.date():
+            initial["occurred_at"] = self._on_day(day, request, now)
         initial.setdefault("occurred_at", now.replace(second=0, microsecond=0))
         if "branch" in self.model.entry_fields and request.user.branch_id:
             initial.setdefault("branch", request.user.branch_id)
@@ -201,13 +214,28 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 initial.setdefault(name, value)
         return initial
 
+    def _on_day(self, day, request, now):
+        """A time on a past day for a new entry: the opening of the window the link names, if the
+        register has windows (declaration.window_of), else the current time of day."""
+        window = self.declaration.window_of
+        start = window(request.GET.get("shift", "")) if window is not None else None
+        moment = datetime.datetime.combine(day, start or now.time().replace(second=0, microsecond=0))
+        return timezone.make_aware(moment)
+
     def save_model(self, request, obj, form, change):
         names = [*self.model.entry_fields, *self.declaration.write_only]
         fields = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
         # The form has run the model's checks; the service adds who, when, and the scope.
         entry = services.logbook_enter(model=self.model, by=request.user, **fields)
-        obj.pk = entry.pk
+        obj.pk, obj.is_late, obj.entered_at = entry.pk, entry.is_late, entry.entered_at
         warn_if_masked(self, request, entry)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The history of an entry says when it was entered late (补录), and how late."""
+        entry = form.instance
+        if add and entry.is_late:
+            return f"{_('Added.')} {_late_text(entry)}"
+        return super().construct_change_message(request, form, formsets, add)
 
     def response_add(self, request, obj, post_url_continue=None):
         """Saved: back where the entry was started from when that page said so (今日 links here
@@ -215,8 +243,12 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         response = super().response_add(request, obj, post_url_continue)
         back = request.GET.get("next", "")
         staying = any(key in request.POST for key in ("_continue", "_addanother", "_popup"))
-        if back and not staying and url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        if (
+            back
+            and not staying
+            and url_has_allowed_host_and_scheme(
+                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
         ):
             return HttpResponseRedirect(back)
         return response

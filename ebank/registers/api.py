@@ -16,7 +16,15 @@ from ebank.api.serializers import CharField, ModelSerializer, SlugRelatedField
 from . import services
 from .declarations import registers
 
-SYSTEM_FIELDS = ["branch_code", "entered_by", "entered_at", "amends", "correction_reason", "is_void"]
+SYSTEM_FIELDS = [
+    "branch_code",
+    "entered_by",
+    "entered_at",
+    "is_late",
+    "amends",
+    "correction_reason",
+    "is_void",
+]
 
 
 class ScopedPlaceField(SlugRelatedField):
@@ -53,7 +61,14 @@ def _serializer_for(declaration):
                     *shown,
                     *declaration.write_only,
                 ],
-                "read_only_fields": ["entered_at", "amends", "correction_reason", "is_void", *shown],
+                "read_only_fields": [
+                    "entered_at",
+                    "is_late",
+                    "amends",
+                    "correction_reason",
+                    "is_void",
+                    *shown,
+                ],
             },
         ),
     }

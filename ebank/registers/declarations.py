@@ -91,6 +91,9 @@ class Register:
     prefetch: tuple[str, ...] = ()
     # Buttons on an entry's page besides correct and void: links(entry, user) -> [(label, url)].
     links: Callable[[object, object], list] | None = None
+    # For a register kept in time windows (the ATM inspection): window_of(shift) -> the time the
+    # window opens, or None; a link to enter a past window's entry starts it then.
+    window_of: Callable[[str], object] | None = None
 
     @property
     def label(self) -> str:

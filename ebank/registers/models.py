@@ -36,6 +36,14 @@ class Entry(models.Model):
     )
     correction_reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
     is_void = models.BooleanField(_("voids the entry it corrects"), default=False)
+    # 补录: entered more than LATE_ENTRY_HOURS after the event — by the first entry of its chain,
+    # so that correcting an entry on time keeps it on time. Fixed when the entry is saved.
+    is_late = models.BooleanField(
+        _("late entry"),
+        default=False,
+        db_default=False,
+        help_text=_("Entered more than the allowed hours after the event (补录)."),
+    )
 
     branch_lookup = "branch"
     # The fields the person entering fills in (the rest is set by the service).
@@ -50,6 +58,16 @@ class Entry(models.Model):
 
     # No register of the department goes back further (a typo like 0211 for 2011 is refused).
     EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+
+    @property
+    def lateness(self) -> datetime.timedelta | None:
+        """How long after the event the entry (the first of its chain) was entered."""
+        first = self
+        while first.amends_id is not None:
+            first = first.amends
+        if first.entered_at is None or self.occurred_at is None:
+            return None
+        return first.entered_at - self.occurred_at
 
     def clean(self):
         if self.occurred_at and self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):

@@ -47,9 +47,7 @@ def completed_values(declaration, entry) -> dict:
 
 def signature_line(declaration) -> str:
     """The foot of each page: a line to sign for each person the register names."""
-    return "    ".join(
-        _("%(who)s (signature): __________") % {"who": who} for who in declaration.signers
-    )
+    return "    ".join(_("%(who)s (signature): __________") % {"who": who} for who in declaration.signers)
 
 
 def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
@@ -90,6 +88,10 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
                 }
             else:
                 standing = f"{verb} #{entry.amends_id}: {entry.correction_reason}"
+        if entry.is_late:
+            entered = timezone.localtime(entry.entered_at)
+            late = _("late entry, entered %(time)s") % {"time": f"{entered:%Y-%m-%d %H:%M}"}
+            standing = f"{late}; {standing}" if standing else late
         rows.append(
             [
                 str(line),

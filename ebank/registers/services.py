@@ -10,6 +10,7 @@ from ebank.org.roles import Role
 from ebank.org.scoping import user_may_use_branch
 
 from .declarations import Place, declaration_for
+from .lateness import late
 from .models import Entry
 
 
@@ -24,6 +25,7 @@ def _save(entry: Entry, *, by) -> Entry:
     if not user_may_use_branch(user=by, branch=entry.branch if entry.branch_id else None):
         raise ValidationError({"branch": _("This branch is not within your branches.")})
     entry.entered_by, entry.entered_at = by, timezone.now()
+    entry.is_late = late(entry.lateness)
     pii.free_text_mask(entry)  # a register never keeps a card or ID number in clear
     entry.full_clean()
     entry.save()

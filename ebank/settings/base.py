@@ -303,6 +303,8 @@ ATM_INSPECTION_WINDOWS = {
     "evening": env.str("ATM_EVENING_WINDOW", default="17:00-23:59"),
 }
 ATM_FAULT_OPEN_HOURS = env.int("ATM_FAULT_OPEN_HOURS", default=48)
+# An entry entered more than this many hours after its event is 补录 (late), fixed when it is saved.
+LATE_ENTRY_HOURS = env.int("LATE_ENTRY_HOURS", default=2)
 
 # What a page may load and run (django-csp): only the site's own files and the scripts it writes
 # itself (each with the request's nonce; templates/admin/djcelery gives django-celery-beat's one);

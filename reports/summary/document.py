@@ -275,9 +275,11 @@ def _maintenance(facts: dict, narrative: dict) -> list[dict]:
     if books["inspections_due"]:
         inspections = (
             f"全年应进行ATM机安全检查{w.count(books['inspections_due'], '次')}，"
-            f"实际检查并登记{w.count(books['inspections_done'], '次')}，"
-            f"检查登记率{w.percent(w.share(books['inspections_done'], books['inspections_due']))}"
+            f"按时检查并登记{w.count(books['inspections_on_time'], '次')}，"
+            f"检查登记率{w.percent(w.share(books['inspections_on_time'], books['inspections_due']))}"
         )
+        if books["inspections_late"]:
+            inspections += f"（另有补录{w.count(books['inspections_late'], '次')}，不计入检查登记率）"
     return [
         _heading(2, "4、认真做好ATM机、POS机的日常维护及管理工作"),
         *_narrative(narrative["maintenance_text"]),

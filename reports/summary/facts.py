@@ -3,7 +3,6 @@ the year and the year before, the plan and its revision, the logbooks, the IT lo
 tickets and next year's plan. Every number of the summary comes from here."""
 
 import datetime
-from collections import Counter
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
@@ -24,7 +23,7 @@ from terminals.models import (
     RetainedCard,
     Terminal,
 )
-from terminals.selectors import inspections_missed
+from terminals.selectors import inspection_compliance_by
 
 from ..metrics import BY_CODE
 from ..models import PlanItem, Policy, Target
@@ -61,24 +60,29 @@ def _plan_revision(*, year: int, metric: str) -> dict | None:
 def _logbooks(*, year: int) -> dict:
     """The year's standing logbook entries, counted as the summary reports them."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    missed = inspections_missed(
+    compliance = inspection_compliance_by(
         atms=Terminal.objects.all(),
         start=start,
         end=end,
         now=min(timezone.now(), _year(year)[1]),
     )
-    by_branch = Counter(atm.branch_id for atm, _day, _shift in missed)
-    names = dict(Branch.objects.filter(pk__in=by_branch).values_list("pk", "name"))
+    slots = compliance["total"]
+    missed_by_branch = sorted(
+        ((branch.name, row["missed"]) for branch, row in compliance["branches"] if row["missed"]),
+        key=lambda pair: -pair[1],
+    )
     inspections = _year_entries(AtmInspection, year).aggregate(
-        done=Count("id"),
         found=Count("id", filter=~Q(findings="")),
         rectified=Count("id", filter=~Q(findings="") & Q(rectified_on__isnull=False)),
     )
     return {
-        "inspections_done": inspections["done"],
-        "inspections_missed": len(missed),
-        "inspections_due": inspections["done"] + len(missed),
-        "missed_branches": [names[pk] for pk, _n in by_branch.most_common(3)],
+        # The slots due in the year (two windows a day for each ATM in service), those inspected
+        # and entered on time, those only entered late (补录), and those missed.
+        "inspections_due": slots["due"],
+        "inspections_on_time": slots["on_time"],
+        "inspections_late": slots["late"],
+        "inspections_missed": slots["missed"],
+        "missed_branches": [name for name, _n in missed_by_branch[:3]],
         "inspection_findings": inspections["found"],
         "inspection_findings_rectified": inspections["rectified"],
         **{

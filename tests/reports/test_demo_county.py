@@ -27,7 +27,7 @@ from infotech.selectors import it_maintenance_counts
 from reports.models import AssessmentResult, AssessmentRun, PlanItem, Policy, Target
 from reports.selectors import figures, union_plan, union_plan_completion
 from terminals.models import AtmInspection, RetainedCard, Terminal, TerminalTxn
-from terminals.selectors import inspections_missed, worklist
+from terminals.selectors import inspection_compliance, inspections_missed, worklist
 from tests.demo_county import demo_county, load
 from tools.demo import loader as demo_package
 from tools.demo.common import luhn_complete, resident_id
@@ -232,6 +232,15 @@ def test_the_logbooks_of_2011(demo, db):
         now=local_midnight(datetime.date(2012, 1, 1)),
     )
     assert len(missed) == 12
+    # Four more were typed in days later (补录): due, entered, not on time.
+    compliance = inspection_compliance(
+        atms=atms,
+        start=datetime.date(2011, 1, 1),
+        end=END_2011,
+        now=local_midnight(datetime.date(2012, 1, 1)),
+    )
+    assert (compliance["late"], compliance["missed"]) == (4, 12)
+    assert compliance["on_time"] == compliance["due"] - 16
     inspections = AtmInspection.objects.filter(
         occurred_at__gte=local_midnight(datetime.date(2011, 1, 1)),
         occurred_at__lt=local_midnight(datetime.date(2012, 1, 1)),
@@ -390,6 +399,17 @@ def summary_2011(demo, django_db_blocker):
 def test_the_2011_summary_states_each_reference_figure(db, summary_2011, statement):
     markdown, _docx = summary_2011
     assert statement in markdown
+
+
+def test_the_2011_summary_rate_counts_inspections_on_time_and_states_the_late_ones(db, summary_2011):
+    markdown, _docx = summary_2011
+    sentence = re.search(
+        r"全年应进行ATM机安全检查(\d+)次，按时检查并登记(\d+)次，检查登记率([\d.]+)%", markdown
+    )
+    due, on_time, rate = int(sentence[1]), int(sentence[2]), Decimal(sentence[3])
+    assert on_time == due - 16  # 12 missed, 4 entered late
+    assert rate == (Decimal(on_time) * 100 / due).quantize(Decimal("0.01"))
+    assert "（另有补录4次，不计入检查登记率）" in markdown
 
 
 def test_the_2011_summary_docx_states_them_too_in_chinese(db, summary_2011):

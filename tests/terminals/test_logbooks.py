@@ -2,6 +2,7 @@
 ATM inspection and what is overdue."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from infotech.selectors import it_maintenance_counts
 from terminals import selectors
 from terminals.models import AtmFault, AtmInspection, RetainedCard
 from tests.cards.factories import card_number
+from tests.factories import entered_at
 from tests.terminals.factories import TerminalFactory
 
 
@@ -31,16 +33,18 @@ def atm(tree):
     )
 
 
-def inspect(atm, by, when, shift, **checks):
-    return logbooks.logbook_enter(
-        model=AtmInspection, by=by, terminal=atm, occurred_at=when, shift=shift, **checks
-    )
+def inspect(atm, by, when, shift, *, after=datetime.timedelta(minutes=10), **checks):
+    """An inspection entered `after` its time (on time by default)."""
+    with entered_at(when + after):
+        return logbooks.logbook_enter(
+            model=AtmInspection, by=by, terminal=atm, occurred_at=when, shift=shift, **checks
+        )
 
 
 def test_an_entry_records_who_when_and_its_branch(atm, manager):
     entry = inspect(atm, manager, local(2011, 6, 1, 8, 30), "morning")
     assert entry.branch == atm.branch and entry.entered_by == manager
-    assert abs(entry.entered_at - timezone.now()) < datetime.timedelta(seconds=5)
+    assert entry.entered_at == local(2011, 6, 1, 8, 40) and not entry.is_late  # the server's clock
 
 
 @pytest.mark.parametrize(
@@ -173,7 +177,44 @@ def test_compliance_rate_for_a_period(atm, manager):
         end=datetime.date(2011, 6, 3),
         now=local(2011, 6, 4, 0),
     )
-    assert figures == {"due": 6, "missed": 1, "rate": 83.33}
+    assert figures == {"due": 6, "on_time": 5, "late": 0, "missed": 1, "rate": 83.33}
+
+
+def test_a_backdated_inspection_is_late_and_does_not_raise_the_on_time_rate(atm, manager):
+    """The loophole: a missed inspection typed in days later used to bring the rate to 100 %."""
+    for day in (1, 2, 3):
+        inspect(atm, manager, local(2011, 6, day, 8), "morning")
+        if day != 2:
+            inspect(atm, manager, local(2011, 6, day, 20), "evening")
+    period = {
+        "atms": type(atm).objects.all(),
+        "start": datetime.date(2011, 6, 1),
+        "end": datetime.date(2011, 6, 3),
+    }
+    before = selectors.inspection_compliance(**period, now=local(2011, 6, 6, 0))
+    # On 6 June the manager types in the evening of the 2nd, as if done then.
+    backdated = inspect(
+        atm, manager, local(2011, 6, 2, 20), "evening", after=datetime.timedelta(days=3, hours=14)
+    )
+    assert backdated.is_late
+    after = selectors.inspection_compliance(**period, now=local(2011, 6, 6, 0))
+    assert after["rate"] == before["rate"] == 83.33
+    assert (after["on_time"], after["late"], after["missed"]) == (5, 1, 0)
+    # Two hours is on time, a minute more is late; a correction keeps the original's standing.
+    on_time = inspect(atm, manager, local(2011, 6, 4, 8), "morning", after=datetime.timedelta(hours=2))
+    late = inspect(
+        atm, manager, local(2011, 6, 4, 20), "evening", after=datetime.timedelta(hours=2, minutes=1)
+    )
+    assert (on_time.is_late, late.is_late) == (False, True)
+    with entered_at(local(2011, 6, 9, 9)):
+        corrected = logbooks.logbook_amend(entry=on_time, by=manager, reason="补记问题", findings="告示脱落")
+    assert not corrected.is_late
+    # Moving an entry's time to another day by a correction is a late entry for that day.
+    with entered_at(local(2011, 6, 9, 9)):
+        moved = logbooks.logbook_amend(
+            entry=corrected, by=manager, reason="日期记错", occurred_at=local(2011, 6, 1, 8, 30)
+        )
+    assert moved.is_late
 
 
 def test_worklist_lists_what_waits_for_action(atm, manager, staff):
@@ -361,7 +402,9 @@ def test_compliance_through_the_api_is_scoped(atm, manager, staff, tree):
     rows = client.get(
         "/api/v1/logbooks/atm-inspections/compliance/", {"start": "2011-06-01", "end": "2011-06-01"}
     )
-    assert rows.json() == [{"branch_code": "10101", "due": 2, "missed": 1, "rate": 50.0}]
+    assert rows.json() == [
+        {"branch_code": "10101", "due": 2, "on_time": 1, "late": 0, "missed": 1, "rate": 50.0}
+    ]
     client.force_authenticate(staff)
     rows = client.get(
         "/api/v1/logbooks/atm-inspections/compliance/", {"start": "2011-06-01", "end": "2011-06-01"}
@@ -425,3 +468,91 @@ def test_an_impossible_month_is_refused_and_the_form_offers_this_month(atm, mana
     page = manager_client.get(reverse("admin:terminals_atminspection_changelist")).content.decode()
     this_month = f"{timezone.localdate():%Y-%m}"
     assert f'name="month" value="{this_month}" max="{this_month}"' in page
+
+
+def test_a_late_entry_is_marked_in_the_list_the_page_the_history_the_printout_and_the_api(
+    atm, manager, manager_client
+):
+    """From the to-do list's missed slot: the form opens on that day and window; saved now, the
+    entry is 补录 wherever it shows."""
+    import io
+
+    import pypdf
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    add = reverse("admin:terminals_atminspection_add")
+    form = manager_client.get(add, {"terminal": atm.pk, "shift": "morning", "occurred_at": f"{yesterday}"})
+    html = form.content.decode()
+    assert f'name="occurred_at_0" value="{yesterday:%Y/%m/%d}"' in html  # the day of the missed slot
+    assert 'name="occurred_at_1" value="06:00"' in html  # the morning window opens
+    response = manager_client.post(
+        f"{add}?terminal={atm.pk}&shift=morning&occurred_at={yesterday}",
+        {
+            "terminal": atm.pk,
+            "occurred_at_0": f"{yesterday}",
+            "occurred_at_1": "07:30:00",
+            "shift": "morning",
+            **{check: "on" for check in AtmInspection.CHECKS},
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    entry = AtmInspection.objects.get(terminal=atm)
+    assert entry.is_late
+    listing = manager_client.get(reverse("admin:terminals_atminspection_changelist")).content.decode()
+    assert '<span class="late-entry">补录</span>' in listing
+    assert (
+        "补录"
+        in manager_client.get(
+            reverse("admin:terminals_atminspection_changelist"), {"is_late__exact": 1}
+        ).content.decode()
+    )
+    page = manager_client.get(
+        reverse("admin:terminals_atminspection_change", args=[entry.pk])
+    ).content.decode()
+    assert "补录" in page
+    history = manager_client.get(reverse("admin:terminals_atminspection_history", args=[entry.pk]))
+    assert "补录：发生后" in history.content.decode()
+    month = manager_client.get(
+        reverse("admin:terminals_atminspection_print"), {"month": f"{yesterday:%Y-%m}", "terminal": atm.pk}
+    )
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(month.content)).pages).replace(
+        " ", ""
+    )
+    assert "补录，录入于" in text.replace("\n", "")
+    api = APIClient()
+    api.force_authenticate(manager)
+    body = api.get(f"/api/v1/logbooks/atm-inspections/{entry.pk}/").json()
+    assert body["is_late"] is True and body["entered_at"]
+
+
+def test_an_event_in_the_future_is_refused(atm, manager):
+    with pytest.raises(ValidationError) as error:
+        inspect(
+            atm,
+            manager,
+            timezone.now() + datetime.timedelta(minutes=30),
+            "morning",
+            after=datetime.timedelta(0),
+        )
+    assert "occurred_at" in error.value.message_dict
+
+
+def test_the_compliance_page_shows_on_time_late_and_missed_per_branch_month_and_atm(
+    atm, manager, manager_client, tree
+):
+    other = TerminalFactory(
+        branch=tree["b"], kind="atm", merchant=None, installed_on=datetime.date(2011, 1, 1)
+    )
+    for day in (1, 2, 3):
+        inspect(atm, manager, local(2011, 6, day, 8), "morning")
+    inspect(atm, manager, local(2011, 6, 1, 20), "evening", after=datetime.timedelta(days=2))
+    with entered_at(local(2011, 7, 1, 0)):
+        page = manager_client.get(reverse("atm-inspection-compliance"), {"month": "2011-06"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    # 30 days × 2 windows due; 3 on time, 1 late, 56 missed; the rate counts on-time ones only.
+    total = html[html.index('id="compliance-total"') : html.index('id="compliance-branches"')]
+    cells = re.findall(r'<td class="number[^"]*">([^<]*)</td>', total)
+    assert cells == ["60", "3", "1", "56", "5.00%"]
+    assert 'id="compliance-atms"' in html and atm.terminal_no in html
+    assert other.terminal_no not in html and "北山信用社" not in html  # a sibling branch's ATM

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ebank.registers import services as logbooks
 from terminals import selectors, services
 from terminals.models import AtmFault, AtmFaultClearance, AtmInspection, AtmRepair, Terminal
+from tests.factories import entered_at
 from tests.terminals.factories import TerminalFactory
 
 
@@ -28,9 +29,10 @@ def atm(tree):
 
 
 def inspect(atm, by, when, shift, **fields):
-    return logbooks.logbook_enter(
-        model=AtmInspection, by=by, terminal=atm, occurred_at=when, shift=shift, **fields
-    )
+    with entered_at(when + datetime.timedelta(minutes=10)):
+        return logbooks.logbook_enter(
+            model=AtmInspection, by=by, terminal=atm, occurred_at=when, shift=shift, **fields
+        )
 
 
 def report(atm, by, when, **fields):

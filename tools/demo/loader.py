@@ -85,6 +85,7 @@ def demo_load(*, password: str) -> DemoLoaded:
         logbooks.pos_visits_load(demo, pos, campaigns["pos"])
         logbooks.risk_checks_load(demo)
         logbooks.it_log_load(demo)
+        logbooks.late_entries_load()
         plan.policies_load(demo)
         plan.targets_load(demo)
         _analyze()

@@ -17,6 +17,7 @@ from terminals.models import (
     AtmCashDifference,
     AtmCashLog,
     AtmFault,
+    AtmFaultClearance,
     AtmInspection,
     AtmRepair,
     InspectionCampaign,
@@ -32,6 +33,7 @@ from .org import STAFF_NAMES
 YEAR_START, YEAR_END = datetime.date(2011, 1, 1), datetime.date(2011, 12, 31)
 MINUTE = datetime.timedelta(minutes=1)
 RECENT_SEED = 2012
+BACKDATED_SEED = 20110601
 INSPECTION_FIELDS = (
     "branch",
     "occurred_at",
@@ -154,6 +156,13 @@ def inspections_load(demo: Demo, atms: list[Terminal], campaign: InspectionCampa
     findings = {i: FINDINGS[n % len(FINDINGS)] for n, i in enumerate(with_finding)}
     unrectified = max(with_finding)  # the last finding of the year is still open
     corrected = rng.choice([i for i in range(len(slots)) if i not in missed and i not in findings])
+    # A few inspections typed in days later (补录): late entries, not counted as done on time. Drawn
+    # apart from the county's own sequence, which the rest of the demo follows.
+    backdated = set(
+        random.Random(BACKDATED_SEED).sample(
+            [i for i in range(len(slots)) if i not in missed and i not in findings and i != corrected], 4
+        )
+    )
     in_campaign = {}
     for i, (atm, day, shift) in enumerate(slots):
         if (
@@ -170,6 +179,8 @@ def inspections_load(demo: Demo, atms: list[Terminal], campaign: InspectionCampa
             continue
         occurred = day_time(rng, day, 7, 9) if shift == "morning" else day_time(rng, day, 18, 21)
         entered = occurred + rng.randint(2, 25) * MINUTE
+        if i in backdated:
+            entered += datetime.timedelta(days=2 + i % 4, hours=3)
         manager = demo.managers[atm.branch_id]
         checks = dict.fromkeys(AtmInspection.CHECKS, True)
         text, rectified = "", None
@@ -599,3 +610,15 @@ def it_log_load(demo: Demo) -> None:
         )
     ]
     demo.count("logbook entries", _save(ItMaintenance, entries, fix))
+
+
+def late_entries_load() -> None:
+    """Mark the entries written above that were entered late (补录), as the services would have:
+    the rows were written past them (bulk.py)."""
+    from django.conf import settings
+
+    from ebank.registers.declarations import registers
+    from ebank.registers.lateness import late_entries_mark
+
+    for model in {declaration.model for declaration in registers()} | {AtmFaultClearance}:
+        late_entries_mark(model, hours=settings.LATE_ENTRY_HOURS)

@@ -1,0 +1,7 @@
+"""Mounted at /inspections/ (ebank/urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("compliance/", views.inspection_compliance, name="atm-inspection-compliance")]
