@@ -1,5 +1,6 @@
 """The extracts of terminals (docs/extracts.md): `merchants`, `terminals`, `terminal_txns`."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -8,7 +9,8 @@ from ebank.imports import columns as c
 from ebank.imports.spec import Extract, Reference, register
 from ebank.org.models import Branch
 
-from .models import Merchant, Terminal, TerminalTxn
+from .models import Merchant, Terminal, TerminalStatusPeriod, TerminalTxn
+from .status import status_sync
 
 TYPES_BY_KIND = {
     "pos": ("purchase", "refund"),
@@ -102,6 +104,14 @@ class TerminalsExtract(Extract):
         if v["removed_on"] and v["removed_on"] < v["installed_on"]:
             errors.append(("removed_on", _("must not be before installed_on")))
         return ({} if errors else dict(v)), errors
+
+    def write(self, staging, *, by, reason: str) -> None:
+        """The rows, then each terminal's status periods: a new terminal is in service from its
+        installation; a status the file changes takes effect now (a removal on its date)."""
+        super().write(staging, by=by, reason=reason)
+        status_sync(
+            terminal_model=Terminal, period_model=TerminalStatusPeriod, at=timezone.now(), reason=reason
+        )
 
 
 @register

@@ -22,6 +22,7 @@ from .models import (
     TerminalTxn,
 )
 from .models.logbooks import inspection_window
+from .status import out_of_order_periods
 
 
 def dormancy_window_start(*, as_of: datetime.date) -> datetime.date:
@@ -76,6 +77,18 @@ def fault_periods(
     return periods
 
 
+def out_of_order(
+    *, atms: list[Terminal], start: datetime.datetime, end: datetime.datetime
+) -> dict[int, list[tuple[datetime.datetime, datetime.datetime | None]]]:
+    """Per ATM: when it was out of order between `start` and `end` — its faults (fault_periods)
+    and the faulty periods of its own status history (an action, an extract: terminals/status.py).
+    A window is judged by these, never by the ATM's status today."""
+    periods = fault_periods(atms=atms, start=start, end=end)
+    for atm_id, spans in out_of_order_periods(atms=atms, start=start, end=end).items():
+        periods.setdefault(atm_id, []).extend(spans)
+    return periods
+
+
 def window_moments(day: datetime.date, shift: str, tz) -> tuple[datetime.datetime, datetime.datetime]:
     """When a shift's inspection window opens and closes on a day."""
     opens, closes = inspection_window(shift)
@@ -112,14 +125,12 @@ def _inspection_slots(
 ) -> list[tuple[Terminal, datetime.date, str, str]]:
     """Each inspection due from start to end (window closed by `now`, ATM in force that day and in
     order during the window), and its state: ON_TIME when an inspection of it was entered on time,
-    LATE when only late entries (补录) record it, MISSED_SLOT when none does. An ATM marked faulty
-    with no fault entry open (by the terminal's own action) is left out altogether, as before the
-    fault chain."""
+    LATE when only late entries (补录) record it, MISSED_SLOT when none does. A window is excused
+    when the ATM was out of order during it (out_of_order), by the status it had then."""
     now = timezone.localtime(now or timezone.now())
     atm_list = list(atms.filter(kind=Terminal.Kind.ATM).select_related("branch"))
     first, after = local_days(start, end)
-    periods = fault_periods(atms=atm_list, start=first, end=after)
-    atm_list = [atm for atm in atm_list if atm.status != Terminal.Status.FAULTY or atm.id in periods]
+    periods = out_of_order(atms=atm_list, start=first, end=after)
     inspections = entries_current(
         queryset=AtmInspection.objects.filter(
             terminal__in=atm_list, occurred_at__gte=first, occurred_at__lt=after
@@ -142,7 +153,7 @@ def inspections_missed(
     *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
 ) -> list[tuple[Terminal, datetime.date, str]]:
     """Each (ATM, day, shift) from start to end whose window has passed with no inspection, for
-    the ATMs in force on that day (an ATM reported faulty now is left out: it is not in service)."""
+    the ATMs in force and in order on that day (judged by their status then, not today's)."""
     slots = _inspection_slots(atms=atms, start=start, end=end, now=now)
     return [(atm, day, shift) for atm, day, shift, state in slots if state == MISSED_SLOT]
 
@@ -213,7 +224,7 @@ def atm_windows_today(*, user, now: datetime.datetime | None = None) -> list[dic
         .order_by("branch__code", "terminal_no")
     )
     first, after = local_days(today, today)
-    periods = fault_periods(atms=atms, start=first, end=after)
+    periods = out_of_order(atms=atms, start=first, end=after)
     open_faults = {
         fault.terminal_id: fault
         for fault in atm_faults_open(queryset=AtmFault.objects.filter(terminal__in=atms)).order_by(
@@ -239,9 +250,7 @@ def atm_windows_today(*, user, now: datetime.datetime | None = None) -> list[dic
             inspection = done.get((atm.id, shift))
             if inspection is not None:
                 state = DONE
-            elif _out_of_order(periods.get(atm.id, ()), opens, min(closes, now)) or (
-                atm.status == Terminal.Status.FAULTY and atm.id not in periods
-            ):
+            elif _out_of_order(periods.get(atm.id, ()), opens, min(closes, now)):
                 state = OUT_OF_ORDER
             elif now < opens:
                 state = UPCOMING

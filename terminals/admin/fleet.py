@@ -17,7 +17,7 @@ from ebank.org.admin_base import (
 
 from .. import services
 from ..forms import DatedReasonForm, DormantPosDecisionForm
-from ..models import DormantPosReview, Merchant, Terminal, TerminalTxn
+from ..models import DormantPosReview, Merchant, Terminal, TerminalStatusPeriod, TerminalTxn
 
 
 def _dated_action(model_admin, request, queryset, *, action, title, service, submit):
@@ -58,6 +58,22 @@ class MerchantAdmin(ChangedByActionsOnlyMixin, FromExtractMixin, ScopedAdmin):
         )
 
 
+class StatusPeriodInline(admin.TabularInline):
+    """The terminal's status over time, read only (terminals/status.py keeps it)."""
+
+    model = TerminalStatusPeriod
+    fields = readonly_fields = ["status", "starts_at", "ends_at", "reason", "fault"]
+    extra = 0
+    can_delete = False
+    ordering = ["-starts_at", "-id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Terminal)
 class TerminalAdmin(ChangedByActionsOnlyMixin, FromExtractMixin, ScopedAdmin):
     list_display = [
@@ -86,6 +102,7 @@ class TerminalAdmin(ChangedByActionsOnlyMixin, FromExtractMixin, ScopedAdmin):
         "removed_on",
     ]
     actions = ["report_faulty", "restore", "remove"]
+    inlines = [StatusPeriodInline]
 
     @admin.action(description=gettext_lazy("Report faulty"), permissions=["change"])
     def report_faulty(self, request, queryset):

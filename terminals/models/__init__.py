@@ -1,7 +1,7 @@
 """The terminals area: the fleet (merchants, terminals, transactions, dormant-POS reviews) and the
 terminals' registers (登记簿) that branches keep."""
 
-from .fleet import DormantPosReview, Merchant, Terminal, TerminalTxn
+from .fleet import DormantPosReview, Merchant, Terminal, TerminalStatusPeriod, TerminalTxn
 from .logbooks import (
     AtmCashDifference,
     AtmCashLog,
@@ -27,5 +27,6 @@ __all__ = [
     "PosMaintenance",
     "RetainedCard",
     "Terminal",
+    "TerminalStatusPeriod",
     "TerminalTxn",
 ]

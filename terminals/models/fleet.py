@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ebank.constraints import present_iff
@@ -170,3 +171,43 @@ class DormantPosReview(models.Model):
 
     def __str__(self):
         return f"{self.terminal} · {self.as_of}"
+
+
+class TerminalStatusPeriod(models.Model):
+    """A terminal's status over time: in service, faulty or removed from `starts_at` until
+    `ends_at` (None: to this day). A past inspection window is judged by the status it had then,
+    never by today's (terminals/status.py keeps the periods; a fault entry opens and its clearance
+    closes a faulty one, linked to it)."""
+
+    terminal = models.ForeignKey(
+        Terminal, verbose_name=_("terminal"), on_delete=models.CASCADE, related_name="status_periods"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Terminal.Status.choices)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    fault = models.ForeignKey(
+        "AtmFault",
+        verbose_name=pgettext_lazy("the fault that opened a faulty period", "fault"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("status period")
+        verbose_name_plural = _("status periods")
+        ordering = ["terminal", "starts_at", "id"]
+        indexes = [models.Index(fields=["terminal", "starts_at"], name="terminal_status_from")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["terminal"], condition=Q(ends_at__isnull=True), name="terminal_one_open_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")), name="status_period_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.terminal.terminal_no} {self.get_status_display()} {self.starts_at:%Y-%m-%d %H:%M}"

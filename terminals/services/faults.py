@@ -30,6 +30,8 @@ def atm_fault_reported(fault: AtmFault, by) -> None:
             reason=_("fault #%(id)d reported: %(kind)s")
             % {"id": fault.pk, "kind": fault.get_fault_kind_display()},
             by=by,
+            at=fault.occurred_at,
+            fault=fault,
         )
 
 
@@ -84,5 +86,6 @@ def atm_fault_clear(
             on=timezone.localtime(resolved_at).date(),
             reason=_("fault #%(id)d cleared: %(resolution)s") % {"id": fault.pk, "resolution": resolution},
             by=by,
+            at=resolved_at,
         )
     return clearance

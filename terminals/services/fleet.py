@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ebank.audit import on_record
+from ebank.dates import local_midnight
 
 from ..models import DormantPosReview, Merchant, Terminal
 from ..selectors import dormancy_window_start, dormant_pos
+from ..status import status_change
 
 
 def _check_day(on: datetime.date, not_before: datetime.date, field: str = "on") -> None:
@@ -40,25 +42,37 @@ def merchant_terminate(*, merchant: Merchant, on: datetime.date, reason: str, by
     return merchant
 
 
+def _since(on: datetime.date, at: datetime.datetime | None) -> datetime.datetime:
+    """When a change dated `on` took effect: `at` when the moment is known (a fault's reported
+    time), else the start of the day."""
+    return at if at is not None else local_midnight(on)
+
+
 @transaction.atomic
-def terminal_report_faulty(*, terminal: Terminal, on: datetime.date, reason: str, by) -> Terminal:
-    """Mark a terminal in service as faulty."""
+def terminal_report_faulty(
+    *, terminal: Terminal, on: datetime.date, reason: str, by, at: datetime.datetime | None = None, fault=None
+) -> Terminal:
+    """Mark a terminal in service as faulty, from `at` (or the start of `on`)."""
     if terminal.status != Terminal.Status.IN_SERVICE:
         raise ValidationError({"status": _("Only a terminal in service can be reported faulty.")})
     _check_day(on, terminal.installed_on)
     terminal.status = Terminal.Status.FAULTY
     _save(terminal, by=by, reason=reason)
+    status_change(terminal, terminal.status, at=_since(on, at), reason=reason, fault=fault)
     return terminal
 
 
 @transaction.atomic
-def terminal_restore(*, terminal: Terminal, on: datetime.date, reason: str, by) -> Terminal:
-    """Put a repaired terminal back in service."""
+def terminal_restore(
+    *, terminal: Terminal, on: datetime.date, reason: str, by, at: datetime.datetime | None = None
+) -> Terminal:
+    """Put a repaired terminal back in service, from `at` (or the start of `on`)."""
     if terminal.status != Terminal.Status.FAULTY:
         raise ValidationError({"status": _("Only a faulty terminal can be put back in service.")})
     _check_day(on, terminal.installed_on)
     terminal.status = Terminal.Status.IN_SERVICE
     _save(terminal, by=by, reason=reason)
+    status_change(terminal, terminal.status, at=_since(on, at), reason=reason)
     return terminal
 
 
@@ -70,6 +84,7 @@ def terminal_remove(*, terminal: Terminal, on: datetime.date, reason: str, by) -
     _check_day(on, terminal.installed_on)
     terminal.status, terminal.removed_on = Terminal.Status.REMOVED, on
     _save(terminal, by=by, reason=reason)
+    status_change(terminal, terminal.status, at=local_midnight(on), reason=reason)
     return terminal
 
 

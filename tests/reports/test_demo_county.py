@@ -482,3 +482,17 @@ def test_the_2011_summary_is_open_for_the_union_manager_to_download(demo, db):
     client.post("/login/", {"username": "leader", "password": PASSWORD})
     response = client.get(f"/reports/yearsummary/{summary.pk}/download.docx")
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_marking_every_atm_faulty_today_changes_nothing_of_2011(demo, db):
+    """A past window is judged by the status of its day: the 2011 summary's figures stay."""
+    from reports.summary.facts import year_facts
+    from terminals.services import terminal_report_faulty
+
+    before = year_facts(year=2011)["logbooks"]
+    staff = User.objects.get(username="staff")
+    atms = Terminal.objects.filter(kind=Terminal.Kind.ATM, status=Terminal.Status.IN_SERVICE)
+    assert atms.count() > 20
+    for atm in atms:
+        terminal_report_faulty(terminal=atm, on=timezone.localdate(), reason="全面停机检修", by=staff)
+    assert year_facts(year=2011)["logbooks"] == before

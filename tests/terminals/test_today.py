@@ -233,3 +233,69 @@ def test_a_fault_reported_from_today_goes_back_to_today(atm, manager_client, nex
     )
     assert response.status_code == 302 and response.url == lands_on
     assert AtmFault.objects.filter(terminal=atm).count() == 1
+
+
+def test_an_atm_keeps_its_status_over_time_and_a_past_window_is_judged_by_it(atm, manager, staff):
+    """Marking an ATM faulty today changes no past slot; a fault's period runs from its report to
+    its clearance, and the terminal's history shows each period."""
+    from terminals.models import TerminalStatusPeriod
+    from terminals.services import terminal_report_faulty, terminal_restore
+    from terminals.status import status_sync
+
+    status_sync(terminal_model=Terminal, period_model=TerminalStatusPeriod, at=local(2011, 1, 1), reason="")
+    june = {
+        "atms": Terminal.objects.all(),
+        "start": datetime.date(2011, 6, 1),
+        "end": datetime.date(2011, 6, 3),
+    }
+    before = selectors.inspection_compliance(**june, now=local(2011, 6, 4, 0))
+    assert before["missed"] == 6
+    # A fault entered on 2 June at 10:00, cleared the next day at 09:00, excuses the windows between.
+    with entered_at(local(2011, 6, 2, 10, 5)):
+        fault = report(atm, manager, local(2011, 6, 2, 10, 0))
+    with entered_at(local(2011, 6, 3, 9, 5)):
+        services.atm_fault_clear(
+            fault=fault, by=manager, resolved_at=local(2011, 6, 3, 9), resolution="已修复", handled_by="张伟"
+        )
+    after = selectors.inspection_compliance(**june, now=local(2011, 6, 4, 0))
+    assert after["due"] == 3  # the windows it spans (the 2nd's morning and evening, the 3rd's morning)
+    periods = list(
+        TerminalStatusPeriod.objects.filter(terminal=atm).values_list(
+            "status", "starts_at", "ends_at", "fault"
+        )
+    )
+    assert periods[0][:2] == ("in_service", local(2011, 1, 1))
+    faulty = [p for p in periods if p[3] == fault.pk]
+    assert faulty == [("faulty", local(2011, 6, 2, 10), local(2011, 6, 3, 9), fault.pk)]
+    # Reported faulty by the terminal's action today: June 2011 is as it was.
+    terminal_report_faulty(terminal=atm, on=timezone.localdate(), reason="屏幕损坏", by=staff)
+    assert selectors.inspection_compliance(**june, now=local(2011, 6, 4, 0)) == after
+    terminal_restore(terminal=atm, on=timezone.localdate(), reason="已修复", by=staff)
+    assert TerminalStatusPeriod.objects.filter(terminal=atm, ends_at__isnull=True).count() == 1
+    assert TerminalStatusPeriod.objects.filter(terminal=atm).count() == 5
+
+
+def test_an_extract_records_each_terminals_status_periods(staff, tree, write):
+    from ebank.imports.engine import extract_import
+    from terminals.models import TerminalStatusPeriod
+
+    header = (
+        "terminal_no,kind,serial_no,model,branch_code,merchant_no,location,installed_on,status,removed_on\n"
+    )
+    first = write(
+        "t.csv",
+        header + "A0000001,atm,S1,GRG,10101,,东街,2011-01-05,in_service,\n"
+        "A0000002,atm,S2,GRG,10101,,西街,2011-01-05,in_service,\n",
+    )
+    assert extract_import(kind="terminals", path=first, by=staff, reason="首次导入").valid
+    second = write(
+        "t2.csv",
+        header + "A0000001,atm,S1,GRG,10101,,东街,2011-01-05,faulty,\n"
+        "A0000002,atm,S2,GRG,10101,,西街,2011-01-05,removed,2011-09-30\n",
+    )
+    assert extract_import(kind="terminals", path=second, by=staff, reason="月度更新").valid
+    faulty = TerminalStatusPeriod.objects.filter(terminal__terminal_no="A0000001").order_by("starts_at")
+    assert [(p.status, p.ends_at is None) for p in faulty] == [("in_service", False), ("faulty", True)]
+    assert faulty[0].starts_at == local(2011, 1, 5)
+    removed = TerminalStatusPeriod.objects.get(terminal__terminal_no="A0000002", status="removed")
+    assert removed.starts_at == local(2011, 9, 30) and removed.ends_at is None

@@ -86,6 +86,7 @@ def demo_load(*, password: str) -> DemoLoaded:
         logbooks.risk_checks_load(demo)
         logbooks.it_log_load(demo)
         logbooks.late_entries_load()
+        terminals.status_history_load()
         plan.policies_load(demo)
         plan.targets_load(demo)
         _analyze()

@@ -401,3 +401,16 @@ def _write_txns(rows: list[list], prefix: str) -> int:
         ("reference", "terminal", "txn_at", "txn_type", "amount", "fee", "card_hash", "card_masked"),
         numbered,
     )
+
+
+def status_history_load() -> None:
+    """Each terminal's status history, as the extract's import keeps it: in service from its
+    installation, removed from its removal date (the rows were written past the import)."""
+    from django.utils import timezone
+
+    from terminals.models import TerminalStatusPeriod
+    from terminals.status import status_sync
+
+    status_sync(
+        terminal_model=Terminal, period_model=TerminalStatusPeriod, at=timezone.now(), reason="机具数据导入"
+    )
