@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cards import selectors as cards_selectors
 from cards.models import CardRiskCheck
 from ebank.org.scoping import scope_queryset, scoped_branches
+from ebank.registers.selectors import confirmations_overdue
 from netbanking import selectors as netbanking_selectors
 from netbanking.models import SpotCheck, Ticket
 from terminals import selectors as terminal_selectors
@@ -35,6 +36,7 @@ def today(request):
             .order_by("occurred_at")
         ),
         **terminal_selectors.entries_to_settle(user=user),
+        "unconfirmed": confirmations_overdue(user=user, now=now),
         "unrectified_risk_checks": list(
             cards_selectors.card_risk_checks_unrectified(
                 queryset=scoped(CardRiskCheck).select_related("branch")

@@ -161,7 +161,21 @@ ATM, POS = terminal_of_kind(Terminal.Kind.ATM), terminal_of_kind(Terminal.Kind.P
 
 CUSTODIANS = (CUSTODIAN_A, CUSTODIAN_B, BRANCH_HEAD)
 
-register(Register(model=AtmCashLog, route="atm-cash-log", position=4, place=ATM, signers=CUSTODIANS))
+def _custodian_initial(request, now) -> dict:
+    return {"custodian_a": request.user.get_full_name() or request.user.username}
+
+
+register(
+    Register(
+        model=AtmCashLog,
+        route="atm-cash-log",
+        position=4,
+        place=ATM,
+        signers=CUSTODIANS,
+        initial=_custodian_initial,
+        second_person="second_custodian",
+    )
+)
 register(
     Register(
         model=AtmInspection,

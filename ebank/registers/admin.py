@@ -26,11 +26,28 @@ from ebank.org.scoping import scoped_branches
 from . import services
 from .declarations import declaration_for, registers
 from .printing import completed_values, logbook_month_pdf
+from .selectors import confirmations_waiting, with_confirmation
 
 
 def _late_text(entry) -> str:
     hours = entry.lateness.total_seconds() / 3600
     return _("Late entry: entered %(hours)s hours after the event.") % {"hours": f"{hours:.1f}"}
+
+
+class AwaitingConfirmationFilter(admin.SimpleListFilter):
+    title = gettext_lazy("confirmation")
+    parameter_name = "awaiting"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("awaiting confirmation")), ("0", _("confirmed"))]
+
+    def queryset(self, request, queryset):
+        field = declaration_for(queryset.model).second_person
+        if self.value() == "1":
+            return confirmations_waiting(queryset=queryset, second_person=field)
+        if self.value() == "0":
+            return queryset.filter(confirmed_at__isnull=False)
+        return queryset
 
 
 class CorrectionForm(forms.Form):
@@ -97,7 +114,27 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         own = [*self._shown(), *(name for name in self.model.entry_fields if name not in skipped)][:4]
         own = [self._column(name) for name in own]
         # Whether an entry was corrected comes early: on a phone the later columns are off-screen.
-        return ["occurred_at", "standing", place, *own, "entered_by", "entered_at"]
+        confirmed = ["confirmation"] if self.declaration.second_person else []
+        return ["occurred_at", "standing", *confirmed, place, *own, "entered_by", "entered_at"]
+
+    @admin.display(description=gettext_lazy("confirmation"))
+    def confirmation(self, entry):
+        """复核: who confirmed and when, or 待复核 while the second person has not."""
+        if entry.is_void or getattr(entry, self.declaration.second_person + "_id") is None:
+            return self.get_empty_value_display()
+        if entry.confirmed_at is None:
+            return format_html('<span class="awaiting">{}</span>', _("awaiting confirmation"))
+        who = self._confirmers.get(entry.confirmed_by_id, "")
+        return f"✓ {who} {timezone.localtime(entry.confirmed_at):%m-%d %H:%M}"
+
+    @property
+    def _confirmers(self) -> dict:
+        from django.contrib.auth import get_user_model
+
+        if not hasattr(self, "_confirmer_names"):
+            users = get_user_model().objects.all()
+            self._confirmer_names = {u.pk: u.get_full_name() or u.username for u in users}
+        return self._confirmer_names
 
     def _column(self, name: str):
         """A list column: the field, or — when a later record may fill it in (a fault's
@@ -139,7 +176,8 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         return None
 
     def get_list_filter(self, request):
-        return [("branch", ScopedBranchFilter), "occurred_at", "is_late", "is_void"]
+        confirmation = [AwaitingConfirmationFilter] if self.declaration.second_person else []
+        return [("branch", ScopedBranchFilter), "occurred_at", *confirmation, "is_late", "is_void"]
 
     def get_list_select_related(self, request):
         place = self.declaration.place
@@ -161,7 +199,10 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         return text
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("amendments", *self.declaration.prefetch)
+        queryset = super().get_queryset(request).prefetch_related("amendments", *self.declaration.prefetch)
+        if self.declaration.second_person:
+            queryset = with_confirmation(queryset=queryset)
+        return queryset
 
     def get_object(self, request, object_id, from_field=None):
         """The entry as its page shows it (read only: entries are never edited): the columns a later
@@ -184,7 +225,8 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 fields.insert(2, name)
             return fields
         system = ["branch", "entered_by", "entered_at", "is_late", "amends", "correction_reason", "is_void"]
-        return [*fields, *self._shown(), *[f for f in system if f not in fields]]
+        confirmed = ["confirmation"] if self.declaration.second_person else []
+        return [*fields, *self._shown(), *confirmed, *[f for f in system if f not in fields]]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if self.declaration.write_only and obj is None:
@@ -192,6 +234,21 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self.declaration.second_person:
+            # Someone else who works at the user's branches, by name.
+            kwargs["queryset"] = (
+                db_field.related_model.objects.filter(
+                    is_active=True, branch__in=scoped_branches(user=request.user)
+                )
+                .exclude(pk=request.user.pk)
+                .order_by("branch__code", "username")
+            )
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.required = True
+            field.label_from_instance = lambda user: (
+                f"{user.get_full_name() or user.username}（{user.username}）"
+            )
+            return field
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         place = self.declaration.place
         if db_field.name == place.field and place.choices is not None:
@@ -200,6 +257,7 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
+        initial.pop(self.declaration.second_person, None)  # never named by a link
         now = timezone.localtime()
         # A link may name the day (a missed inspection): the entry is then for that day.
         initial.pop("occurred_at", None)
@@ -265,6 +323,11 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 "<int:entry_id>/void/", self.admin_site.admin_view(self.void_view), name="%s_%s_void" % info
             ),
             path("print/", self.admin_site.admin_view(self.print_view), name="%s_%s_print" % info),
+            path(
+                "<int:entry_id>/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="%s_%s_confirm" % info,
+            ),
             *super().get_urls(),
         ]
 
@@ -322,6 +385,19 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 "media": self.media + form.media,
             },
         )
+
+    def confirm_view(self, request, entry_id):
+        """复核: the second person confirms the entry with their own login (a POST from its page)."""
+        entry = self._entry(request, entry_id)
+        if request.method == "POST":
+            try:
+                services.logbook_confirm(entry=entry, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("Entry #%(id)d confirmed.") % {"id": entry.pk})
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return HttpResponseRedirect(reverse("admin:%s_%s_change" % info, args=[entry.pk]))
 
     def void_view(self, request, entry_id):
         """Void an entry (department staff), with the reason."""
@@ -412,6 +488,10 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
+    def _may_confirm(self, entry, user) -> bool:
+        field = self.declaration.second_person
+        return bool(field) and getattr(entry, f"{field}_id") == user.pk and entry.confirmed_at is None
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         entry = self.get_object(request, object_id)
         current = entry is not None and not entry.is_void and not entry.amendments.exists()
@@ -425,6 +505,7 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 if entry is not None and self.declaration.links
                 else []
             ),
+            "may_confirm": current and self._may_confirm(entry, request.user),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -2,19 +2,21 @@
 /api/v1/logbooks/: enter, list, correct, void — no PUT, PATCH or DELETE exists."""
 
 import django_filters
-from drf_spectacular.utils import extend_schema
+from django.contrib.contenttypes.models import ContentType
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from ebank.api.errors import call_service
+from ebank.api.errors import ValidationErrorSerializer, call_service
 from ebank.api.filters import BranchFilter, FilterSet
 from ebank.api.scoping import BranchCodeField, ScopedQuerysetMixin, UserBranchDefault
 from ebank.api.serializers import CharField, ModelSerializer, SlugRelatedField
 
 from . import services
 from .declarations import registers
+from .models import Confirmation
 
 SYSTEM_FIELDS = [
     "branch_code",
@@ -37,6 +39,25 @@ class ScopedPlaceField(SlugRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         return self.place.choices(request.user if request else None)
+
+
+class ColleagueField(SlugRelatedField):
+    """The second person of two-person work, by username, among the users of the requester's
+    branches other than the requester."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="username", **kwargs)
+
+    def get_queryset(self):
+        from django.contrib.auth import get_user_model
+
+        from ebank.org.scoping import scoped_branches
+
+        request = self.context.get("request")
+        users = get_user_model().objects.filter(is_active=True)
+        if request is None:
+            return users.none()
+        return users.filter(branch__in=scoped_branches(user=request.user)).exclude(pk=request.user.pk)
 
 
 class CorrectionSerializer(serializers.Serializer):
@@ -77,11 +98,45 @@ def _serializer_for(declaration):
     else:
         attrs[place.field] = ScopedPlaceField(place)
         attrs["branch_code"] = CharField(source="branch.code", read_only=True)
+    if declaration.second_person:
+        attrs[declaration.second_person] = ColleagueField(
+            allow_null=True,  # entries from before the rule name no one; a new one must
+            help_text="username of the second person, who confirms the entry with their own login",
+        )
+        attrs["confirmed_by"] = serializers.SerializerMethodField()
+        attrs["confirmed_at"] = serializers.SerializerMethodField()
+        attrs["get_confirmed_by"] = _confirmation_value("confirmed_by")
+        attrs["get_confirmed_at"] = _confirmation_value("confirmed_at")
+        attrs["Meta"].fields += ["confirmed_by", "confirmed_at"]
     for name, spec in declaration.write_only.items():
         attrs[name] = CharField(
             write_only=True, max_length=spec.max_length, help_text="in full; kept only hashed and masked"
         )
     return type(f"{model.__name__}Serializer", (ModelSerializer,), attrs)
+
+
+def _confirmation_value(name: str):
+    """The second person's confirmation (复核) of the entry: who (username) and when; null while it
+    waits."""
+
+    @extend_schema_field(
+        {"type": "string", "nullable": True, **({} if name == "confirmed_by" else {"format": "date-time"})}
+    )
+    def value(self, entry):
+        confirmation = (
+            Confirmation.objects.filter(
+                content_type=ContentType.objects.get_for_model(type(entry)), object_id=entry.pk
+            )
+            .select_related("confirmed_by")
+            .first()
+        )
+        if confirmation is None:
+            return None
+        if name == "confirmed_by":
+            return confirmation.confirmed_by.username
+        return serializers.DateTimeField().to_representation(confirmation.confirmed_at)
+
+    return value
 
 
 def _viewset_for(declaration):
@@ -135,6 +190,25 @@ def _viewset_for(declaration):
                 **changes,
             )
             return Response(serializer_class(new, context={"request": request}).data, status=201)
+
+        if declaration.second_person:
+
+            @extend_schema(
+                request=None,
+                responses={
+                    200: serializer_class,
+                    400: OpenApiResponse(
+                        ValidationErrorSerializer,
+                        "Refused: not the second person named, already confirmed, or corrected since.",
+                    ),
+                },
+            )
+            @action(detail=True, methods=["post"])
+            def confirm(self, request, pk=None):
+                """The second person confirms the entry (复核) with their own login."""
+                entry = self.get_object()
+                call_service(services.logbook_confirm, entry=entry, by=request.user)
+                return Response(serializer_class(entry, context={"request": request}).data)
 
         @extend_schema(request=CorrectionSerializer, responses={201: serializer_class})
         @action(detail=True, methods=["post"])

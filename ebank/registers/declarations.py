@@ -91,6 +91,9 @@ class Register:
     prefetch: tuple[str, ...] = ()
     # Buttons on an entry's page besides correct and void: links(entry, user) -> [(label, url)].
     links: Callable[[object, object], list] | None = None
+    # Two-person work: the field (a user) of the second person, who confirms the entry with their
+    # own login (复核); never the person who entered it. Until then the entry is 待复核.
+    second_person: str = ""
     # For a register kept in time windows (the ATM inspection): window_of(shift) -> the time the
     # window opens, or None; a link to enter a past window's entry starts it then.
     window_of: Callable[[str], object] | None = None

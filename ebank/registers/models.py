@@ -9,6 +9,8 @@ current one is the entry that no later entry amends.
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -74,3 +76,27 @@ class Entry(models.Model):
             raise ValidationError({"occurred_at": _("The time of the event must not be in the future.")})
         if self.occurred_at and self.occurred_at < self.EARLIEST:
             raise ValidationError({"occurred_at": _("The time of the event must not be before 2000.")})
+
+
+class Confirmation(models.Model):
+    """The second person's confirmation of an entry of two-person work (复核): a cash loading
+    confirmed by the second custodian, a key handed over confirmed by who received it — each with
+    their own login. Kept beside the entry, which never changes; a correction needs its own."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    entry = GenericForeignKey("content_type", "object_id")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+
+    class Meta:
+        verbose_name = _("confirmation")
+        verbose_name_plural = _("confirmations")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_confirmation_per_entry")
+        ]
+
+    def __str__(self):
+        return f"{self.content_type_id}#{self.object_id} ✓ {self.confirmed_by}"

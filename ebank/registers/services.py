@@ -1,5 +1,6 @@
 """Writes on the registers: enter, amend, void — never change or delete in place."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +12,7 @@ from ebank.org.scoping import user_may_use_branch
 
 from .declarations import Place, declaration_for
 from .lateness import late
-from .models import Entry
+from .models import Confirmation, Entry
 
 
 def _save(entry: Entry, *, by) -> Entry:
@@ -25,11 +26,33 @@ def _save(entry: Entry, *, by) -> Entry:
     if not user_may_use_branch(user=by, branch=entry.branch if entry.branch_id else None):
         raise ValidationError({"branch": _("This branch is not within your branches.")})
     entry.entered_by, entry.entered_at = by, timezone.now()
+    if declaration is not None and declaration.second_person and not entry.is_void:
+        _check_second_person(entry, declaration.second_person, by=by)
     entry.is_late = late(entry.lateness)
     pii.free_text_mask(entry)  # a register never keeps a card or ID number in clear
     entry.full_clean()
     entry.save()
     return entry
+
+
+def _check_second_person(entry: Entry, field: str, *, by) -> None:
+    """Two-person work needs two people: the second is someone else, who works at the entry's
+    branch (so that they can confirm it)."""
+    second = getattr(entry, field, None)
+    label = entry._meta.get_field(field).verbose_name
+    if second is None and entry.amends_id and getattr(entry.amends, f"{field}_id") is None:
+        return  # a correction of an entry from before the rule, which named no one
+    if second is None:
+        raise ValidationError({field: _("Name the %(person)s.") % {"person": label}})
+    if second.pk == by.pk:
+        raise ValidationError(
+            {
+                field: _("You cannot also be the %(person)s: two-person work needs two people.")
+                % {"person": label}
+            }
+        )
+    if not second.is_active or not user_may_use_branch(user=second, branch=entry.branch):
+        raise ValidationError({field: _("The %(person)s must work at this branch.") % {"person": label}})
 
 
 def _write_only(model) -> dict:
@@ -111,3 +134,30 @@ def logbook_void(*, entry: Entry, reason: str, by) -> Entry:
     void = _copy(entry)
     void.correction_reason, void.is_void = reason.strip(), True
     return _save(void, by=by)
+
+
+@transaction.atomic
+def logbook_confirm(*, entry: Entry, by) -> Confirmation:
+    """The second person confirms an entry of two-person work (复核) with their own login: only
+    them, only a standing entry, once."""
+    declaration = declaration_for(type(entry))
+    field = declaration.second_person if declaration else ""
+    if not field:
+        raise ValidationError({"entry": _("This register needs no confirmation.")})
+    entry = _current_or_refuse(entry)
+    second_id = getattr(entry, f"{field}_id")
+    label = entry._meta.get_field(field).verbose_name
+    if second_id is None:
+        raise ValidationError(
+            {"entry": _("This entry names no %(person)s to confirm it.") % {"person": label}}
+        )
+    if by.pk == entry.entered_by_id or by.pk != second_id:
+        raise ValidationError(
+            {"confirmed_by": _("Only the %(person)s named in the entry confirms it.") % {"person": label}}
+        )
+    kind = ContentType.objects.get_for_model(type(entry))
+    if Confirmation.objects.filter(content_type=kind, object_id=entry.pk).exists():
+        raise ValidationError({"entry": _("This entry is already confirmed.")})
+    return Confirmation.objects.create(
+        content_type=kind, object_id=entry.pk, confirmed_by=by, confirmed_at=timezone.now()
+    )

@@ -305,6 +305,9 @@ ATM_INSPECTION_WINDOWS = {
 ATM_FAULT_OPEN_HOURS = env.int("ATM_FAULT_OPEN_HOURS", default=48)
 # An entry entered more than this many hours after its event is 补录 (late), fixed when it is saved.
 LATE_ENTRY_HOURS = env.int("LATE_ENTRY_HOURS", default=2)
+# An entry of two-person work (a cash loading, a key handover) not confirmed by the second person
+# this many hours after it was entered goes on both people's and the department's to-do lists.
+CUSTODY_CONFIRM_HOURS = env.int("CUSTODY_CONFIRM_HOURS", default=24)
 
 # What a page may load and run (django-csp): only the site's own files and the scripts it writes
 # itself (each with the request's nonce; templates/admin/djcelery gives django-celery-beat's one);

@@ -5,6 +5,7 @@ from django import template
 from cards import selectors as cards_selectors
 from cards.models import CardRiskCheck
 from ebank.org.scoping import scope_queryset
+from ebank.registers.selectors import confirmations_overdue
 from netbanking import selectors as netbanking_selectors
 from netbanking.models import SpotCheck, Ticket
 from terminals import selectors as terminal_selectors
@@ -33,4 +34,5 @@ def worklist_panel(context):
             queryset=scope_queryset(user=user, queryset=SpotCheck.objects.select_related("branch"))
         )
     )
+    items["unconfirmed"] = confirmations_overdue(user=user)
     return {"items": items, "total": sum(len(entries) for entries in items.values())}

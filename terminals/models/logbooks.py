@@ -84,7 +84,21 @@ class AtmCashLog(TerminalEntry):
         _("amount taken out (yuan)"), max_digits=14, decimal_places=2, default=Decimal(0)
     )
     custodian_a = models.CharField(_("first custodian"), max_length=30)
-    custodian_b = models.CharField(_("second custodian"), max_length=30)
+    custodian_b = models.CharField(
+        _("second custodian"),
+        max_length=30,
+        blank=True,
+        help_text=_("Left empty: the name of the custodian who confirms."),
+    )
+    # The second custodian's login, who confirms the entry (复核); empty on entries from before.
+    second_custodian = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by (second custodian)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     remarks = models.TextField(_("remarks"), blank=True)
 
     entry_fields = (
@@ -94,9 +108,15 @@ class AtmCashLog(TerminalEntry):
         "amount_loaded",
         "amount_cleared",
         "custodian_a",
+        "second_custodian",
         "custodian_b",
         "remarks",
     )
+
+    def clean(self):
+        super().clean()
+        if not self.custodian_b and self.second_custodian_id:
+            self.custodian_b = self.second_custodian.get_full_name() or self.second_custodian.username
 
     class Meta(TerminalEntry.Meta):
         verbose_name = _("ATM daily management entry")
