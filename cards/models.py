@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -182,3 +183,54 @@ class CardRiskCheck(Entry):
         db_table = "terminals_cardriskcheck"  # its table since it was a terminals register
         verbose_name = _("card risk inspection")
         verbose_name_plural = _("card risk inspection register")
+
+
+class BlankVoucherLog(Entry):
+    """重要空白凭证交接登记簿: a branch's blank cards, PIN mailers and security media (U盾 and
+    others) received, issued and given back, with the stock counted after each movement, and the
+    second person's counter-signature (their own login). The stock reconciles month by month
+    (selectors.voucher_stock): opening + received − issued + returned = closing."""
+
+    class Item(models.TextChoices):
+        BLANK_CARDS = "blank_cards", _("blank cards")
+        PIN_MAILERS = "pin_mailers", _("PIN mailers")
+        SECURITY_MEDIA = "security_media", _("U盾 and other security media")
+
+    item = models.CharField(_("voucher"), max_length=16, choices=Item.choices)
+    received = models.PositiveIntegerField(_("received"), default=0)
+    issued = models.PositiveIntegerField(_("issued"), default=0)
+    returned = models.PositiveIntegerField(
+        _("returned"), default=0, help_text=_("Issued earlier and given back unused: back in stock.")
+    )
+    balance = models.PositiveIntegerField(_("stock counted after"), help_text=_("What is on hand, counted."))
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("counter-signed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    remarks = models.TextField(_("remarks"), blank=True)
+
+    entry_fields = (
+        "branch",
+        "occurred_at",
+        "item",
+        "received",
+        "issued",
+        "returned",
+        "balance",
+        "countersigned_by",
+        "remarks",
+    )
+
+    class Meta(Entry.Meta):
+        verbose_name = _("blank voucher movement")
+        verbose_name_plural = _("important blank voucher register")
+        indexes = [models.Index(fields=["branch", "item", "occurred_at"], name="voucher_branch_item_time")]
+
+    def clean(self):
+        super().clean()
+        if not (self.received or self.issued or self.returned):
+            raise ValidationError({"received": _("Enter what was received, issued or given back.")})

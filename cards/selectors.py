@@ -1,5 +1,7 @@
 """Reads on cards that carry logic."""
 
+import datetime
+
 from django.db.models import QuerySet
 
 from ebank import pii
@@ -23,3 +25,58 @@ def card_risk_checks_unrectified(*, queryset: QuerySet) -> QuerySet:
     from ebank.registers.selectors import entries_current
 
     return entries_current(queryset=queryset).exclude(findings="").filter(rectified_on__isnull=True)
+
+
+def voucher_stock(*, branches: QuerySet, month: datetime.date) -> list[dict]:
+    """The important blank vouchers' stock of each branch (of `branches`) and voucher for a month:
+    the opening stock (counted at the last movement before the month), what was received, issued
+    and given back in it, the closing stock counted at its last movement, and the difference from
+    opening + received − issued + returned (0 when it reconciles). `breaks` lists the movements
+    whose counted stock does not follow from the one before — where a difference arose."""
+    from ebank.dates import local_midnight
+    from ebank.registers.selectors import entries_current
+
+    from .models import BlankVoucherLog
+
+    first = month.replace(day=1)
+    after = (first + datetime.timedelta(days=32)).replace(day=1)
+    start, end = local_midnight(first), local_midnight(after)
+    entries = (
+        entries_current(queryset=BlankVoucherLog.objects.filter(branch__in=branches, occurred_at__lt=end))
+        .select_related("branch")
+        .order_by("branch__code", "item", "occurred_at", "id")
+    )
+    rows: dict[tuple, dict] = {}
+    previous: dict[tuple, int] = {}
+    labels = dict(BlankVoucherLog.Item.choices)
+    for entry in entries:
+        key = (entry.branch.code, entry.item)
+        movement = entry.received - entry.issued + entry.returned
+        if entry.occurred_at < start:
+            previous[key] = entry.balance
+            continue
+        row = rows.setdefault(
+            key,
+            {
+                "branch": entry.branch,
+                "item": entry.item,
+                "item_label": labels[entry.item],
+                "opening": previous.get(key, 0),
+                "received": 0,
+                "issued": 0,
+                "returned": 0,
+                "breaks": [],
+            },
+        )
+        if entry.balance != previous.get(key, 0) + movement:
+            row["breaks"].append(entry)
+        row["received"] += entry.received
+        row["issued"] += entry.issued
+        row["returned"] += entry.returned
+        row["closing"] = previous[key] = entry.balance
+    result = []
+    for row in rows.values():
+        row["expected"] = row["opening"] + row["received"] - row["issued"] + row["returned"]
+        row["difference"] = row["closing"] - row["expected"]
+        result.append(row)
+    return result

@@ -38,6 +38,7 @@ from .models import (
     AtmCashLog,
     AtmFault,
     AtmInspection,
+    AtmKeyHandover,
     AtmRepair,
     InspectionCampaign,
     PosMaintenance,
@@ -161,6 +162,7 @@ ATM, POS = terminal_of_kind(Terminal.Kind.ATM), terminal_of_kind(Terminal.Kind.P
 
 CUSTODIANS = (CUSTODIAN_A, CUSTODIAN_B, BRANCH_HEAD)
 
+
 def _custodian_initial(request, now) -> dict:
     return {"custodian_a": request.user.get_full_name() or request.user.username}
 
@@ -274,5 +276,22 @@ register(
         place=POS,
         signers=(gettext_lazy("maintained by"), gettext_lazy("merchant (signature or seal)")),
         initial=_running_campaign(Terminal.Kind.POS),
+    )
+)
+
+
+def _handed_by_initial(request, now) -> dict:
+    return {"handed_by": request.user.get_full_name() or request.user.username}
+
+
+register(
+    Register(
+        model=AtmKeyHandover,
+        route="atm-key-handovers",
+        position=8,
+        place=ATM,
+        signers=(gettext_lazy("handed over by"), gettext_lazy("received by"), BRANCH_HEAD),
+        initial=_handed_by_initial,
+        second_person="received_by",
     )
 )

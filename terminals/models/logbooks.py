@@ -394,3 +394,31 @@ class PosMaintenance(TerminalEntry):
     class Meta(TerminalEntry.Meta):
         verbose_name = _("POS maintenance visit")
         verbose_name_plural = _("POS maintenance register")
+
+
+class AtmKeyHandover(TerminalEntry):
+    """ATM钥匙密码交接登记簿: an ATM's keys or passwords handed from one custodian to another,
+    entered by who hands them over and confirmed by who receives them (their own login)."""
+
+    class Item(models.TextChoices):
+        KEY = "key", _("key")
+        PASSWORD = "password", _("password")
+        BOTH = "both", _("key and password")
+
+    item = models.CharField(_("handed over"), max_length=10, choices=Item.choices)
+    handed_by = models.CharField(_("handed over by"), max_length=30)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    remarks = models.TextField(_("remarks"), blank=True)
+
+    entry_fields = ("terminal", "occurred_at", "item", "handed_by", "received_by", "remarks")
+
+    class Meta(TerminalEntry.Meta):
+        verbose_name = _("ATM key and password handover")
+        verbose_name_plural = _("ATM key and password handover register")

@@ -149,3 +149,80 @@ def test_the_api_takes_the_second_custodian_by_username_and_confirms(atm, manage
     api.force_authenticate(colleague)
     confirmed = api.post(f"/api/v1/logbooks/atm-cash-log/{entry_id}/confirm/")
     assert confirmed.status_code == 200 and confirmed.json()["confirmed_by"] == "kg-10101"
+
+
+def test_keys_handed_over_are_confirmed_by_who_received_them(atm, manager, colleague, client):
+    from terminals.models import AtmKeyHandover
+
+    with entered_at(local(2011, 6, 1, 18, 10)):
+        handover = logbooks.logbook_enter(
+            model=AtmKeyHandover,
+            by=manager,
+            terminal=atm,
+            occurred_at=local(2011, 6, 1, 18),
+            item="both",
+            handed_by="王",
+            received_by=colleague,
+        )
+    with pytest.raises(ValidationError):
+        logbooks.logbook_confirm(entry=handover, by=manager)
+    client.force_login(colleague)
+    listing = client.get(reverse("admin:terminals_atmkeyhandover_changelist")).content.decode()
+    assert "待复核" in listing and "ATM机钥匙密码交接登记簿" in listing
+    client.post(reverse("admin:terminals_atmkeyhandover_confirm", args=[handover.pk]))
+    assert Confirmation.objects.get().confirmed_by == colleague
+
+
+def _move(branch, by, second, day, item="blank_cards", received=0, issued=0, returned=0, balance=0):
+    from cards.models import BlankVoucherLog
+
+    when = local(2011, 6, day, 9) if isinstance(day, int) else day
+    with entered_at(when + datetime.timedelta(minutes=15)):
+        return logbooks.logbook_enter(
+            model=BlankVoucherLog,
+            by=by,
+            branch=branch,
+            occurred_at=when,
+            item=item,
+            received=received,
+            issued=issued,
+            returned=returned,
+            balance=balance,
+            countersigned_by=second,
+        )
+
+
+def test_the_blank_voucher_stock_reconciles_over_a_month_and_flags_a_difference(
+    manager, colleague, tree, manager_client
+):
+    from cards.selectors import voucher_stock
+
+    branch = tree["a1"]
+    _move(branch, manager, colleague, local(2011, 5, 20, 9), received=200, balance=200)  # May
+    _move(branch, manager, colleague, 1, issued=30, balance=170)
+    _move(branch, manager, colleague, 8, received=100, issued=45, balance=225)
+    _move(branch, manager, colleague, 15, issued=20, returned=2, balance=207)
+    _move(branch, manager, colleague, 22, item="pin_mailers", received=300, issued=12, balance=288)
+    (cards, mailers) = sorted(
+        voucher_stock(branches=type(branch).objects.all(), month=datetime.date(2011, 6, 1)),
+        key=lambda row: row["item"],
+    )
+    assert (cards["opening"], cards["received"], cards["issued"], cards["returned"]) == (200, 100, 95, 2)
+    assert cards["closing"] == cards["expected"] == 207 and cards["difference"] == 0 and cards["breaks"] == []
+    assert (mailers["opening"], mailers["closing"], mailers["difference"]) == (0, 288, 0)
+    # A planted difference: 20 issued on the 29th, but 5 fewer counted than the books say.
+    planted = _move(branch, manager, colleague, 29, issued=20, balance=182)
+    (cards, _mailers) = sorted(
+        voucher_stock(branches=type(branch).objects.all(), month=datetime.date(2011, 6, 1)),
+        key=lambda row: row["item"],
+    )
+    assert (cards["expected"], cards["closing"], cards["difference"]) == (187, 182, -5)
+    assert [entry.pk for entry in cards["breaks"]] == [planted.pk]
+    # A sibling branch's stock is not the manager's to see.
+    assert (
+        voucher_stock(branches=type(branch).objects.filter(pk=tree["b"].pk), month=datetime.date(2011, 6, 1))
+        == []
+    )
+    # The register opens with this month's and last month's stock.
+    page = manager_client.get(reverse("admin:cards_blankvoucherlog_changelist")).content.decode()
+    assert 'id="voucher-stock"' in page and "库存核对" in page
