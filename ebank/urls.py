@@ -8,6 +8,7 @@ from ebank.api.errors import api_not_found, page_not_found_json_for_api, server_
 from ebank.health import healthz
 from ebank.org import two_factor
 from ebank.org.search import sensitive_search
+from ebank.registers import views as register_views
 from ebank.registers.redirects import moved_registers_urls
 
 urlpatterns = [
@@ -16,6 +17,8 @@ urlpatterns = [
     path("account/two-factor/", two_factor.verify, name="two-factor-verify"),
     path("account/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
     path("search/", sensitive_search, name="sensitive-search"),
+    path("photos/<int:photo_id>/", register_views.photo, name="register-photo"),
+    path("photos/<int:photo_id>/thumbnail/", register_views.photo_thumbnail, name="register-photo-thumbnail"),
     path("dashboard/", include("reports.dashboard_urls")),
     path("today/", include("reports.today_urls")),
     path("today/", include("terminals.page_urls")),

@@ -181,6 +181,7 @@ register(
 register(
     Register(
         model=AtmInspection,
+        photos=True,
         route="atm-inspections",
         position=1,
         place=ATM,
@@ -220,6 +221,7 @@ def _fault_links(fault, user) -> list:
 register(
     Register(
         model=AtmFault,
+        photos=True,
         route="atm-faults",
         position=2,
         place=ATM,
@@ -233,6 +235,7 @@ register(
 register(
     Register(
         model=AtmRepair,
+        photos=True,
         route="atm-repairs",
         position=3,
         place=ATM,
@@ -242,6 +245,7 @@ register(
 register(
     Register(
         model=AtmCashDifference,
+        photos=True,
         route="atm-cash-differences",
         position=5,
         place=ATM,
@@ -251,6 +255,7 @@ register(
 register(
     Register(
         model=RetainedCard,
+        photos=True,
         route="retained-cards",
         position=6,
         place=ATM,

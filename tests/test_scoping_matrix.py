@@ -425,6 +425,15 @@ PAGES = {
         "tests/terminals/test_today.py::test_a_fault_of_a_sibling_branch_cannot_be_cleared"
     ),
 }
+PAGES.update(
+    {
+        "/photos/{photo_id}/": (
+            "who may read the photo's entry, within their branches; else 404: "
+            "tests/terminals/test_photos.py::test_a_photo_of_a_sibling_branch_answers_404"
+        ),
+        "/photos/{photo_id}/thumbnail/": "the same as the photo",
+    }
+)
 OTHER_PAGES = {
     "/i18n/setlang/": "public: Django's language switch",
     "/healthz": "public: the load balancer's probe (tests/test_health.py), no data",

@@ -72,3 +72,25 @@ def test_production_installs_no_tools_and_has_no_demo_or_bench_command():
     assert result.returncode == 0 and result.stdout.strip().splitlines()[-1] == "[]", result.stderr
     assert "load_demo" not in _manage("help", **PRODUCTION).stdout
     assert "load_demo" in _manage("help", DJANGO_SETTINGS_MODULE="ebank.settings.local").stdout
+
+
+def test_production_keeps_photos_on_an_s3_compatible_store_when_one_is_named():
+    code = (
+        "from django.core.files.storage import storages; s = storages['photos']; "
+        "print(type(s).__name__, getattr(s, 'bucket_name', '-'), getattr(s, 'default_acl', '-'))"
+    )
+    on_disk = _manage("shell", "-c", code, **PRODUCTION)
+    assert on_disk.returncode == 0, on_disk.stderr
+    assert on_disk.stdout.splitlines()[-1].split()[0] == "FileSystemStorage"
+    s3 = _manage(
+        "shell",
+        "-c",
+        code,
+        **PRODUCTION,
+        PHOTOS_S3_BUCKET="ebank-photos",
+        PHOTOS_S3_ENDPOINT="http://127.0.0.1:9000",
+        PHOTOS_S3_ACCESS_KEY="key",
+        PHOTOS_S3_SECRET_KEY="secret",
+    )
+    assert s3.returncode == 0, s3.stderr
+    assert s3.stdout.splitlines()[-1].split() == ["S3Storage", "ebank-photos", "private"]

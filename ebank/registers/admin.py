@@ -5,8 +5,10 @@ register; what differs between registers comes from its declaration (declaration
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -14,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,6 +58,56 @@ class CorrectionForm(forms.Form):
 
 class VoidForm(forms.Form):
     correction_reason = forms.CharField(label=gettext_lazy("reason for voiding"), max_length=200)
+
+
+class PhotoInput(forms.ClearableFileInput):
+    """Photos from the phone's camera (or its gallery), several at once."""
+
+    allow_multiple_selected = True
+
+
+class PhotoField(forms.FileField):
+    """Several photos; each is checked as an image by the form (photos_check), not here."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            PhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}),
+        )
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        return [super(PhotoField, self).clean(one, initial) for one in files]
+
+
+def _with_photos(form_class, model):
+    """The entry form with its photos: checked with the rest of the form, so that a refused photo
+    saves nothing; `form.photos_checked` holds them for the save."""
+
+    def clean_photos(self):
+        uploads = self.cleaned_data.get("photos") or []
+        already = 0  # a new entry, or a correction: a new entry too
+        try:
+            self.photos_checked = services.photos_check(model=model, uploads=uploads, already=already)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+        return uploads
+
+    return type(
+        f"{form_class.__name__}WithPhotos",
+        (form_class,),
+        {
+            "photos": PhotoField(
+                label=gettext_lazy("photos"),
+                help_text=gettext_lazy(
+                    "Take or choose up to %(n)s photos (JPEG, PNG or WebP, %(mb)s MB each)."
+                )
+                % {"n": settings.PHOTO_MAX_PER_ENTRY, "mb": settings.PHOTO_MAX_MB},
+            ),
+            "clean_photos": clean_photos,
+        },
+    )
 
 
 class NoEchoTextInput(forms.TextInput):
@@ -223,14 +275,38 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         if obj is None:
             for name in self.declaration.write_only:  # typed right after the place and the time
                 fields.insert(2, name)
-            return fields
+            return [*fields, "photos"] if self.declaration.photos else fields
         system = ["branch", "entered_by", "entered_at", "is_late", "amends", "correction_reason", "is_void"]
         confirmed = ["confirmation"] if self.declaration.second_person else []
-        return [*fields, *self._shown(), *confirmed, *[f for f in system if f not in fields]]
+        photos = ["photos_shown"] if self.declaration.photos else []
+        return [*fields, *self._shown(), *photos, *confirmed, *[f for f in system if f not in fields]]
+
+    @admin.display(description=gettext_lazy("photos"))
+    def photos_shown(self, entry):
+        """The entry's photos (and those of the entries it corrects), each a thumbnail that opens
+        the picture, through the scoped view."""
+        photos = list(services.photos_of(entry))
+        if not photos:
+            return self.get_empty_value_display()
+        return format_html_join(
+            " ",
+            '<a href="{}" class="entry-photo" target="_blank" rel="noopener">'
+            '<img src="{}" alt="{}" loading="lazy"></a>',
+            (
+                (
+                    reverse("register-photo", args=[photo.pk]),
+                    reverse("register-photo-thumbnail", args=[photo.pk]),
+                    _("photo #%(id)d, SHA-256 %(sha)s") % {"id": photo.pk, "sha": photo.sha256[:12]},
+                )
+                for photo in photos
+            ),
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if self.declaration.write_only and obj is None:
             kwargs["form"] = _write_only_form(self.declaration)
+        if self.declaration.photos and obj is None:
+            kwargs["form"] = _with_photos(kwargs.get("form", self.form), self.model)
         return super().get_form(request, obj, change=change, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -286,6 +362,7 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         # The form has run the model's checks; the service adds who, when, and the scope.
         entry = services.logbook_enter(model=self.model, by=request.user, **fields)
         obj.pk, obj.is_late, obj.entered_at = entry.pk, entry.is_late, entry.entered_at
+        services.photos_attach(entry=entry, processed=getattr(form, "photos_checked", []), by=request.user)
         warn_if_masked(self, request, entry)
 
     def construct_change_message(self, request, form, formsets, add=False):
@@ -344,8 +421,9 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         fields = list(self.model.entry_fields)
         EntryForm = self.get_form(request, None, fields=fields)
         data = request.POST if request.method == "POST" else None
+        files = request.FILES if request.method == "POST" else None
         form, reason = (
-            EntryForm(data, instance=None, initial=forms.model_to_dict(entry, fields)),
+            EntryForm(data, files, instance=None, initial=forms.model_to_dict(entry, fields)),
             CorrectionForm(data),
         )
         # The form's model checks see the entry as the correction it is (a correction of an
@@ -353,12 +431,16 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         form.instance.amends = entry
         if data is not None and form.is_valid() and reason.is_valid():
             try:
-                new = services.logbook_amend(
-                    entry=entry,
-                    by=request.user,
-                    reason=reason.cleaned_data["correction_reason"],
-                    **{name: form.cleaned_data[name] for name in fields},
-                )
+                with transaction.atomic():
+                    new = services.logbook_amend(
+                        entry=entry,
+                        by=request.user,
+                        reason=reason.cleaned_data["correction_reason"],
+                        **{name: form.cleaned_data[name] for name in fields},
+                    )
+                    services.photos_attach(
+                        entry=new, processed=getattr(form, "photos_checked", []), by=request.user
+                    )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:

@@ -7,6 +7,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from ebank.api.errors import ValidationErrorSerializer, call_service
@@ -108,6 +110,10 @@ def _serializer_for(declaration):
         attrs["get_confirmed_by"] = _confirmation_value("confirmed_by")
         attrs["get_confirmed_at"] = _confirmation_value("confirmed_at")
         attrs["Meta"].fields += ["confirmed_by", "confirmed_at"]
+    if declaration.photos:
+        attrs["photos"] = serializers.SerializerMethodField()
+        attrs["get_photos"] = _photos_value
+        attrs["Meta"].fields += ["photos"]
     for name, spec in declaration.write_only.items():
         attrs[name] = CharField(
             write_only=True, max_length=spec.max_length, help_text="in full; kept only hashed and masked"
@@ -137,6 +143,42 @@ def _confirmation_value(name: str):
         return serializers.DateTimeField().to_representation(confirmation.confirmed_at)
 
     return value
+
+
+class PhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField(help_text="the picture, for who may read the entry")
+    thumbnail_url = serializers.CharField()
+    sha256 = serializers.CharField(help_text="SHA-256 of the file as uploaded")
+    taken_at = serializers.DateTimeField(
+        allow_null=True, help_text="the camera's capture time, if it wrote one"
+    )
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    photo = serializers.ListField(
+        child=serializers.FileField(),
+        help_text="one or more JPEG, PNG or WebP photos, as multipart/form-data",
+    )
+
+
+@extend_schema_field(PhotoSerializer(many=True))
+def _photos_value(self, entry):
+    """The entry's photos and those of the entries it corrects."""
+    from django.urls import reverse
+
+    return [
+        {
+            "id": photo.pk,
+            "url": reverse("register-photo", args=[photo.pk]),
+            "thumbnail_url": reverse("register-photo-thumbnail", args=[photo.pk]),
+            "sha256": photo.sha256,
+            "taken_at": serializers.DateTimeField().to_representation(photo.taken_at)
+            if photo.taken_at
+            else None,
+        }
+        for photo in services.photos_of(entry)
+    ]
 
 
 def _viewset_for(declaration):
@@ -209,6 +251,35 @@ def _viewset_for(declaration):
                 entry = self.get_object()
                 call_service(services.logbook_confirm, entry=entry, by=request.user)
                 return Response(serializer_class(entry, context={"request": request}).data)
+
+        if declaration.photos:
+
+            @extend_schema(
+                request={"multipart/form-data": PhotoUploadSerializer},
+                responses={
+                    201: serializer_class,
+                    400: OpenApiResponse(
+                        ValidationErrorSerializer,
+                        "Refused, nothing kept: not a photo, too large, too many pixels or too many photos.",
+                    ),
+                },
+            )
+            @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+            def photos(self, request, pk=None):
+                """Add photos to the entry (taken as evidence): each checked and re-encoded; a
+                photo is never removed. A corrected entry takes no more: add them to the latest."""
+                entry = self.get_object()
+                if entry.is_void or entry.amendments.exists():
+                    raise ApiValidationError(
+                        {"photo": ["Add photos to the latest entry, not a corrected one."]}
+                    )
+                uploads = request.FILES.getlist("photo")
+                if not uploads:
+                    raise ApiValidationError({"photo": ["Send one or more photos as `photo`."]})
+                already = services.photos_of(entry).filter(object_id=entry.pk).count()
+                processed = call_service(services.photos_check, model=model, uploads=uploads, already=already)
+                call_service(services.photos_attach, entry=entry, processed=processed, by=request.user)
+                return Response(serializer_class(entry, context={"request": request}).data, status=201)
 
         @extend_schema(request=CorrectionSerializer, responses={201: serializer_class})
         @action(detail=True, methods=["post"])

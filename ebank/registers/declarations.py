@@ -94,6 +94,8 @@ class Register:
     # Two-person work: the field (a user) of the second person, who confirms the entry with their
     # own login (复核); never the person who entered it. Until then the entry is 待复核.
     second_person: str = ""
+    # Photos as evidence (photos.py): taken with the phone's camera, up to PHOTO_MAX_PER_ENTRY.
+    photos: bool = False
     # For a register kept in time windows (the ATM inspection): window_of(shift) -> the time the
     # window opens, or None; a link to enter a past window's entry starts it then.
     window_of: Callable[[str], object] | None = None

@@ -100,3 +100,39 @@ class Confirmation(models.Model):
 
     def __str__(self):
         return f"{self.content_type_id}#{self.object_id} ✓ {self.confirmed_by}"
+
+
+def _photo_storage():
+    from django.core.files.storage import storages
+
+    return storages["photos"]
+
+
+class Photo(models.Model):
+    """A photo taken as evidence of an entry (an inspection, a fault, a repair …), re-encoded when
+    uploaded (photos.py) and stored through the "photos" storage — never at a public address: it
+    is served by a view that checks the entry is within the user's branches. Part of the
+    append-only entry: a correction may add photos, nothing removes one."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    entry = GenericForeignKey("content_type", "object_id")
+    image = models.FileField(_("photo"), storage=_photo_storage, upload_to="photos/%Y/%m/")
+    thumbnail = models.FileField(_("thumbnail"), storage=_photo_storage, upload_to="photos/%Y/%m/")
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    sha256 = models.CharField(_("SHA-256 of the upload"), max_length=64)
+    taken_at = models.DateTimeField(_("taken at (camera)"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="photo_of_entry")]
+
+    def __str__(self):
+        return f"{_('photo')} #{self.pk}"

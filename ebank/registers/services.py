@@ -1,7 +1,9 @@
 """Writes on the registers: enter, amend, void — never change or delete in place."""
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +14,8 @@ from ebank.org.scoping import user_may_use_branch
 
 from .declarations import Place, declaration_for
 from .lateness import late
-from .models import Confirmation, Entry
+from .models import Confirmation, Entry, Photo
+from .photos import photo_process
 
 
 def _save(entry: Entry, *, by) -> Entry:
@@ -160,4 +163,59 @@ def logbook_confirm(*, entry: Entry, by) -> Confirmation:
         raise ValidationError({"entry": _("This entry is already confirmed.")})
     return Confirmation.objects.create(
         content_type=kind, object_id=entry.pk, confirmed_by=by, confirmed_at=timezone.now()
+    )
+
+
+def photos_check(*, model, uploads: list, already: int = 0) -> list:
+    """Check the photos for an entry before anything is saved: that the register takes photos,
+    how many, and each as an image (photos.photo_process). Returns the processed photos."""
+    declaration = declaration_for(model)
+    if uploads and not (declaration and declaration.photos):
+        raise ValidationError({"photos": _("This register takes no photos.")})
+    if already + len(uploads) > settings.PHOTO_MAX_PER_ENTRY:
+        raise ValidationError(
+            {"photos": _("An entry takes at most %(n)d photos.") % {"n": settings.PHOTO_MAX_PER_ENTRY}}
+        )
+    processed = []
+    for upload in uploads:
+        try:
+            processed.append(photo_process(upload))
+        except ValidationError as error:
+            raise ValidationError({"photos": error.messages}) from None
+    return processed
+
+
+@transaction.atomic
+def photos_attach(*, entry: Entry, processed: list, by) -> list[Photo]:
+    """Keep checked photos (photos_check) with an entry: the picture and its thumbnail in the
+    photos storage, the upload's SHA-256 and capture time beside them."""
+    kind = ContentType.objects.get_for_model(type(entry))
+    kept = []
+    now = timezone.now()
+    for photo in processed:
+        record = Photo(
+            content_type=kind,
+            object_id=entry.pk,
+            width=photo.width,
+            height=photo.height,
+            sha256=photo.sha256,
+            taken_at=photo.taken_at,
+            uploaded_by=by,
+            uploaded_at=now,
+        )
+        record.image.save(f"{photo.sha256[:16]}.jpg", ContentFile(photo.image), save=False)
+        record.thumbnail.save(f"{photo.sha256[:16]}-thumb.jpg", ContentFile(photo.thumbnail), save=False)
+        record.save()
+        kept.append(record)
+    return kept
+
+
+def photos_of(entry: Entry):
+    """The photos of an entry and of the entries it corrects (a correction adds, never removes)."""
+    ids, current = [entry.pk], entry
+    while current.amends_id is not None:
+        ids.append(current.amends_id)
+        current = current.amends
+    return Photo.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(entry)), object_id__in=ids
     )

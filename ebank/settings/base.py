@@ -179,6 +179,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Register photos: under MEDIA_ROOT/photos, never served at a public address (ebank/registers).
+    "photos": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
@@ -305,6 +307,12 @@ ATM_INSPECTION_WINDOWS = {
 ATM_FAULT_OPEN_HOURS = env.int("ATM_FAULT_OPEN_HOURS", default=48)
 # An entry entered more than this many hours after its event is 补录 (late), fixed when it is saved.
 LATE_ENTRY_HOURS = env.int("LATE_ENTRY_HOURS", default=2)
+# Photos of register entries: how many an entry takes, how large an upload may be, how many pixels
+# it may have (a decompression bomb has more), and the longest side of the picture kept.
+PHOTO_MAX_PER_ENTRY = env.int("PHOTO_MAX_PER_ENTRY", default=5)
+PHOTO_MAX_MB = env.int("PHOTO_MAX_MB", default=10)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+PHOTO_LONG_SIDE = env.int("PHOTO_LONG_SIDE", default=2048)
 # An entry of two-person work (a cash loading, a key handover) not confirmed by the second person
 # this many hours after it was entered goes on both people's and the department's to-do lists.
 CUSTODY_CONFIRM_HOURS = env.int("CUSTODY_CONFIRM_HOURS", default=24)

@@ -36,7 +36,24 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)  #
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "photos": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
+# Register photos on an S3-compatible store (MinIO, a cloud's object storage) when one is named:
+# private objects, read back by the scoped view (never a public or signed address handed out).
+if env.str("PHOTOS_S3_BUCKET", default=""):
+    STORAGES["photos"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PHOTOS_S3_BUCKET"),
+            "endpoint_url": env.str("PHOTOS_S3_ENDPOINT", default="") or None,
+            "region_name": env.str("PHOTOS_S3_REGION", default="") or None,
+            "access_key": env.str("PHOTOS_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("PHOTOS_S3_SECRET_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Department staff and union managers give a second factor (TOTP) at every login.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)

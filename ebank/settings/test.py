@@ -25,6 +25,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "photos": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 # Each test builds its own users and groups; tests/org/test_backends.py turns the cache on.
 PERMISSIONS_CACHE_SECONDS = 0
