@@ -97,6 +97,17 @@ def _inspection_initial(request, now) -> dict:
     }
 
 
+def _scanned_on_site(request, fields) -> dict:
+    """扫码: the user scanned this ATM's sticker in the last half hour; the scan is used once."""
+    from .stickers import scan_forget, scanned_recently
+
+    terminal = fields.get("terminal")
+    if terminal is None or not scanned_recently(request, terminal.pk):
+        return {}
+    scan_forget(request, terminal.pk)
+    return {"on_site": True}
+
+
 def _window_opens(shift: str):
     return inspection_window(shift)[0] if shift in AtmInspection.Shift.values else None
 
@@ -125,6 +136,8 @@ class ComplianceSerializer(serializers.Serializer):
     late = serializers.IntegerField(help_text="inspections entered late (补录), not counted as done")
     missed = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True, help_text="share of due inspections done on time, %")
+    on_site = serializers.IntegerField(help_text="on-time inspections entered after scanning the sticker")
+    on_site_share = serializers.FloatField(allow_null=True, help_text="share of on-time ones done on site, %")
 
 
 class InspectionComplianceMixin:
@@ -191,6 +204,7 @@ register(
         summary_template="admin/terminals/inspection_compliance.html",
         api_mixin=InspectionComplianceMixin,
         window_of=_window_opens,
+        from_request=_scanned_on_site,
     )
 )
 

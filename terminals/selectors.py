@@ -118,6 +118,7 @@ def _inspections_due(
 
 # The state of an inspection slot that has passed: inspected on time, entered late (补录), missed.
 ON_TIME, LATE, MISSED_SLOT = "on_time", "late", "missed"
+ON_SITE = "on_site"  # on time, and entered after scanning the ATM's sticker (扫码)
 
 
 def _inspection_slots(
@@ -137,14 +138,22 @@ def _inspection_slots(
         )
     )
     recorded: dict[tuple[int, datetime.date, str], str] = {}
-    for terminal_id, occurred_at, shift, is_late in inspections.values_list(
-        "terminal_id", "occurred_at", "shift", "is_late"
+    on_site: set[tuple[int, datetime.date, str]] = set()
+    for terminal_id, occurred_at, shift, is_late, scanned in inspections.values_list(
+        "terminal_id", "occurred_at", "shift", "is_late", "on_site"
     ):
         key = (terminal_id, timezone.localtime(occurred_at).date(), shift)
         if recorded.get(key) != ON_TIME:
             recorded[key] = LATE if is_late else ON_TIME
+        if scanned and not is_late:
+            on_site.add(key)
     return [
-        (atm, day, shift, recorded.get((atm.id, day, shift), MISSED_SLOT))
+        (
+            atm,
+            day,
+            shift,
+            ON_SITE if (atm.id, day, shift) in on_site else recorded.get((atm.id, day, shift), MISSED_SLOT),
+        )
         for atm, day, shift in _inspections_due(atms=atm_list, start=start, end=end, now=now, periods=periods)
     ]
 
@@ -159,15 +168,20 @@ def inspections_missed(
 
 
 def _rates(slots) -> dict:
+    """Due, on time (of which on site, 扫码), late and missed; the on-time rate and the on-site
+    share of the on-time ones, in %."""
     due = len(slots)
     counts = Counter(state for *_slot, state in slots)
-    on_time = counts[ON_TIME]
+    on_site = counts[ON_SITE]
+    on_time = counts[ON_TIME] + on_site
     return {
         "due": due,
         "on_time": on_time,
         "late": counts[LATE],
         "missed": counts[MISSED_SLOT],
         "rate": round(100 * on_time / due, 2) if due else None,
+        "on_site": on_site,
+        "on_site_share": round(100 * on_site / on_time, 2) if on_time else None,
     }
 
 

@@ -5,8 +5,10 @@ import datetime
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from ebank.dates import year_problem
 from ebank.org.scoping import scope_queryset
 
-from . import selectors, services
+from . import selectors, services, stickers
 from .forms import FaultClearForm
 from .models import AtmFault, Terminal
 
@@ -141,3 +143,32 @@ def inspection_compliance(request):
             "atms": figures["atms"],
         },
     )
+
+
+@staff_member_required
+def atm_scan(request, terminal_no: str, secret: str):
+    """A scanned sticker: the ATM's inspection for the window open now, to be marked on site
+    (扫码). A sticker revoked, unknown, or of an ATM outside the user's branches answers 404."""
+    terminal = stickers.sticker_terminal(terminal_no=terminal_no, secret=secret)
+    if (
+        terminal is None
+        or not request.user.has_perm("terminals.add_atminspection")
+        or not scope_queryset(user=request.user, queryset=Terminal.objects.filter(pk=terminal.pk)).exists()
+    ):
+        raise Http404
+    stickers.scan_remember(request, terminal)
+    now = timezone.localtime()
+    shift, opens, closes = selectors.next_window(now=now)
+    if opens > now:
+        messages.warning(
+            request,
+            _("%(atm)s scanned, but no inspection window is open now (next: %(opens)s).")
+            % {"atm": terminal.terminal_no, "opens": f"{opens:%m-%d %H:%M}"},
+        )
+        return redirect("today")
+    messages.info(
+        request,
+        _("%(atm)s scanned on site: this inspection is recorded as 扫码.") % {"atm": terminal.terminal_no},
+    )
+    add = reverse("admin:terminals_atminspection_add")
+    return redirect(f"{add}?terminal={terminal.pk}&shift={shift}&next={reverse('today')}")

@@ -432,6 +432,10 @@ PAGES.update(
             "tests/terminals/test_photos.py::test_a_photo_of_a_sibling_branch_answers_404"
         ),
         "/photos/{photo_id}/thumbnail/": "the same as the photo",
+        "/inspections/scan/{terminal_no}/{secret}/": (
+            "who may enter inspections, an ATM of their branches with its live sticker; else 404: "
+            "tests/terminals/test_stickers.py::test_a_sibling_branchs_sticker_a_revoked_one_or_a_made_up_one_answers_404"
+        ),
     }
 )
 OTHER_PAGES = {

@@ -246,6 +246,8 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
             text = ""
         if entry.is_late:
             text = format_html('<span class="late-entry">{}</span> {}', _("late entry"), text)
+        if getattr(entry, "on_site", False):
+            text = format_html('<span class="on-site">{}</span> {}', _("scanned on site"), text)
         if later:
             text = format_html("{} {} #{}", text, _("superseded by"), later[0])
         return text
@@ -359,6 +361,8 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         names = [*self.model.entry_fields, *self.declaration.write_only]
         fields = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+        if self.declaration.from_request is not None:
+            fields.update(self.declaration.from_request(request, fields))
         # The form has run the model's checks; the service adds who, when, and the scope.
         entry = services.logbook_enter(model=self.model, by=request.user, **fields)
         obj.pk, obj.is_late, obj.entered_at = entry.pk, entry.is_late, entry.entered_at

@@ -96,6 +96,9 @@ class Register:
     second_person: str = ""
     # Photos as evidence (photos.py): taken with the phone's camera, up to PHOTO_MAX_PER_ENTRY.
     photos: bool = False
+    # Values the server sets on a new entry from the request, never the form: from_request(request,
+    # fields) -> {field: value} (an inspection entered right after scanning the ATM's sticker).
+    from_request: Callable[[object, dict], dict] | None = None
     # For a register kept in time windows (the ATM inspection): window_of(shift) -> the time the
     # window opens, or None; a link to enter a past window's entry starts it then.
     window_of: Callable[[str], object] | None = None

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +16,7 @@ from ebank.org.admin_base import (
     form_page,
 )
 
-from .. import services
+from .. import services, stickers
 from ..forms import DatedReasonForm, DormantPosDecisionForm
 from ..models import DormantPosReview, Merchant, Terminal, TerminalStatusPeriod, TerminalTxn
 
@@ -101,8 +102,33 @@ class TerminalAdmin(ChangedByActionsOnlyMixin, FromExtractMixin, ScopedAdmin):
         "status",
         "removed_on",
     ]
-    actions = ["report_faulty", "restore", "remove"]
+    actions = ["report_faulty", "restore", "remove", "print_stickers"]
     inlines = [StatusPeriodInline]
+
+    @admin.action(
+        description=gettext_lazy("Print QR stickers (revokes the old ones)"), permissions=["change"]
+    )
+    def print_stickers(self, request, queryset):
+        """An A4 sheet of QR stickers, one per ATM chosen; each new sticker revokes the ATM's last."""
+        atms = list(
+            queryset.filter(kind=Terminal.Kind.ATM)
+            .exclude(status=Terminal.Status.REMOVED)
+            .select_related("branch")
+        )
+        if not atms:
+            self.message_user(request, _("Choose ATMs in service."), messages.WARNING)
+            return None
+        sheet = stickers.stickers_pdf(
+            [
+                (atm, stickers.scan_url(request, atm, stickers.sticker_issue(terminal=atm, by=request.user)))
+                for atm in atms
+            ]
+        )
+        return HttpResponse(
+            sheet,
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="atm-stickers-{len(atms)}.pdf"'},
+        )
 
     @admin.action(description=gettext_lazy("Report faulty"), permissions=["change"])
     def report_faulty(self, request, queryset):

@@ -1,7 +1,7 @@
 """The terminals area: the fleet (merchants, terminals, transactions, dormant-POS reviews) and the
 terminals' registers (登记簿) that branches keep."""
 
-from .fleet import DormantPosReview, Merchant, Terminal, TerminalStatusPeriod, TerminalTxn
+from .fleet import DormantPosReview, InspectionSticker, Merchant, Terminal, TerminalStatusPeriod, TerminalTxn
 from .logbooks import (
     AtmCashDifference,
     AtmCashLog,
@@ -25,6 +25,7 @@ __all__ = [
     "AtmRepair",
     "DormantPosReview",
     "InspectionCampaign",
+    "InspectionSticker",
     "Merchant",
     "PosMaintenance",
     "RetainedCard",

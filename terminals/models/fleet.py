@@ -211,3 +211,31 @@ class TerminalStatusPeriod(models.Model):
 
     def __str__(self):
         return f"{self.terminal.terminal_no} {self.get_status_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class InspectionSticker(models.Model):
+    """The QR sticker on an ATM: its link holds a secret of that ATM, kept here only as a keyed
+    hash. Scanning it (logged in) opens the ATM's inspection for the current window, marked on
+    site (扫码). Issuing a new sticker revokes the one before."""
+
+    terminal = models.ForeignKey(
+        Terminal, verbose_name=_("terminal"), on_delete=models.CASCADE, related_name="stickers"
+    )
+    secret_hash = models.CharField(_("keyed hash of the secret"), max_length=64, unique=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection sticker")
+        verbose_name_plural = _("inspection stickers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["terminal"], condition=Q(revoked_at__isnull=True), name="one_live_sticker_per_atm"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.terminal.terminal_no} {self.issued_at:%Y-%m-%d}"

@@ -154,6 +154,13 @@ class AtmInspection(TerminalEntry):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 扫码: entered right after scanning the ATM's sticker (terminals/stickers.py), set by the server.
+    on_site = models.BooleanField(
+        _("on site (scanned)"),
+        default=False,
+        db_default=False,
+        help_text=_("Entered after scanning the ATM's sticker on site."),
+    )
     repeat = models.BooleanField(
         _("another inspection in the same window"),
         default=False,

@@ -177,7 +177,15 @@ def test_compliance_rate_for_a_period(atm, manager):
         end=datetime.date(2011, 6, 3),
         now=local(2011, 6, 4, 0),
     )
-    assert figures == {"due": 6, "on_time": 5, "late": 0, "missed": 1, "rate": 83.33}
+    assert figures == {
+        "due": 6,
+        "on_time": 5,
+        "late": 0,
+        "missed": 1,
+        "rate": 83.33,
+        "on_site": 0,
+        "on_site_share": 0.0,
+    }
 
 
 def test_a_backdated_inspection_is_late_and_does_not_raise_the_on_time_rate(atm, manager):
@@ -403,7 +411,16 @@ def test_compliance_through_the_api_is_scoped(atm, manager, staff, tree):
         "/api/v1/logbooks/atm-inspections/compliance/", {"start": "2011-06-01", "end": "2011-06-01"}
     )
     assert rows.json() == [
-        {"branch_code": "10101", "due": 2, "on_time": 1, "late": 0, "missed": 1, "rate": 50.0}
+        {
+            "branch_code": "10101",
+            "due": 2,
+            "on_time": 1,
+            "late": 0,
+            "missed": 1,
+            "rate": 50.0,
+            "on_site": 0,
+            "on_site_share": 0.0,
+        }
     ]
     client.force_authenticate(staff)
     rows = client.get(
