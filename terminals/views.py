@@ -18,7 +18,7 @@ from ebank.org.scoping import scope_queryset
 
 from . import selectors, services, stickers
 from .forms import FaultClearForm
-from .models import AtmFault, Terminal
+from .models import AtmFault, AtmInspection, Terminal
 
 
 def _next(request, default: str) -> str:
@@ -103,7 +103,7 @@ def _period(request) -> tuple[datetime.date, datetime.date, str]:
             label = f"{first:%Y-%m}"
         else:
             first = datetime.date(int(year or today.year), 1, 1)
-            last, label = datetime.date(first.year, 12, 31), str(first.year)
+            last, label = datetime.date(first.year, 12, 31), f"{first.year}"
     except ValueError:
         first = None
     if first is None or year_problem(first.year):
@@ -113,6 +113,12 @@ def _period(request) -> tuple[datetime.date, datetime.date, str]:
             str(today.year),
         )
     return first, min(last, today), label
+
+
+def _period_name(start: datetime.date, label: str) -> str:
+    if len(label) == 4:
+        return _("year %(year)d") % {"year": start.year}
+    return _("%(year)d-%(month)02d (month)") % {"year": start.year, "month": start.month}
 
 
 @staff_member_required
@@ -131,11 +137,16 @@ def inspection_compliance(request):
         "terminals/inspection_compliance.html",
         {
             **admin.site.each_context(request),
-            "title": _("ATM inspections %(period)s: on time, late and missed") % {"period": label},
+            "title": _("ATM inspections %(period)s: on time, late and missed")
+            % {"period": _period_name(start, label)},
             "start": start,
             "end": end,
             "label": label,
-            "years": range(today.year, today.year - 5, -1),
+            "years": sorted(
+                {today.year, start.year}
+                | {day.year for day in AtmInspection.objects.dates("occurred_at", "year")},
+                reverse=True,
+            ),
             "months": [f"{int(label[:4])}-{m:02d}" for m in range(1, 13)],
             "total": figures["total"],
             "branches": figures["branches"],
