@@ -223,6 +223,9 @@ def test_the_blank_voucher_stock_reconciles_over_a_month_and_flags_a_difference(
         voucher_stock(branches=type(branch).objects.filter(pk=tree["b"].pk), month=datetime.date(2011, 6, 1))
         == []
     )
-    # The register opens with this month's and last month's stock.
+    # The register opens with this month's and last month's stock (none moved in them here).
     page = manager_client.get(reverse("admin:cards_blankvoucherlog_changelist")).content.decode()
-    assert 'id="voucher-stock"' in page and "库存核对" in page
+    assert 'id="voucher-stock"' in page and f"{timezone.localdate():%Y-%m}：无交接。" in page
+    with entered_at(local(2011, 7, 1, 9)):
+        page = manager_client.get(reverse("admin:cards_blankvoucherlog_changelist")).content.decode()
+    assert "2011-06 库存核对" in page and "-5 ⚠" in page and f"#{planted.pk}" in page
