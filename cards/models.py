@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from ebank.constraints import present_iff
 from ebank.org.models import Branch
-from ebank.registers.models import Entry
+from ebank.registers.models import Entry, second_person_field
 
 
 class Card(models.Model):
@@ -203,14 +203,7 @@ class BlankVoucherLog(Entry):
         _("returned"), default=0, help_text=_("Issued earlier and given back unused: back in stock.")
     )
     balance = models.PositiveIntegerField(_("stock counted after"), help_text=_("What is on hand, counted."))
-    countersigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("counter-signed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    countersigned_by = second_person_field(_("counter-signed by"))
     remarks = models.TextField(_("remarks"), blank=True)
 
     entry_fields = (

@@ -78,6 +78,19 @@ class Entry(models.Model):
             raise ValidationError({"occurred_at": _("The time of the event must not be before 2000.")})
 
 
+def second_person_field(verbose_name) -> models.ForeignKey:
+    """The user who confirms an entry of two-person work (a register's `second_person`): empty on
+    entries from before the rule; the services require it on a new one."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
 class Confirmation(models.Model):
     """The second person's confirmation of an entry of two-person work (复核): a cash loading
     confirmed by the second custodian, a key handed over confirmed by who received it — each with

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ebank.dates import local_days
-from ebank.registers.models import Entry
+from ebank.registers.models import Entry, second_person_field
 
 from .fleet import Terminal
 
@@ -91,14 +91,7 @@ class AtmCashLog(TerminalEntry):
         help_text=_("Left empty: the name of the custodian who confirms."),
     )
     # The second custodian's login, who confirms the entry (复核); empty on entries from before.
-    second_custodian = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by (second custodian)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    second_custodian = second_person_field(_("confirmed by (second custodian)"))
     remarks = models.TextField(_("remarks"), blank=True)
 
     entry_fields = (
@@ -414,14 +407,7 @@ class AtmKeyHandover(TerminalEntry):
 
     item = models.CharField(_("handed over"), max_length=10, choices=Item.choices)
     handed_by = models.CharField(_("handed over by"), max_length=30)
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("received by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    received_by = second_person_field(_("received by"))
     remarks = models.TextField(_("remarks"), blank=True)
 
     entry_fields = ("terminal", "occurred_at", "item", "handed_by", "received_by", "remarks")
