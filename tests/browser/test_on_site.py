@@ -69,6 +69,7 @@ def test_a_manager_scans_the_sticker_and_records_the_inspection_with_a_photo(
     page.goto(reverse("admin:terminals_atminspection_change", args=[entry.pk]))
     thumbnail = page.locator("a.entry-photo img")
     expect(thumbnail).to_have_count(1)
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth") > 0
+    thumbnail.scroll_into_view_if_needed()  # a lazy image loads when it comes into view
+    assert thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     assert_fits_the_phone(page)
     screenshot(page, "entry-with-photo")
