@@ -34,14 +34,23 @@ from .summary.selectors import year_summary_document
 
 @admin.register(PlanItem)
 class PlanItemAdmin(ScopedAdmin):
-    list_display = ["year", "metric", "weight", "cap"]
-    list_filter = ["year"]
+    list_display = ["year", "metric", "mode", "weight", "cap"]
+    list_filter = ["year", "mode"]
 
 
 class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
         fields = ["year", "quarter", "branch", "metric", "target", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "metric" in self.fields:  # a deduction has no target
+            self.fields["metric"].choices = [
+                (code, label)
+                for code, label in self.fields["metric"].choices
+                if not code or BY_CODE[code].assessable
+            ]
 
     def clean(self):
         cleaned = super().clean()

@@ -136,7 +136,8 @@ def assessment_xlsx(*, run: AssessmentRun, results, branch=None) -> bytes:
         ):
             sheet.cell(row=line, column=column).number_format = number_format
         completion = sheet.cell(row=line, column=6)
-        completion.fill = good if numbers[2] >= 100 else short
+        if numbers[2] is not None:  # a deduction line has no completion
+            completion.fill = good if numbers[2] >= 100 else short
     for column, width in zip("ABCDEFGHIJ", (10, 16, 22, 16, 16, 12, 8, 8, 10, 6)):
         sheet.column_dimensions[column].width = width
 
@@ -222,9 +223,9 @@ def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
                 [
                     metric.label,
                     formatting.metric_unit(metric),
-                    formatting.metric_number(metric, line.target),
+                    "扣分项" if line.target is None else formatting.metric_number(metric, line.target),
                     formatting.metric_number(metric, line.actual),
-                    formatting.percent(line.completion_pct),
+                    "—" if line.completion_pct is None else formatting.percent(line.completion_pct),
                     formatting.score(line.weight),
                     formatting.score(line.score),
                 ]

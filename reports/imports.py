@@ -19,24 +19,47 @@ def metric(value: str) -> str:
     return value
 
 
+def plan_metric(value: str) -> str:
+    """A metric a plan line may name: one assessed against targets, or one that may be deducted
+    (the mode column decides which it must be)."""
+    if value not in BY_CODE or not (BY_CODE[value].assessable or BY_CODE[value].deduction):
+        raise ValueError(_("is not a metric code of docs/kpi.md"))
+    return value
+
+
 @register
 class PlanExtract(Extract):
+    """A line assessed against targets (mode `target`, the default: weight in points, cap on
+    completion ≥ 1, 1.2 when empty) or a deduction (mode `deduction`: weight in points per unit,
+    cap the most points deducted, none when empty)."""
+
     kind = "assessment_plan"
     title = "考核办法"
     model = PlanItem
     columns = [
         c.Column("year", "年度", c.integer(minimum=2000, maximum=2100)),
-        c.Column("metric", "指标", metric),
+        c.Column("metric", "指标", plan_metric),
         c.Column("weight", "权重分", c.decimal_number(greater_than=Decimal(0))),
-        c.Column("cap", "封顶完成率", c.decimal_number(at_least=Decimal(1)), required=False),
+        c.Column("cap", "封顶完成率", c.decimal_number(greater_than=Decimal(0)), required=False),
+        c.Column("mode", "考核方式", c.choice("target", "deduction"), required=False),
     ]
     natural_key = ("year", "metric")
     key_column = "metric"
     key = ("year", "metric")
-    fields = ("year", "metric", "weight", "cap")
+    fields = ("year", "metric", "mode", "weight", "cap")
 
     def stage(self, v):
-        return {**v, "cap": v["cap"] if v["cap"] is not None else Decimal("1.2")}, []
+        mode = v["mode"] or PlanItem.Mode.TARGET
+        metric_ = BY_CODE[v["metric"]]
+        if mode == PlanItem.Mode.TARGET:
+            if not metric_.assessable:
+                return {}, [("metric", _("is not assessed against targets: give mode deduction"))]
+            if v["cap"] is not None and v["cap"] < 1:
+                return {}, [("cap", _("must be at least 1 for a line assessed against targets"))]
+            return {**v, "mode": mode, "cap": v["cap"] if v["cap"] is not None else Decimal("1.2")}, []
+        if not metric_.deduction:
+            return {}, [("mode", _("this metric cannot be a deduction"))]
+        return {**v, "mode": mode}, []
 
 
 @register

@@ -56,6 +56,10 @@ class Period:
         return datetime.date(self.as_of.year, 1, 1)
 
     @property
+    def quarter_start(self) -> datetime.date:
+        return datetime.date(self.as_of.year, 3 * ((self.as_of.month - 1) // 3) + 1, 1)
+
+    @property
     def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
         """From the start of 1 January to the end of the day (for date-times)."""
         return local_days(self.year_start, self.as_of)
@@ -89,6 +93,16 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Computed:
+    """Metrics computed outside the database pass, by an area's own rules (the inspection slots of
+    a quarter): compute(period, ids, by_branch) -> {branch id or None: {code: value}}, once for
+    every metric that names it."""
+
+    name: str
+    compute: Callable[[Period, set | None, bool], dict]
+
+
+@dataclass(frozen=True)
 class Metric:
     code: str
     label: str
@@ -109,6 +123,7 @@ class Metric:
     assessable: bool = True  # may be a line of the assessment plan
     additive: bool = True  # branches' values add up to the union's (an average does not)
     deduction: bool = False  # may be a deduction line (a count of faults)
+    computed: Computed | None = None  # instead of a source and an aggregate
 
     @property
     def amount(self) -> bool:
@@ -131,8 +146,8 @@ def register(*metrics: Metric) -> None:
     for metric in metrics:
         if metric.code in REGISTRY:
             raise ValueError(f"metric {metric.code} is declared twice")
-        if (metric.source is None) == (metric.derived is None):
-            raise ValueError(f"metric {metric.code}: give a source and aggregate, or derived")
+        if sum(x is not None for x in (metric.source, metric.derived, metric.computed)) != 1:
+            raise ValueError(f"metric {metric.code}: give a source and aggregate, or derived, or computed")
         REGISTRY[metric.code] = metric
         DECLARED_IN[metric.code] = sys._getframe(1).f_globals.get("__name__", "")
 
@@ -143,9 +158,10 @@ def metrics() -> list[Metric]:
 
 
 def metric_choices() -> list[tuple[str, str]]:
-    """The choices of a plan line or a target: every assessable metric by its name in the
-    language of the page (a callable, so that a metric added later needs no migration)."""
-    return [(m.code, _label(m)) for m in metrics() if m.assessable]
+    """The choices of a plan line, a target or a result: every metric that may be assessed or
+    deducted, by its name in the language of the page (a callable, so that a metric added later
+    needs no migration). A target takes only the assessable ones (its form, its extract)."""
+    return [(m.code, _label(m)) for m in metrics() if m.assessable or m.deduction]
 
 
 _label = lazy(formatting.metric_label, str)
@@ -552,3 +568,51 @@ for _program, (_program_zh, _program_en) in PROGRAMS.items():
             summary_label=f"{_row}发放金额" if _row else None,
         ),
     )
+
+
+def _inspection_slots(period: Period, ids: set | None, by_branch: bool) -> dict:
+    """The ATM security inspections of the quarter up to `as_of` (two windows a day for each ATM
+    in force and in order, terminals.selectors): those missed, and those only entered late (补录)."""
+    from django.utils import timezone
+
+    from terminals.models import Terminal
+    from terminals.selectors import inspection_slot_counts
+
+    atms = Terminal.objects.filter(kind=Terminal.Kind.ATM)
+    if ids is not None:
+        atms = atms.filter(branch_id__in=ids)
+    end = local_days(period.as_of, period.as_of)[1]
+    return inspection_slot_counts(
+        atms=atms,
+        start=period.quarter_start,
+        end=period.as_of,
+        now=min(timezone.now(), end),
+        by_branch=by_branch,
+    )
+
+
+INSPECTION_SLOTS = Computed("ATM inspection slots", _inspection_slots)
+# The inspection discipline, by the quarter (the assessment may deduct points for it).
+QUARTER = "quarter"
+register(
+    Metric(
+        "missed_inspections",
+        "ATM 安全检查漏检",
+        "ATM inspections missed",
+        measure="次",
+        kind=QUARTER,
+        computed=INSPECTION_SLOTS,
+        assessable=False,
+        deduction=True,
+    ),
+    Metric(
+        "late_inspections",
+        "ATM 安全检查补录",
+        "ATM inspections entered late",
+        measure="次",
+        kind=QUARTER,
+        computed=INSPECTION_SLOTS,
+        assessable=False,
+        deduction=True,
+    ),
+)

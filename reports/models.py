@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,21 +13,46 @@ from .metrics import metric_choices
 
 
 class PlanItem(models.Model):
-    """One line of the year's assessment plan (考核办法): a metric, its weight and its cap."""
+    """One line of the year's assessment plan (考核办法): a metric assessed against the branches'
+    targets (its weight in points and the cap on completion), or a deduction (扣分项: its weight
+    the points deducted per unit of the metric, its cap the most points deducted, if any)."""
+
+    class Mode(models.TextChoices):
+        TARGET = "target", _("against targets")
+        DEDUCTION = "deduction", _("deduction")
 
     year = models.PositiveSmallIntegerField(_("year"))
     metric = models.CharField(_("metric"), max_length=60, choices=metric_choices)
+    mode = models.CharField(
+        _("assessed as"), max_length=10, choices=Mode.choices, default=Mode.TARGET, db_default=Mode.TARGET
+    )
     weight = models.DecimalField(_("weight (points)"), max_digits=7, decimal_places=2)
-    cap = models.DecimalField(_("cap on completion"), max_digits=5, decimal_places=2, default=1.2)
+    cap = models.DecimalField(
+        _("cap"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal("1.2"),
+        help_text=_("Against targets: the cap on completion (1.2). A deduction: the most points deducted."),
+    )
     history = HistoricalRecords(verbose_name=_("plan history"), verbose_name_plural=_("plan history"))
 
     class Meta:
         verbose_name = _("assessment plan line")
         verbose_name_plural = _("assessment plan")
-        ordering = ["-year", "metric"]
+        ordering = ["-year", "mode", "metric"]
         constraints = [
             models.UniqueConstraint(fields=["year", "metric"], name="plan_year_metric"),
-            models.CheckConstraint(condition=Q(weight__gt=0) & Q(cap__gte=1), name="plan_weight_cap"),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0)
+                & (
+                    Q(mode="target", cap__gte=1)
+                    | Q(mode="deduction", cap__isnull=True)
+                    | Q(mode="deduction", cap__gt=0)
+                ),
+                name="plan_weight_cap",
+            ),
         ]
 
     def __str__(self):
@@ -121,9 +148,12 @@ class AssessmentResult(models.Model):
     )
     branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+")
     metric = models.CharField(_("metric"), max_length=60, choices=metric_choices)
-    target = models.DecimalField(_("target"), max_digits=18, decimal_places=2)
+    # A deduction line has no target and no completion (docs/kpi.md).
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=2, null=True, blank=True)
     actual = models.DecimalField(_("actual"), max_digits=20, decimal_places=2)
-    completion_pct = models.DecimalField(_("completion (%)"), max_digits=12, decimal_places=2)
+    completion_pct = models.DecimalField(
+        _("completion (%)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     weight = models.DecimalField(_("weight"), max_digits=7, decimal_places=2)
     score = models.DecimalField(_("score"), max_digits=9, decimal_places=2)
     total_score = models.DecimalField(_("total score"), max_digits=9, decimal_places=2)

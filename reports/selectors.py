@@ -44,6 +44,11 @@ def _raw(*, as_of: datetime.date, ids: set[int] | None, by_branch: bool) -> dict
         for group, values in results:
             for metric in members:
                 groups[group][metric.code] += values[metric.code] or 0
+    computed = {metric.computed for metric in metrics() if metric.computed is not None}
+    for source in sorted(computed, key=lambda c: c.name):
+        for group, values in source.compute(period, ids, by_branch).items():
+            for code, value in values.items():
+                groups[group][code] += value
     return groups
 
 
@@ -129,9 +134,10 @@ def union_plan(*, year: int, metric: str, quarter: int = 4, branch: Branch | Non
 def _own_target(year: int, metric: str, branch: Branch | None) -> bool:
     from .models import Target
 
-    return branch is not None and Target.objects.filter(
-        year=year, quarter=4, metric=metric, branch=branch
-    ).exists()
+    return (
+        branch is not None
+        and Target.objects.filter(year=year, quarter=4, metric=metric, branch=branch).exists()
+    )
 
 
 def plan_progress(*, as_of: datetime.date, branch: Branch | None, values: dict) -> list[dict]:
@@ -142,7 +148,9 @@ def plan_progress(*, as_of: datetime.date, branch: Branch | None, values: dict) 
     from .models import PlanItem
 
     rows = []
-    for item in PlanItem.objects.filter(year=as_of.year).order_by("-weight", "metric"):
+    for item in PlanItem.objects.filter(year=as_of.year, mode=PlanItem.Mode.TARGET).order_by(
+        "-weight", "metric"
+    ):
         plan = union_plan(year=as_of.year, metric=item.metric, branch=branch)
         if not BY_CODE[item.metric].additive and not _own_target(as_of.year, item.metric, branch):
             plan = None  # an average's targets do not add up: only a branch's own target is its plan
@@ -181,8 +189,9 @@ def previous_quarter(*, year: int, quarter: int) -> tuple[int, int]:
 
 def assessment_ranking(*, run, results) -> list[dict]:
     """The run's branches, best first, one row each: rank, branch, total, deductions (the sum of
-    the negative scores), the change of the total against the previous quarter's latest run (None
-    when that quarter has no run or did not assess the branch), and the branch's lines.
+    its deduction lines' scores, 扣分项), the change of the total against the previous quarter's
+    latest run (None when that quarter has no run or did not assess the branch), and the branch's
+    lines.
     `results` is the run's results already scoped to the user."""
     rows: dict = {}
     for line in results.select_related("branch").order_by("rank", "branch__code", "metric"):
@@ -197,16 +206,14 @@ def assessment_ranking(*, run, results) -> list[dict]:
             },
         )
         row["lines"].append(line)
-        if line.score < 0:
+        if line.target is None:  # a deduction line (扣分项)
             row["deductions"] += line.score
     year, quarter = previous_quarter(year=run.year, quarter=run.quarter)
     previous = assessment_latest_run(year=year, quarter=quarter)
     before = {}
     if previous is not None:
         before = dict(
-            previous.results.filter(branch_id__in=rows)
-            .values_list("branch_id", "total_score")
-            .distinct()
+            previous.results.filter(branch_id__in=rows).values_list("branch_id", "total_score").distinct()
         )
     for branch_id, row in rows.items():
         row["previous_total"] = before.get(branch_id)
@@ -226,7 +233,9 @@ def targets_matrix(*, year: int, quarter: int, branches) -> dict:
     from .models import PlanItem, Target
 
     targets = Target.objects.filter(year=year).filter(branch__in=branches)
-    planned = set(PlanItem.objects.filter(year=year).values_list("metric", flat=True))
+    planned = set(
+        PlanItem.objects.filter(year=year, mode=PlanItem.Mode.TARGET).values_list("metric", flat=True)
+    )
     with_targets = set(targets.values_list("metric", flat=True))
     codes = [metric.code for metric in metrics() if metric.code in planned | with_targets]
     rows = list(

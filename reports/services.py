@@ -85,7 +85,9 @@ def assessment_compute(*, run_id: int) -> AssessmentRun:
     run.status = AssessmentRun.Status.RUNNING
     run.save(update_fields=["status"])
     run.results.all().delete()
-    plan = {item.metric: item for item in PlanItem.objects.filter(year=run.year)}
+    items = list(PlanItem.objects.filter(year=run.year).order_by("metric"))
+    plan = {item.metric: item for item in items if item.mode == PlanItem.Mode.TARGET}
+    deductions = [item for item in items if item.mode == PlanItem.Mode.DEDUCTION]
     targets = Target.objects.filter(year=run.year, quarter=run.quarter, metric__in=plan).select_related(
         "branch"
     )
@@ -105,6 +107,13 @@ def assessment_compute(*, run_id: int) -> AssessmentRun:
             score = item.weight * min(completion, item.cap)
             total += score
             lines.append((branch, target, item, actual, completion, score))
+        # 扣分项 (docs/kpi.md): every assessed branch, its points per unit, at most the cap.
+        for item in deductions:
+            actual = Decimal(values[item.metric])
+            points = item.weight * actual
+            score = -(min(points, item.cap) if item.cap is not None else points)
+            total += score
+            lines.append((branch, None, item, actual, None, score))
         totals[branch] = _half_up(total)
     ranks = {
         branch: 1 + sum(1 for other in totals.values() if other > total) for branch, total in totals.items()
@@ -114,10 +123,10 @@ def assessment_compute(*, run_id: int) -> AssessmentRun:
             AssessmentResult(
                 run=run,
                 branch=branch,
-                metric=target.metric,
-                target=target.target,
+                metric=item.metric,
+                target=target.target if target else None,
                 actual=actual,
-                completion_pct=_half_up(completion * 100),
+                completion_pct=_half_up(completion * 100) if completion is not None else None,
                 weight=item.weight,
                 score=_half_up(score),
                 total_score=totals[branch],

@@ -194,6 +194,22 @@ def inspection_compliance(
     return _rates(_inspection_slots(atms=atms, start=start, end=end, now=now))
 
 
+def inspection_slot_counts(
+    *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime, by_branch: bool
+) -> dict:
+    """The slots missed and entered late from start to end, per ATM's branch (by_branch) or in
+    all: {branch id or None: {"missed_inspections": n, "late_inspections": n}} (the metrics)."""
+    counts: dict = {}
+    for atm, _day, _shift, state in _inspection_slots(atms=atms, start=start, end=end, now=now):
+        if state not in (MISSED_SLOT, LATE):
+            continue
+        group = counts.setdefault(
+            atm.branch_id if by_branch else None, {"missed_inspections": 0, "late_inspections": 0}
+        )
+        group["missed_inspections" if state == MISSED_SLOT else "late_inspections"] += 1
+    return counts
+
+
 def inspection_compliance_by(
     *, atms: QuerySet, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
 ) -> dict:

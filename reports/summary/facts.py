@@ -169,7 +169,9 @@ def _next_year_plan(*, year: int) -> dict:
     plan = {metric: union_plan(year=year, metric=metric) for metric in additive}
     weights = [
         (BY_CODE[item.metric].label, item.weight)
-        for item in PlanItem.objects.filter(year=year).order_by("-weight", "metric")
+        for item in PlanItem.objects.filter(year=year, mode=PlanItem.Mode.TARGET).order_by(
+            "-weight", "metric"
+        )
     ]
     return {"targets": plan, "weights": weights}
 

@@ -8,6 +8,9 @@ assessment's reference computes every assessed branch at once, grouped by its ro
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.utils import timezone
+
 from ebank.dates import local_midnight
 from reports.metrics import metrics
 from terminals.selectors import dormancy_window_start
@@ -104,6 +107,52 @@ WHERE d.paid_on BETWEEN %(start)s AND %(end)s
 GROUP BY 1, 2"""
 
 
+# The inspection slots of the quarter up to E: two windows a day for each ATM in force that day,
+# excused while a standing fault entry (until its resolution or clearance) or a faulty period of
+# the ATM's own status history overlaps it; on time when a standing inspection of that day and
+# window was entered on time, late when only late ones record it, else missed.
+_INSPECTION_SLOTS = """
+, days AS (
+    SELECT d::date AS day FROM generate_series(%(quarter_start)s::date, %(end)s::date, interval '1 day') d
+), windows(shift, opens, closes) AS (
+    VALUES ('morning', %(morning_opens)s::time, %(morning_closes)s::time),
+           ('evening', %(evening_opens)s::time, %(evening_closes)s::time)
+), slots AS (
+    SELECT t.id AS terminal_id, t.branch_id, days.day, w.shift,
+        (days.day + w.opens) AT TIME ZONE %(tz)s AS opens,
+        (days.day + w.closes) AT TIME ZONE %(tz)s AS closes
+    FROM terminals_terminal t CROSS JOIN days CROSS JOIN windows w
+    WHERE t.kind = 'atm' AND t.installed_on <= days.day AND (t.removed_on IS NULL OR t.removed_on > days.day)
+), due AS (
+    SELECT s.* FROM slots s
+    WHERE s.closes < %(now)s
+      AND NOT EXISTS (
+        SELECT 1 FROM terminals_atmfault f
+        LEFT JOIN terminals_atmfaultclearance c ON c.fault_id = f.id AND c.amends_id IS NULL
+        WHERE f.terminal_id = s.terminal_id AND NOT f.is_void
+          AND NOT EXISTS (SELECT 1 FROM terminals_atmfault a WHERE a.amends_id = f.id)
+          AND f.occurred_at < s.closes
+          AND (COALESCE(f.resolved_at, c.occurred_at) IS NULL
+               OR COALESCE(f.resolved_at, c.occurred_at) > s.opens))
+      AND NOT EXISTS (
+        SELECT 1 FROM terminals_terminalstatusperiod p
+        WHERE p.terminal_id = s.terminal_id AND p.status = 'faulty' AND p.fault_id IS NULL
+          AND p.starts_at < s.closes AND (p.ends_at IS NULL OR p.ends_at > s.opens))
+), standing AS (
+    SELECT i.terminal_id, (i.occurred_at AT TIME ZONE %(tz)s)::date AS day, i.shift,
+        bool_or(NOT i.is_late) AS on_time
+    FROM terminals_atminspection i
+    WHERE NOT i.is_void AND NOT EXISTS (SELECT 1 FROM terminals_atminspection a WHERE a.amends_id = i.id)
+    GROUP BY 1, 2, 3
+)
+SELECT {root} AS root,
+    COUNT(*) FILTER (WHERE st.on_time IS NULL),
+    COUNT(*) FILTER (WHERE st.on_time = false)
+FROM due s {join:s.branch_id}
+LEFT JOIN standing st ON st.terminal_id = s.terminal_id AND st.day = s.day AND st.shift = s.shift
+GROUP BY 1"""
+
+
 class _Join:
     """`{join:c.branch_id}` in a statement: the join to the scope's tree on that column, or nothing
     for the union."""
@@ -127,7 +176,15 @@ def figures_sql(cursor, *, as_of: datetime.date, branch_id=None, assessed=None) 
     """
     start = datetime.date(as_of.year, 1, 1)
     window = dormancy_window_start(as_of=as_of)
+    windows = {shift: spec.split("-") for shift, spec in settings.ATM_INSPECTION_WINDOWS.items()}
     params = {
+        "quarter_start": datetime.date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1),
+        "morning_opens": windows["morning"][0],
+        "morning_closes": windows["morning"][1],
+        "evening_opens": windows["evening"][0],
+        "evening_closes": windows["evening"][1],
+        "tz": settings.TIME_ZONE,
+        "now": min(timezone.now(), local_midnight(as_of + datetime.timedelta(days=1))),
         "start": start,
         "end": as_of,
         "window": window,
@@ -146,6 +203,12 @@ def figures_sql(cursor, *, as_of: datetime.date, branch_id=None, assessed=None) 
 
     def rows(template: str) -> list[tuple]:
         cursor.execute(prefix + template.format(root=root, join=_Join(bool(prefix))), params)
+        return cursor.fetchall()
+
+    def slot_rows() -> list[tuple]:
+        # The CTEs follow the tree's (a WITH … , …) or open their own.
+        head = prefix if prefix else "WITH unused AS (SELECT 1)"
+        cursor.execute(head + _INSPECTION_SLOTS.format(root=root, join=_Join(bool(prefix))), params)
         return cursor.fetchall()
 
     result: dict = {}
@@ -188,6 +251,8 @@ def figures_sql(cursor, *, as_of: datetime.date, branch_id=None, assessed=None) 
         scope(key).update(
             {f"disbursed_{program}_households": households, f"disbursed_{program}_amount": _money(amount)}
         )
+    for key, missed, late in slot_rows():
+        scope(key).update(missed_inspections=missed, late_inspections=late)
     for values in result.values():
         cards = values["cards_total"]
         average = values["card_balance"] / cards if cards else Decimal(0)

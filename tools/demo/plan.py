@@ -147,6 +147,16 @@ def targets_load(demo: Demo) -> None:
         for year, weights in PLAN.items()
         for metric, weight in weights.items()
     ]
+    # 2012 deducts for inspection discipline: 0.2 points per missed inspection, at most 5.
+    items.append(
+        PlanItem(
+            year=2012,
+            metric="missed_inspections",
+            mode=PlanItem.Mode.DEDUCTION,
+            weight=Decimal("0.2"),
+            cap=Decimal(5),
+        )
+    )
     create_on_record(
         PlanItem,
         items,
