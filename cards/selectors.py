@@ -74,8 +74,23 @@ def voucher_stock(*, branches: QuerySet, month: datetime.date) -> list[dict]:
         row["issued"] += entry.issued
         row["returned"] += entry.returned
         row["closing"] = previous[key] = entry.balance
+    # A voucher in stock that did not move this month still has its line.
+    branch_of = {b.code: b for b in branches.filter(code__in={code for code, _item in previous})}
+    for (code, item), stock in previous.items():
+        if (code, item) not in rows and stock and code in branch_of:
+            rows[(code, item)] = {
+                "branch": branch_of[code],
+                "item": item,
+                "item_label": labels[item],
+                "opening": stock,
+                "received": 0,
+                "issued": 0,
+                "returned": 0,
+                "breaks": [],
+                "closing": stock,
+            }
     result = []
-    for row in rows.values():
+    for row in sorted(rows.values(), key=lambda r: (r["branch"].code, r["item"])):
         row["expected"] = row["opening"] + row["received"] - row["issued"] + row["returned"]
         row["difference"] = row["closing"] - row["expected"]
         result.append(row)

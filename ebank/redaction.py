@@ -18,8 +18,14 @@ _ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _CARD = re.compile(r"\d{16,}")
 
 
+# An ATM sticker's link holds its secret (terminals/stickers.py): a log keeps the address without it.
+_STICKER = re.compile(r"(/inspections/scan/[^/\s]+/)[^/\s\"']+")
+
+
 def mask_numbers(text: str) -> str:
-    """Mask every run of digits in `text` that could be or contain a card or resident ID number."""
+    """Mask every run of digits in `text` that could be or contain a card or resident ID number,
+    and the secret of a sticker's link."""
+    text = _STICKER.sub(r"\1********", text)
     text = _ID.sub(lambda m: pii.resident_id_mask(m.group()), text)
     return _CARD.sub(lambda m: pii.card_mask(m.group()), text)
 

@@ -99,10 +99,13 @@ def _inspection_initial(request, now) -> dict:
 
 def _scanned_on_site(request, fields) -> dict:
     """扫码: the user scanned this ATM's sticker in the last half hour; the scan is used once."""
-    from .stickers import scan_forget, scanned_recently
+    from .stickers import SCAN_MINUTES, scan_forget, scanned_recently
 
-    terminal = fields.get("terminal")
-    if terminal is None or not scanned_recently(request, terminal.pk):
+    terminal, occurred_at = fields.get("terminal"), fields.get("occurred_at")
+    if terminal is None or occurred_at is None or not scanned_recently(request, terminal.pk):
+        return {}
+    # On site means now: an inspection of another time is not the one the scan vouches for.
+    if abs(timezone.now() - occurred_at) > datetime.timedelta(minutes=SCAN_MINUTES):
         return {}
     scan_forget(request, terminal.pk)
     return {"on_site": True}

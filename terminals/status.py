@@ -71,8 +71,9 @@ def status_sync(*, terminal_model, period_model, at: datetime.datetime, reason: 
 
 def out_of_order_periods(*, atms, start: datetime.datetime, end: datetime.datetime) -> dict[int, list]:
     """Per ATM: when it was faulty between `start` and `end` by a status change of its own (an
-    action, an extract) — [(from, until or None)]. A fault entry's own period is read from the
-    entry (selectors.fault_periods), which follows its corrections."""
+    action, an extract) — [(from, until or None)], from when the change was put on record if it
+    was dated back. A fault entry's own period is read from the entry (selectors.fault_periods),
+    which follows its corrections."""
     from .models import TerminalStatusPeriod
 
     periods: dict[int, list] = {}
@@ -82,7 +83,10 @@ def out_of_order_periods(*, atms, start: datetime.datetime, end: datetime.dateti
         status="faulty",
         fault__isnull=True,
         starts_at__lt=end,
-    ).values_list("terminal_id", "starts_at", "ends_at")
-    for terminal_id, starts_at, ends_at in rows:
-        periods.setdefault(terminal_id, []).append((starts_at, ends_at))
+    ).values_list("terminal_id", "starts_at", "ends_at", "recorded_at")
+    for terminal_id, starts_at, ends_at, recorded_at in rows:
+        # A change dated back counts from when it was put on record: no closed window is excused.
+        began = max(starts_at, recorded_at)
+        if ends_at is None or ends_at > began:
+            periods.setdefault(terminal_id, []).append((began, ends_at))
     return periods

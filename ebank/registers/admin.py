@@ -176,17 +176,8 @@ class LogbookAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
             return self.get_empty_value_display()
         if entry.confirmed_at is None:
             return format_html('<span class="awaiting">{}</span>', _("awaiting confirmation"))
-        who = self._confirmers.get(entry.confirmed_by_id, "")
+        who = entry.confirmed_by_name or entry.confirmed_by_username
         return f"✓ {who} {timezone.localtime(entry.confirmed_at):%m-%d %H:%M}"
-
-    @property
-    def _confirmers(self) -> dict:
-        from django.contrib.auth import get_user_model
-
-        if not hasattr(self, "_confirmer_names"):
-            users = get_user_model().objects.all()
-            self._confirmer_names = {u.pk: u.get_full_name() or u.username for u in users}
-        return self._confirmer_names
 
     def _column(self, name: str):
         """A list column: the field, or — when a later record may fill it in (a fault's

@@ -19,6 +19,7 @@ from ebank.api.serializers import CharField, ModelSerializer, SlugRelatedField
 from . import services
 from .declarations import registers
 from .models import Confirmation
+from .selectors import with_confirmation
 
 SYSTEM_FIELDS = [
     "branch_code",
@@ -129,6 +130,12 @@ def _confirmation_value(name: str):
         {"type": "string", "nullable": True, **({} if name == "confirmed_by" else {"format": "date-time"})}
     )
     def value(self, entry):
+        if hasattr(entry, "confirmed_by_username"):  # annotated by the viewset's queryset
+            if name == "confirmed_by":
+                return entry.confirmed_by_username
+            if entry.confirmed_at is None:
+                return None
+            return serializers.DateTimeField().to_representation(entry.confirmed_at)
         confirmation = (
             Confirmation.objects.filter(
                 content_type=ContentType.objects.get_for_model(type(entry)), object_id=entry.pk
@@ -205,6 +212,12 @@ def _viewset_for(declaration):
         queryset = model.objects.select_related("branch", "entered_by").order_by("-occurred_at", "-id")
         filterset_class = filterset
 
+        def get_queryset(self):
+            queryset = super().get_queryset()
+            if declaration.second_person:  # who confirmed each entry, in the same query
+                queryset = with_confirmation(queryset=queryset)
+            return queryset
+
         def get_serializer_class(self):
             return serializer_class
 
@@ -250,6 +263,7 @@ def _viewset_for(declaration):
                 """The second person confirms the entry (复核) with their own login."""
                 entry = self.get_object()
                 call_service(services.logbook_confirm, entry=entry, by=request.user)
+                entry = self.get_queryset().get(pk=entry.pk)  # with its confirmation
                 return Response(serializer_class(entry, context={"request": request}).data)
 
         if declaration.photos:

@@ -15,10 +15,12 @@ def late(lateness: datetime.timedelta | None) -> bool:
 
 
 def late_entries_mark(model, *, hours: int) -> int:
-    """Set `is_late` on every entry of `model` by the rule of late(), in a few statements (for
-    rows written past the services: a migration, the demo county). Returns the late count."""
+    """Set `is_late` on every entry of `model` by the rule of services._judge_lateness, in a few
+    statements (for rows written past the services: a migration, the demo county): an entry by
+    its own time of entry; a correction that keeps the event's time keeps the standing of the
+    entry it corrects. Returns the late count."""
     limit = datetime.timedelta(hours=hours)
-    model.objects.filter(amends__isnull=True).update(
+    model.objects.update(
         is_late=Case(When(entered_at__gt=F("occurred_at") + limit, then=Value(True)), default=Value(False))
     )
     amendments = list(
@@ -26,17 +28,21 @@ def late_entries_mark(model, *, hours: int) -> int:
         .order_by("pk")
         .values_list("pk", "amends_id", "occurred_at")
     )
-    entered = dict(
-        model.objects.filter(pk__in={amends for _pk, amends, _at in amendments}).values_list(
-            "pk", "entered_at"
-        )
-    )
-    first: dict[int, datetime.datetime] = {}
-    late_ones = []
+    standing = {
+        pk: (at, is_late)
+        for pk, at, is_late in model.objects.filter(
+            pk__in={amends for _pk, amends, _at in amendments}
+        ).values_list("pk", "occurred_at", "is_late")
+    }
+    late_ones, on_time = [], []
     for pk, amends, occurred_at in amendments:
-        first[pk] = first.get(amends) or entered[amends]
-        if first[pk] - occurred_at > limit:
-            late_ones.append(pk)
-    model.objects.filter(amends__isnull=False).update(is_late=False)
+        before_at, before_late = standing[amends]
+        if occurred_at == before_at:
+            (late_ones if before_late else on_time).append(pk)
+            standing[pk] = (occurred_at, before_late)
+        else:
+            own = model.objects.filter(pk=pk).values_list("is_late", flat=True).first()
+            standing[pk] = (occurred_at, own)
     model.objects.filter(pk__in=late_ones).update(is_late=True)
+    model.objects.filter(pk__in=on_time).update(is_late=False)
     return model.objects.filter(is_late=True).count()

@@ -61,15 +61,16 @@ class Entry(models.Model):
     # No register of the department goes back further (a typo like 0211 for 2011 is refused).
     EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 
+    # Fields the server sets on an entry (never the form), which a correction that changes the
+    # event itself (its time, its place, its window) does not carry over: an inspection's 扫码.
+    server_fields: tuple[str, ...] = ()
+
     @property
     def lateness(self) -> datetime.timedelta | None:
-        """How long after the event the entry (the first of its chain) was entered."""
-        first = self
-        while first.amends_id is not None:
-            first = first.amends
-        if first.entered_at is None or self.occurred_at is None:
+        """How long after the event the entry was entered."""
+        if self.entered_at is None or self.occurred_at is None:
             return None
-        return first.entered_at - self.occurred_at
+        return self.entered_at - self.occurred_at
 
     def clean(self):
         if self.occurred_at and self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-FORMATS = ("JPEG", "PNG", "WEBP")
+# MPO: the JPEG of many phones' cameras (a picture with its depth or preview pictures).
+FORMATS = ("JPEG", "MPO", "PNG", "WEBP")
 THUMB_SIDE = 320
 # EXIF: DateTimeOriginal (in the Exif IFD), else DateTime.
 _EXIF_IFD, _DATETIME_ORIGINAL, _DATETIME = 0x8769, 0x9003, 0x0132

@@ -3,7 +3,8 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Concat
 
 from .models import Confirmation
 
@@ -22,6 +23,12 @@ def with_confirmation(*, queryset: QuerySet) -> QuerySet:
     return queryset.annotate(
         confirmed_at=Subquery(confirmation.values("confirmed_at")[:1]),
         confirmed_by_id=Subquery(confirmation.values("confirmed_by_id")[:1]),
+        confirmed_by_username=Subquery(confirmation.values("confirmed_by__username")[:1]),
+        confirmed_by_name=Subquery(
+            confirmation.annotate(
+                name=Concat("confirmed_by__last_name", "confirmed_by__first_name", output_field=CharField())
+            ).values("name")[:1]
+        ),
     )
 
 

@@ -31,11 +31,28 @@ def _save(entry: Entry, *, by) -> Entry:
     entry.entered_by, entry.entered_at = by, timezone.now()
     if declaration is not None and declaration.second_person and not entry.is_void:
         _check_second_person(entry, declaration.second_person, by=by)
-    entry.is_late = late(entry.lateness)
+    _judge_lateness(entry, place)
     pii.free_text_mask(entry)  # a register never keeps a card or ID number in clear
     entry.full_clean()
     entry.save()
     return entry
+
+
+def _judge_lateness(entry: Entry, place: Place) -> None:
+    """补录: a new entry by its own time of entry; a correction that leaves the event as it was
+    (its time, its place, its window) keeps the standing of the entry it corrects, and one that
+    changes the event is judged as a new entry (and loses what the server had set: 扫码)."""
+    before = entry.amends if entry.amends_id else None
+    event = ["occurred_at", f"{place.field}_id" if not place.is_branch else "branch_id"]
+    if hasattr(entry, "shift"):
+        event.append("shift")
+    if before is not None and all(getattr(entry, name) == getattr(before, name) for name in event):
+        entry.is_late = before.is_late
+        return
+    entry.is_late = late(entry.lateness)
+    if before is not None:
+        for name in entry.server_fields:
+            setattr(entry, name, entry._meta.get_field(name).get_default())
 
 
 def _check_second_person(entry: Entry, field: str, *, by) -> None:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -186,6 +187,9 @@ class TerminalStatusPeriod(models.Model):
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # When the change was put on record: a period dated back excuses no window that had closed by
+    # then (an action cannot rewrite a past rate).
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     fault = models.ForeignKey(
         "AtmFault",
         verbose_name=pgettext_lazy("the fault that opened a faulty period", "fault"),

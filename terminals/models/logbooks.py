@@ -88,7 +88,7 @@ class AtmCashLog(TerminalEntry):
         _("second custodian"),
         max_length=30,
         blank=True,
-        help_text=_("Left empty: the name of the custodian who confirms."),
+        help_text=_("Filled in from the custodian who confirms."),
     )
     # The second custodian's login, who confirms the entry (复核); empty on entries from before.
     second_custodian = second_person_field(_("confirmed by (second custodian)"))
@@ -108,7 +108,7 @@ class AtmCashLog(TerminalEntry):
 
     def clean(self):
         super().clean()
-        if not self.custodian_b and self.second_custodian_id:
+        if self.second_custodian_id:  # the register names who confirms, as their login says
             self.custodian_b = self.second_custodian.get_full_name() or self.second_custodian.username
 
     class Meta(TerminalEntry.Meta):
@@ -180,6 +180,8 @@ class AtmInspection(TerminalEntry):
         "campaign",
         "repeat",
     )
+
+    server_fields = ("on_site",)
 
     class Meta(TerminalEntry.Meta):
         verbose_name = _("ATM security inspection")

@@ -44,8 +44,10 @@ def merchant_terminate(*, merchant: Merchant, on: datetime.date, reason: str, by
 
 def _since(on: datetime.date, at: datetime.datetime | None) -> datetime.datetime:
     """When a change dated `on` took effect: `at` when the moment is known (a fault's reported
-    time), else the start of the day."""
-    return at if at is not None else local_midnight(on)
+    time); now when it is today; else the start of that day."""
+    if at is not None:
+        return at
+    return timezone.now() if on == timezone.localdate() else local_midnight(on)
 
 
 @transaction.atomic

@@ -79,6 +79,14 @@ def test_only_the_second_custodian_confirms_once(atm, manager, colleague, staff)
     corrected = logbooks.logbook_amend(
         entry=entry, by=manager, reason="金额录错", amount_loaded=Decimal("250000")
     )
+    other = user_with_role(
+        Role.BRANCH_MANAGER, atm.branch, username="kg-10101b", first_name="张", last_name=""
+    )
+    swapped = logbooks.logbook_amend(entry=corrected, by=manager, reason="复核人记错", second_custodian=other)
+    assert swapped.custodian_b == "张"  # the register names who confirms, as their login says
+    corrected = logbooks.logbook_amend(
+        entry=swapped, by=manager, reason="复核人记错", second_custodian=colleague
+    )
     assert not Confirmation.objects.filter(object_id=corrected.pk).exists()
     with pytest.raises(ValidationError):
         logbooks.logbook_confirm(entry=entry, by=colleague)  # the corrected one no longer stands
@@ -218,6 +226,12 @@ def test_the_blank_voucher_stock_reconciles_over_a_month_and_flags_a_difference(
     )
     assert (cards["expected"], cards["closing"], cards["difference"]) == (187, 182, -5)
     assert [entry.pk for entry in cards["breaks"]] == [planted.pk]
+    # July: no movement, the stock still has its lines.
+    july = voucher_stock(branches=type(branch).objects.all(), month=datetime.date(2011, 7, 1))
+    assert [(r["item"], r["opening"], r["closing"], r["difference"]) for r in july] == [
+        ("blank_cards", 182, 182, 0),
+        ("pin_mailers", 288, 288, 0),
+    ]
     # A sibling branch's stock is not the manager's to see.
     assert (
         voucher_stock(branches=type(branch).objects.filter(pk=tree["b"].pk), month=datetime.date(2011, 6, 1))
@@ -225,7 +239,7 @@ def test_the_blank_voucher_stock_reconciles_over_a_month_and_flags_a_difference(
     )
     # The register opens with this month's and last month's stock (none moved in them here).
     page = manager_client.get(reverse("admin:cards_blankvoucherlog_changelist")).content.decode()
-    assert 'id="voucher-stock"' in page and f"{timezone.localdate():%Y-%m}：无交接。" in page
+    assert 'id="voucher-stock"' in page and f"{timezone.localdate():%Y-%m} 库存核对" in page  # carried over
     with entered_at(local(2011, 7, 1, 9)):
         page = manager_client.get(reverse("admin:cards_blankvoucherlog_changelist")).content.decode()
     assert "2011-06 库存核对" in page and "-5 ⚠" in page and f"#{planted.pk}" in page

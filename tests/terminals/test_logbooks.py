@@ -223,6 +223,14 @@ def test_a_backdated_inspection_is_late_and_does_not_raise_the_on_time_rate(atm,
             entry=corrected, by=manager, reason="日期记错", occurred_at=local(2011, 6, 1, 8, 30)
         )
     assert moved.is_late
+    # Nor does moving a spare inspection forward to a day whose window was missed make it on time:
+    # entered on the 6th at 21:00 for that morning, it is judged by its own time of entry.
+    spare = inspect(atm, manager, local(2011, 6, 1, 9), "morning", repeat=True)
+    with entered_at(local(2011, 6, 6, 21)):
+        forward = logbooks.logbook_amend(
+            entry=spare, by=manager, reason="日期记错", occurred_at=local(2011, 6, 6, 8)
+        )
+    assert forward.is_late
 
 
 def test_worklist_lists_what_waits_for_action(atm, manager, staff):

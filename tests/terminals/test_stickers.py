@@ -113,3 +113,10 @@ def test_a_sibling_branchs_sticker_a_revoked_one_or_a_made_up_one_answers_404(
     anonymous = client.get(reverse("atm-scan", args=[atm.terminal_no, new]))
     assert anonymous.status_code == 302 and "/login/" in anonymous.url
     assert not InspectionSticker.objects.filter(secret_hash__contains=new).exists()  # only its keyed hash
+
+
+def test_a_stickers_secret_never_reaches_a_log():
+    from ebank.redaction import mask_numbers
+
+    line = 'GET /inspections/scan/QSA00002/s3cr3t-Tok_en/ HTTP/1.1" 302'
+    assert mask_numbers(line) == 'GET /inspections/scan/QSA00002/********/ HTTP/1.1" 302'

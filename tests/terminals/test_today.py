@@ -299,3 +299,26 @@ def test_an_extract_records_each_terminals_status_periods(staff, tree, write):
     assert faulty[0].starts_at == local(2011, 1, 5)
     removed = TerminalStatusPeriod.objects.get(terminal__terminal_no="A0000002", status="removed")
     assert removed.starts_at == local(2011, 9, 30) and removed.ends_at is None
+
+
+def test_a_status_change_dated_back_rewrites_no_past_rate(atm, manager, staff):
+    """Reported faulty "from 1 June 2011" and back "on 31 December" by the terminal's actions, put
+    on record today: June's windows were due then and stay missed."""
+    from terminals.models import TerminalStatusPeriod
+    from terminals.services import terminal_report_faulty, terminal_restore
+    from terminals.status import status_sync
+
+    status_sync(terminal_model=Terminal, period_model=TerminalStatusPeriod, at=local(2011, 1, 1), reason="")
+    june = {
+        "atms": Terminal.objects.all(),
+        "start": datetime.date(2011, 6, 1),
+        "end": datetime.date(2011, 6, 30),
+    }
+    before = selectors.inspection_compliance(**june, now=local(2011, 7, 1, 0))
+    terminal_report_faulty(terminal=atm, on=datetime.date(2011, 6, 1), reason="补报故障", by=staff)
+    terminal_restore(terminal=atm, on=datetime.date(2011, 12, 31), reason="已修复", by=staff)
+    assert selectors.inspection_compliance(**june, now=local(2011, 7, 1, 0)) == before
+    assert before["missed"] == 60
+    # The history keeps the dates given and when they were put on record.
+    faulty = TerminalStatusPeriod.objects.get(terminal=atm, status="faulty")
+    assert faulty.starts_at == local(2011, 6, 1) and faulty.recorded_at > local(2026, 1, 1)
