@@ -229,3 +229,40 @@ def test_numbers_typed_into_free_text_are_masked_on_entry_with_a_warning(tree, m
     everything = "\n".join([_database_text(), caplog.text, page])
     for clear in (SENTINEL_CARD, SENTINEL_ID):
         assert clear not in everything
+
+
+def test_a_number_hidden_in_a_photos_metadata_is_kept_nowhere(tree, manager, caplog):
+    """A photo of a retained card whose EXIF carries the card and ID numbers (a phone's note): the
+    stored picture, its thumbnail, the database, the logs and the responses hold neither."""
+    import io as _io
+
+    from django.core.files.storage import storages
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from ebank.registers.models import Photo
+    from tests.terminals.factories import TerminalFactory
+
+    caplog.set_level(logging.DEBUG)
+    exif = Image.Exif()
+    exif[0x010E] = f"卡号 {SENTINEL_CARD} 身份证 {SENTINEL_ID}"
+    exif[0x9286] = SENTINEL_CARD
+    buffer = _io.BytesIO()
+    Image.new("RGB", (800, 600), (120, 30, 30)).save(buffer, "JPEG", exif=exif)
+    atm = TerminalFactory(branch=tree["a"], kind="atm")
+    client = Client()
+    client.force_login(manager)
+    form = {"terminal": atm.pk, "occurred_at_0": "2011-06-01", "occurred_at_1": "10:00:00", "outcome": "held"}
+    photo = SimpleUploadedFile(f"{SENTINEL_CARD}.jpg", buffer.getvalue(), content_type="image/jpeg")
+    response = client.post(
+        reverse("admin:terminals_retainedcard_add"), {**form, "card_no": SENTINEL_CARD, "photos": [photo]}
+    )
+    assert response.status_code == 302
+    kept = Photo.objects.get()
+    stored = storages["photos"]
+    files = stored.open(kept.image.name).read() + stored.open(kept.thumbnail.name).read()
+    page = client.get(reverse("admin:terminals_retainedcard_change", args=[kept.object_id])).content
+    everything = "\n".join([_database_text(), caplog.text, page.decode()])
+    for clear in (SENTINEL_CARD, SENTINEL_ID):
+        assert clear.encode() not in files
+        assert clear not in everything

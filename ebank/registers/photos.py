@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ebank.redaction import mask_numbers
+
 # MPO: the JPEG of many phones' cameras (a picture with its depth or preview pictures).
 FORMATS = ("JPEG", "MPO", "PNG", "WEBP")
 THUMB_SIDE = 320
@@ -74,7 +76,8 @@ def _jpeg(image: Image.Image) -> bytes:
 
 def photo_process(upload) -> Processed:
     """Check one upload and re-encode it, or refuse it (ValidationError naming the file)."""
-    name = getattr(upload, "name", "") or _("the photo")
+    # The file's name, as the message names it: a number in it (a card's) shown masked.
+    name = mask_numbers(getattr(upload, "name", "") or "") or _("the photo")
     data = _read(upload, name)
     try:
         with Image.open(io.BytesIO(data)) as probe:
