@@ -74,3 +74,9 @@ def write(tmp_path):
         return path
 
     return write_file
+
+
+@pytest.fixture
+def window_open_now(settings):
+    """Two ATM inspection windows that cover the whole day, so that one is due whenever a test runs."""
+    settings.ATM_INSPECTION_WINDOWS = {"morning": "00:00-11:59:59", "evening": "12:00-23:59:59"}

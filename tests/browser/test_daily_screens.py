@@ -31,12 +31,6 @@ def atm(tree):
     )
 
 
-@pytest.fixture
-def window_open_now(settings):
-    """Two windows that cover the whole day, so one is due whenever the test runs."""
-    settings.ATM_INSPECTION_WINDOWS = {"morning": "00:00-12:00", "evening": "12:00-23:59:59"}
-
-
 def test_a_manager_works_the_day_from_today_on_a_phone(
     new_page, log_in, screenshot, window_open_now, manager, atm
 ):

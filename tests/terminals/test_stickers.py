@@ -24,11 +24,6 @@ def atm(tree):
     )
 
 
-@pytest.fixture
-def window_open_now(settings):
-    settings.ATM_INSPECTION_WINDOWS = {"morning": "00:00-11:59:59", "evening": "12:00-23:59:59"}
-
-
 def _scan_path(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
