@@ -33,13 +33,13 @@ def voucher_stock(*, branches: QuerySet, month: datetime.date) -> list[dict]:
     and given back in it, the closing stock counted at its last movement, and the difference from
     opening + received − issued + returned (0 when it reconciles). `breaks` lists the movements
     whose counted stock does not follow from the one before — where a difference arose."""
-    from ebank.dates import local_midnight
+    from ebank.dates import local_midnight, next_month_start
     from ebank.registers.selectors import entries_current
 
     from .models import BlankVoucherLog
 
     first = month.replace(day=1)
-    after = (first + datetime.timedelta(days=32)).replace(day=1)
+    after = next_month_start(first)
     start, end = local_midnight(first), local_midnight(after)
     entries = (
         entries_current(queryset=BlankVoucherLog.objects.filter(branch__in=branches, occurred_at__lt=end))

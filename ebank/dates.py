@@ -60,3 +60,8 @@ def month_start_before(day: datetime.date, *, months: int) -> datetime.date:
     month = day.month - months
     year = day.year + (month - 1) // 12
     return datetime.date(year, (month - 1) % 12 + 1, 1)
+
+
+def next_month_start(day: datetime.date) -> datetime.date:
+    """The first day of the month after `day`'s (2011-12-15 → 2012-01-01)."""
+    return month_start_before(day, months=-1)

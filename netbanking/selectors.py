@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
-from ebank.dates import local_midnight
+from ebank.dates import local_midnight, next_month_start
 from ebank.org.roles import Role
 
 from .models import CalendarDay, Ticket
@@ -45,7 +45,7 @@ def _month_bounds(
     year: int, month: int
 ) -> tuple[datetime.datetime, datetime.datetime, datetime.date, datetime.date]:
     first = datetime.date(year, month, 1)
-    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    following = next_month_start(first)
     return local_midnight(first), local_midnight(following), first, following - datetime.timedelta(days=1)
 
 

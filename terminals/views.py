@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from ebank.dates import year_problem
+from ebank.dates import next_month_start, year_problem
 from ebank.org.scoping import scope_queryset
 
 from . import selectors, services, stickers
@@ -99,7 +99,7 @@ def _period(request) -> tuple[datetime.date, datetime.date, str]:
     try:
         if month:
             first = datetime.date.fromisoformat(f"{month}-01")
-            last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            last = next_month_start(first) - datetime.timedelta(days=1)
             label = f"{first:%Y-%m}"
         else:
             first = datetime.date(int(year or today.year), 1, 1)

@@ -2,7 +2,6 @@
 /api/v1/logbooks/: enter, list, correct, void — no PUT, PATCH or DELETE exists."""
 
 import django_filters
-from django.contrib.contenttypes.models import ContentType
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -18,7 +17,6 @@ from ebank.api.serializers import CharField, ModelSerializer, SlugRelatedField
 
 from . import services
 from .declarations import registers
-from .models import Confirmation
 from .selectors import with_confirmation
 
 SYSTEM_FIELDS = [
@@ -130,24 +128,13 @@ def _confirmation_value(name: str):
         {"type": "string", "nullable": True, **({} if name == "confirmed_by" else {"format": "date-time"})}
     )
     def value(self, entry):
-        if hasattr(entry, "confirmed_by_username"):  # annotated by the viewset's queryset
-            if name == "confirmed_by":
-                return entry.confirmed_by_username
-            if entry.confirmed_at is None:
-                return None
-            return serializers.DateTimeField().to_representation(entry.confirmed_at)
-        confirmation = (
-            Confirmation.objects.filter(
-                content_type=ContentType.objects.get_for_model(type(entry)), object_id=entry.pk
-            )
-            .select_related("confirmed_by")
-            .first()
-        )
-        if confirmation is None:
-            return None
+        if not hasattr(entry, "confirmed_by_username"):  # a new entry, not from the viewset's list
+            entry = with_confirmation(queryset=type(entry).objects.filter(pk=entry.pk)).get()
         if name == "confirmed_by":
-            return confirmation.confirmed_by.username
-        return serializers.DateTimeField().to_representation(confirmation.confirmed_at)
+            return entry.confirmed_by_username
+        if entry.confirmed_at is None:
+            return None
+        return serializers.DateTimeField().to_representation(entry.confirmed_at)
 
     return value
 

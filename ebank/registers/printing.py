@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from ebank import formatting
-from ebank.dates import local_midnight
+from ebank.dates import local_midnight, next_month_start
 from ebank.printing import FONT, SUBTITLE, TITLE, PageCountCanvas, grid_table, natural_width, paragraph
 
 from .declarations import declaration_for
@@ -56,7 +56,7 @@ def logbook_month_pdf(*, queryset, year: int, month: int, place: str) -> bytes:
     model: type[Entry] = queryset.model
     declaration = declaration_for(model)
     start = local_midnight(datetime.date(year, month, 1))
-    end = local_midnight(datetime.date(year + month // 12, month % 12 + 1, 1))
+    end = local_midnight(next_month_start(datetime.date(year, month, 1)))
     entries = list(
         queryset.filter(occurred_at__gte=start, occurred_at__lt=end)
         .select_related("entered_by")

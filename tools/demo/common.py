@@ -10,6 +10,7 @@ from typing import Sequence
 from django.utils import timezone
 
 from ebank import pii
+from ebank.dates import next_month_start
 
 CENT = Decimal("0.01")
 YEAR = 2011
@@ -92,7 +93,7 @@ def random_day(rng: random.Random, start: datetime.date, end: datetime.date) -> 
 
 
 def month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+    return next_month_start(datetime.date(year, month, 1)) - datetime.timedelta(days=1)
 
 
 def day_time(rng: random.Random, day: datetime.date, first_hour: int, last_hour: int) -> datetime.datetime:
