@@ -22,7 +22,7 @@ TWO = Decimal("0.01")
 WAN = Decimal(10000)
 
 # The counting words of the registry, and their English.
-MEASURES_EN = {"张": "cards", "台": "terminals", "户": "customers", "笔": "transactions"}
+MEASURES_EN = {"张": "cards", "台": "terminals", "户": "customers", "笔": "transactions", "个": "points"}
 
 
 def chinese() -> bool:

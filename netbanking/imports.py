@@ -29,7 +29,7 @@ class CustomersExtract(Extract):
     model = Customer
     columns = [
         c.Column("customer_no", "客户号", c.text(32)),
-        c.Column("kind", "客户类型", c.choice("personal", "corporate")),
+        c.Column("kind", "客户类型", c.choice(*Customer.Kind.values)),
         c.Column("name", "客户名称", c.text(100)),
         c.Column("branch_code", "签约机构", c.text(12)),
         c.Column("signed_on", "签约日期", c.date),

@@ -10,11 +10,13 @@ from ebank.org.models import Branch
 
 
 class Customer(models.Model):
-    """A personal (个人网银) or corporate (企业网银) online-banking customer."""
+    """A personal (个人网银) or corporate (企业网银) online-banking customer, or a mobile-banking
+    customer (手机银行): a person signed for both has two customer numbers."""
 
     class Kind(models.TextChoices):
         PERSONAL = "personal", _("personal")
         CORPORATE = "corporate", _("corporate")
+        MOBILE = "mobile", _("mobile banking")
 
     class Status(models.TextChoices):
         ACTIVE = "active", pgettext_lazy("customer status", "active")

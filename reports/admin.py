@@ -408,7 +408,7 @@ class YearSummaryAdmin(NoDeleteMixin, ScopedAdmin):
         ),
         (
             gettext_lazy("II. Technical support"),
-            {"fields": ["network_text", "repairs_text", "training_text"]},
+            {"fields": ["network_text", "repairs_text", "training_text", "service_points_text"]},
         ),
         (
             gettext_lazy("III–VI. Disbursements, rules, problems, next year"),

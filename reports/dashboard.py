@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ebank import formatting
-from ebank.dates import date_range_problem, year_problem
+from ebank.dates import date_range_problem, next_month_start, year_problem
 from ebank.org.models import Branch
 from ebank.org.roles import Role
-from ebank.org.scoping import scoped_branches
+from ebank.org.scoping import branch_subtree_ids, scope_queryset, scoped_branches
+from terminals.models import ServicePoint
+from terminals.selectors import service_point_visits
 
 from .metrics import BY_CODE, metrics
 from .selectors import figures, latest_day_with_data, plan_progress
@@ -146,6 +148,40 @@ def _cached(key: str, compute):
     return value
 
 
+def _visit_rates(*, user, branch: Branch | None, as_of: datetime.date) -> dict | None:
+    """The service points' patrol (巡查) of each month of as_of's year up to as_of, branch by
+    supervising branch: points due, visited, the rate; None when the scope has no service point."""
+    points = scope_queryset(user=user, queryset=ServicePoint.objects.all())
+    if branch is not None:
+        points = points.filter(branch_id__in=branch_subtree_ids(branch=branch))
+    months, month = [], datetime.date(as_of.year, 1, 1)
+    while month <= as_of:
+        months.append(month)
+        month = next_month_start(month)
+    by_month = [service_point_visits(points=points, month=month, today=as_of) for month in months]
+    codes = {pk for rows in by_month for pk in rows}
+    if not codes:
+        return None
+    rows = []
+    for supervising in Branch.objects.filter(pk__in=codes).order_by("code"):
+        cells = []
+        for rates in by_month:
+            row = rates.get(supervising.pk)
+            if row is None or not row["due"]:
+                cells.append({"text": "—", "ok": True})
+                continue
+            share = Decimal(100 * row["visited"]) / row["due"]
+            cells.append(
+                {
+                    "text": formatting.percent(share),
+                    "title": f"{row['visited']}/{row['due']}",
+                    "ok": row["visited"] == row["due"],
+                }
+            )
+        rows.append({"branch": supervising.name, "cells": cells})
+    return {"months": [f"{month.month}" for month in months], "rows": rows}
+
+
 QUARTER_NAMES = {1: gettext_lazy("Q1"), 2: gettext_lazy("Q2"), 3: gettext_lazy("Q3"), 4: gettext_lazy("Q4")}
 
 
@@ -226,6 +262,7 @@ def dashboard(request):
             "plan": plan,
             "trends": trends,
             "compared": compared,
+            "visits": _visit_rates(user=user, branch=branch, as_of=as_of),
             "branches": branches,
         },
     )

@@ -30,7 +30,13 @@ COUNT, YUAN, HOUSEHOLDS, PERCENT = "count", "yuan", "households", "percent"
 # A stock is a level on a day (cards in force); a flow adds up from 1 January (new cards).
 STOCK, FLOW = "stock", "flow"
 
-KINDS = {"personal": ("个人", "personal"), "corporate": ("企业", "corporate")}
+# The customers' kinds: online banking's two, then mobile banking; each with its product's name.
+ONLINE_KINDS = {"personal": ("个人", "personal"), "corporate": ("企业", "corporate")}
+KINDS = {
+    "personal": ("个人网银", "personal"),
+    "corporate": ("企业网银", "corporate"),
+    "mobile": ("手机银行", "mobile-banking"),
+}
 CHANNELS = {
     "intra": ("行内", "intra-bank"),
     "inter": ("跨行", "inter-bank"),
@@ -116,7 +122,9 @@ class Metric:
     dashboard: int = 0  # its place among the dashboard's headlines (0: not one)
     trend: bool = False  # charted by quarter on the dashboard
     compared: bool = False  # charted branch by branch on the dashboard
-    summary_table: str | None = None  # the year-end summary's table that lists it: cards, terminals, netbank
+    # The year-end summary's table that lists it: cards, terminals, netbank, mobile, service_points,
+    # disbursements.
+    summary_table: str | None = None
     summary_label: str | None = None  # its row there, when not its label
     summary_position: int = 0  # its place among the table's rows (then the order of declaration)
     in_yuan: bool = False  # an amount written in 元 (not 万元) in tables: small sums, averages
@@ -209,6 +217,32 @@ def _transfers(period: Period) -> QuerySet:
     return Transfer.objects.filter(txn_at__gte=start, txn_at__lt=end)
 
 
+def _mobile_active(period: Period) -> QuerySet:
+    """Mobile-banking customers in force at E with a transfer from the first day of E's month to E."""
+    from django.db.models import Exists, OuterRef
+
+    from netbanking.models import Customer, Transfer
+
+    first, after = local_days(period.as_of.replace(day=1), period.as_of)
+    transfers = Transfer.objects.filter(customer=OuterRef("pk"), txn_at__gte=first, txn_at__lt=after)
+    in_force = period.in_force("signed_on", "closed_on")
+    return Customer.objects.filter(MOBILE & in_force).filter(Exists(transfers))
+
+
+def _service_point_txns(period: Period) -> QuerySet:
+    from terminals.models import ServicePointTxn
+
+    start, end = period.moments
+    return ServicePointTxn.objects.filter(txn_at__gte=start, txn_at__lt=end)
+
+
+def _dormant_service_points(period: Period) -> QuerySet:
+    from terminals.models import ServicePoint
+    from terminals.selectors import dormant_service_points
+
+    return dormant_service_points(queryset=ServicePoint.objects.all(), as_of=period.as_of)
+
+
 def _disbursements(period: Period) -> QuerySet:
     from cards.models import Disbursement
 
@@ -237,6 +271,16 @@ TRANSFERS = Source(
     branch="customer__branch",
     dated=("netbanking.Transfer", "txn_at"),
 )
+SERVICE_POINTS = Source(
+    "service points", "terminals.ServicePoint", dated=("terminals.ServicePoint", "opened_on")
+)
+SERVICE_POINT_TXNS = Source(
+    "service point transactions",
+    rows_of=_service_point_txns,
+    branch="point__branch",
+    dated=("terminals.ServicePointTxn", "txn_at"),
+)
+DORMANT_SERVICE_POINTS = Source("dormant service points", rows_of=_dormant_service_points)
 DISBURSEMENTS = Source("disbursements", rows_of=_disbursements, dated=("cards.Disbursement", "paid_on"))
 
 
@@ -474,7 +518,7 @@ register(
             summary_label=f"{kind_zh}网银客户（年末）",
             summary_position=_NETBANK_ROWS[kind],
         )
-        for kind, (kind_zh, kind_en) in KINDS.items()
+        for kind, (kind_zh, kind_en) in ONLINE_KINDS.items()
     ),
     *(
         Metric(
@@ -486,34 +530,77 @@ register(
             source=CUSTOMERS,
             aggregate=(lambda kind: _count(lambda p: p.dated_in_year("signed_on") & Q(kind=kind)))(kind),
         )
-        for kind, (kind_zh, kind_en) in KINDS.items()
+        for kind, (kind_zh, kind_en) in ONLINE_KINDS.items()
+    ),
+)
+# Mobile banking (手机银行): its customers, the new ones, and those active in E's month.
+MOBILE = Q(kind="mobile")
+register(
+    Metric(
+        "netbank_mobile_total",
+        "手机银行客户",
+        "mobile-banking customers",
+        measure="户",
+        source=CUSTOMERS,
+        aggregate=_count(lambda p: p.in_force("signed_on", "closed_on") & MOBILE),
+        dashboard=14,
+        compared=True,
+        summary_table="mobile",
+        summary_label="手机银行客户（年末）",
+        summary_position=1,
+    ),
+    Metric(
+        "new_netbank_mobile",
+        "新增手机银行客户",
+        "new mobile-banking customers",
+        measure="户",
+        kind=FLOW,
+        source=CUSTOMERS,
+        aggregate=_count(lambda p: p.dated_in_year("signed_on") & MOBILE),
+        summary_table="mobile",
+        summary_label="其中：当年新增",
+        summary_position=2,
+    ),
+    Metric(
+        "mobile_active",
+        "手机银行活跃客户",
+        "active mobile-banking customers",
+        measure="户",
+        source=Source("active mobile-banking customers", rows_of=_mobile_active),
+        aggregate=lambda p: Count("id"),
+        dashboard=15,
+        summary_table="mobile",
+        summary_label="12月活跃客户",
+        summary_position=3,
     ),
 )
 for _kind, (_kind_zh, _kind_en) in KINDS.items():
+    _table = "mobile" if _kind == "mobile" else "netbank"
+    _position = 3 if _kind == "mobile" else _NETBANK_ROWS[_kind]
     register(
         Metric(
             f"netbank_{_kind}_transfer_count",
-            f"{_kind_zh}网银转账笔数",
+            f"{_kind_zh}转账笔数",
             f"{_kind_en} transfers",
             measure="笔",
             kind=FLOW,
             derived=(lambda kind: lambda v: sum(v[f"netbank_{kind}_{c}_count"] for c in CHANNELS))(_kind),
-            summary_table="netbank",
-            summary_label=f"{_kind_zh}网银转账笔数",
-            summary_position=_NETBANK_ROWS[_kind] + 1,
+            summary_table=_table,
+            summary_label=f"{_kind_zh}转账笔数",
+            summary_position=_position + 1,
         ),
         Metric(
             f"netbank_{_kind}_transfer_amount",
-            f"{_kind_zh}网银转账金额",
+            f"{_kind_zh}转账金额",
             f"{_kind_en} transfer amount",
             unit=YUAN,
             kind=FLOW,
             derived=(lambda kind: lambda v: sum(v[f"netbank_{kind}_{c}_amount"] for c in CHANNELS))(_kind),
             dashboard=12 if _kind == "personal" else 0,
             trend=_kind == "personal",
-            summary_table="netbank",
-            summary_label=f"{_kind_zh}网银转账金额",
-            summary_position=_NETBANK_ROWS[_kind] + 2,
+            summary_table=_table,
+            summary_label=f"{_kind_zh}转账金额",
+            summary_position=_position + 2,
         ),
     )
     for _channel, (_channel_zh, _channel_en) in CHANNELS.items():
@@ -521,7 +608,7 @@ for _kind, (_kind_zh, _kind_en) in KINDS.items():
         register(
             Metric(
                 f"netbank_{_kind}_{_channel}_count",
-                f"{_kind_zh}网银{_channel_zh}转账笔数",
+                f"{_kind_zh}{_channel_zh}转账笔数",
                 f"{_kind_en} {_channel_en} transfers",
                 measure="笔",
                 kind=FLOW,
@@ -530,7 +617,7 @@ for _kind, (_kind_zh, _kind_en) in KINDS.items():
             ),
             Metric(
                 f"netbank_{_kind}_{_channel}_amount",
-                f"{_kind_zh}网银{_channel_zh}转账金额",
+                f"{_kind_zh}{_channel_zh}转账金额",
                 f"{_kind_en} {_channel_en} transfer amount",
                 unit=YUAN,
                 kind=FLOW,
@@ -538,6 +625,62 @@ for _kind, (_kind_zh, _kind_en) in KINDS.items():
                 aggregate=(lambda which: lambda p: _sum("amount", which))(_which),
             ),
         )
+# The rural cash-withdrawal service points (助农取款服务点).
+register(
+    Metric(
+        "service_points_total",
+        "助农取款服务点",
+        "service points",
+        measure="个",
+        source=SERVICE_POINTS,
+        aggregate=_count(lambda p: p.in_force("opened_on", "closed_on")),
+        dashboard=16,
+        summary_table="service_points",
+        summary_label="助农取款服务点（年末）",
+    ),
+    Metric(
+        "new_service_points",
+        "新增助农取款服务点",
+        "new service points",
+        measure="个",
+        kind=FLOW,
+        source=SERVICE_POINTS,
+        aggregate=_count(lambda p: p.dated_in_year("opened_on")),
+        summary_table="service_points",
+        summary_label="其中：当年新增",
+    ),
+    Metric(
+        "service_point_txn_count",
+        "助农取款交易笔数",
+        "service point transactions",
+        measure="笔",
+        kind=FLOW,
+        source=SERVICE_POINT_TXNS,
+        aggregate=_count(lambda p: ~Q(txn_type="inquiry")),
+        summary_table="service_points",
+    ),
+    Metric(
+        "service_point_withdrawal_amount",
+        "助农取款金额",
+        "service point withdrawals",
+        unit=YUAN,
+        kind=FLOW,
+        source=SERVICE_POINT_TXNS,
+        aggregate=lambda p: _sum("amount", Q(txn_type="withdrawal")),
+        summary_table="service_points",
+    ),
+    Metric(
+        "dormant_service_points",
+        "连续三个月无交易服务点",
+        "service points with no transaction for three months",
+        measure="个",
+        source=DORMANT_SERVICE_POINTS,
+        aggregate=lambda p: Count("id"),
+        summary_table="service_points",
+        summary_label="连续三个月无交易",
+        deduction=True,
+    ),
+)
 # The summary's table of disbursements names the two programmes the seed's department pays.
 _DISBURSEMENT_ROWS = {"pension": "养老金", "agri_subsidy": "涉农资金"}
 for _program, (_program_zh, _program_en) in PROGRAMS.items():

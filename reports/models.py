@@ -219,6 +219,7 @@ class YearSummary(models.Model):
     network_text = models.TextField(_("II.1 network and machine room"), blank=True)
     repairs_text = models.TextField(_("II.2 computer maintenance"), blank=True)
     training_text = models.TextField(_("II.3 training"), blank=True)
+    service_points_text = models.TextField(_("II.4 rural cash-withdrawal service points"), blank=True)
     disbursement_text = models.TextField(_("III. social pension and agricultural subsidies"), blank=True)
     rules_text = models.TextField(_("IV. management rules"), blank=True)
     problems_text = models.TextField(_("V. problems and their correction"), blank=True)
@@ -247,6 +248,7 @@ class YearSummary(models.Model):
         "network_text",
         "repairs_text",
         "training_text",
+        "service_points_text",
         "disbursement_text",
         "rules_text",
         "problems_text",

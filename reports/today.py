@@ -2,7 +2,8 @@
 with today's inspection windows (done, due now, missed, upcoming, out of order) and one tap to
 record the one due, its open fault with 登记排除, or 报告故障; then what the branches must act on
 (open faults, cash over/short to settle, retained cards, findings to rectify, tickets near or past
-T+3). It gathers the areas' selectors, as the home page's to-do list does."""
+T+3, service points to visit this month or idle for three months). It gathers the areas'
+selectors, as the home page's to-do list does."""
 
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
@@ -50,6 +51,7 @@ def today(request):
         "overdue_spot_checks": list(
             netbanking_selectors.spot_checks_overdue(queryset=scoped(SpotCheck).select_related("branch"))
         ),
+        **terminal_selectors.service_points_to_act_on(user=user, today=now.date()),
     }
     branches = list(scoped_branches(user=user))
     return TemplateResponse(
@@ -71,5 +73,6 @@ def today(request):
             "to_do": sum(len(found) for found in items.values()),
             "may_enter": user.has_perm("terminals.add_atminspection"),
             "may_report": user.has_perm("terminals.add_atmfault"),
+            "may_visit": user.has_perm("terminals.add_servicepointvisit"),
         },
     )

@@ -15,6 +15,17 @@ ACCESS = {
     "terminals.dormantposreview": Access(
         staff=("view", "change"), branch_manager=("view", "change"), leader=VIEW
     ),
+    # Service points: from extracts; staff close and reopen them; the supervising branch reads its own.
+    "terminals.servicepoint": Access(staff=("view", "change"), branch_manager=VIEW, leader=VIEW),
+    "terminals.servicepointevent": Access(
+        staff=VIEW,
+        branch_manager=VIEW,
+        leader=VIEW,
+        off_menu_for=(Role.STAFF, Role.BRANCH_MANAGER, Role.LEADER),
+    ),
+    "terminals.servicepointtxn": Access(
+        staff=VIEW, branch_manager=VIEW, leader=VIEW, off_menu_for=(Role.BRANCH_MANAGER,)
+    ),
     # Inspection campaigns: the department schedules them; everyone sees their progress.
     "terminals.inspectioncampaign": Access(
         staff=READ_WRITE, branch_manager=VIEW, leader=VIEW, branch_owned=False

@@ -1,4 +1,5 @@
-"""The extracts of terminals (docs/extracts.md): `merchants`, `terminals`, `terminal_txns`."""
+"""The extracts of terminals (docs/extracts.md): `merchants`, `terminals`, `terminal_txns`, and the
+service points' `service_points` and `service_point_txns`."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,7 +10,7 @@ from ebank.imports import columns as c
 from ebank.imports.spec import Extract, Reference, register
 from ebank.org.models import Branch
 
-from .models import Merchant, Terminal, TerminalStatusPeriod, TerminalTxn
+from .models import Merchant, ServicePoint, ServicePointTxn, Terminal, TerminalStatusPeriod, TerminalTxn
 from .status import status_sync
 
 TYPES_BY_KIND = {
@@ -175,4 +176,86 @@ class TerminalTxnsExtract(Extract):
                 (row, "txn_at", _("before the terminal was installed (%(date)s)") % {"date": installed})
                 for row, installed in early
             ),
+        ]
+
+
+@register
+class ServicePointsExtract(Extract):
+    kind = "service_points"
+    title = "助农取款服务点"
+    model = ServicePoint
+    columns = [
+        c.Column("point_no", "服务点编号", c.text(20)),
+        c.Column("name", "服务点名称", c.text(100)),
+        c.Column("branch_code", "管理机构", c.text(12)),
+        c.Column("village", "所在村", c.text(60)),
+        c.Column("device", "机具类型", c.choice(*ServicePoint.Device.values)),
+        c.Column("opened_on", "开办日期", c.date),
+        c.Column("status", "状态", c.choice(*ServicePoint.Status.values)),
+        c.Column("closed_on", "撤销日期", c.date, required=False),
+    ]
+    natural_key = ("point_no",)
+    key_column = "point_no"
+    key = ("point_no",)
+    fields = ("point_no", "name", "branch_id", "village", "device", "opened_on", "status", "closed_on")
+    extra = {"branch_code": "text"}
+    references = [_branch()]
+
+    def stage(self, v):
+        errors = []
+        if v["status"] == "closed" and v["closed_on"] is None:
+            errors.append(("closed_on", _("required when the status is closed")))
+        if v["status"] != "closed" and v["closed_on"] is not None:
+            errors.append(("closed_on", _("only a closed service point has this date")))
+        if v["closed_on"] and v["closed_on"] < v["opened_on"]:
+            errors.append(("closed_on", _("must not be before opened_on")))
+        return ({} if errors else dict(v)), errors
+
+
+@register
+class ServicePointTxnsExtract(Extract):
+    """Many rows: no history row per transaction; the ImportRun is the record."""
+
+    kind = "service_point_txns"
+    title = "助农取款交易"
+    model = ServicePointTxn
+    columns = [
+        c.Column("reference", "流水号", c.text(40)),
+        c.Column("point_no", "服务点编号", c.text(20)),
+        c.Column("txn_at", "交易时间", c.date_time),
+        c.Column("txn_type", "交易类型", c.choice(*ServicePointTxn.Type.values)),
+        c.Column("amount", "金额", c.amount()),
+        c.Column("card_no", "卡号", c.card_number, required=False, sensitive=True),
+    ]
+    natural_key = ("reference",)
+    key_column = "reference"
+    key = ("reference",)
+    fields = ("reference", "point_id", "txn_at", "txn_type", "amount", "card_hash", "card_masked")
+    extra = {"point_no": "text", "txn_date": "date"}
+    references = [Reference("point_no", "point_no", ServicePoint, "point_no", "point_id")]
+    record = None
+
+    def stage(self, v):
+        if v["txn_type"] == "inquiry" and v["amount"] != 0:
+            return {}, [("amount", _("must be 0 for a balance inquiry"))]
+        number = v["card_no"]
+        return {
+            "reference": v["reference"],
+            "point_no": v["point_no"],
+            "txn_at": v["txn_at"],
+            "txn_date": v["txn_at"].date(),
+            "txn_type": v["txn_type"],
+            "amount": v["amount"],
+            "card_hash": pii.keyed_hash(number) if number else "",
+            "card_masked": pii.card_mask(number) if number else "",
+        }, []
+
+    def check(self, staging):
+        early = staging.fetch(
+            f"SELECT s.row_no, p.opened_on FROM {staging.table} AS s JOIN {ServicePoint._meta.db_table} AS p "
+            f"ON p.id = s.point_id WHERE s.txn_date < p.opened_on ORDER BY s.row_no"
+        )
+        return [
+            (row, "txn_at", _("before the service point opened (%(date)s)") % {"date": opened})
+            for row, opened in early
         ]

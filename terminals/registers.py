@@ -1,7 +1,8 @@
 """The terminals' registers, declared to the registers kit (ebank/registers): each entry is about
 one ATM or POS of the user's branches; the retained-card register takes the card number in full
 and keeps it hashed and masked; the inspection register opens with each branch's rate and its API
-answers the rate for a period."""
+answers the rate for a period. The service points' patrol register is about one point each, kept
+monthly by the supervising branch."""
 
 import datetime
 
@@ -43,6 +44,8 @@ from .models import (
     InspectionCampaign,
     PosMaintenance,
     RetainedCard,
+    ServicePoint,
+    ServicePointVisit,
     Terminal,
 )
 from .models.logbooks import inspection_window
@@ -315,5 +318,50 @@ register(
         signers=(gettext_lazy("handed over by"), gettext_lazy("received by"), BRANCH_HEAD),
         initial=_handed_by_initial,
         second_person="received_by",
+    )
+)
+
+
+def _service_point_place() -> Place:
+    """The place of the patrol register: a service point of the user's branches (a new visit not
+    to a closed one)."""
+
+    def choices(user):
+        points = ServicePoint.objects.all()
+        return scope_queryset(user=user, queryset=points) if user is not None else points.none()
+
+    return Place(
+        field="point",
+        choices=choices,
+        open=lambda queryset: queryset.exclude(status=ServicePoint.Status.CLOSED),
+        slug_field="point_no",
+    )
+
+
+def _visits_this_month(request) -> dict:
+    """Above the patrol register: this month's visits of each branch with service points."""
+    today = timezone.localdate()
+    points = scope_queryset(user=request.user, queryset=ServicePoint.objects.all())
+    rates = selectors.service_point_visits(points=points, month=today.replace(day=1), today=today)
+    branches = {branch.pk: branch for branch in scoped_branches(user=request.user).filter(pk__in=rates)}
+    rows = [
+        {"branch": branches[pk], **row, "rate": 100 * row["visited"] / row["due"] if row["due"] else None}
+        for pk, row in sorted(rates.items(), key=lambda item: branches[item[0]].code)
+        if pk in branches
+    ]
+    unvisited = selectors.service_points_unvisited(queryset=points, today=today).select_related("branch")
+    return {"month": today.replace(day=1), "rows": rows, "unvisited": list(unvisited)}
+
+
+register(
+    Register(
+        model=ServicePointVisit,
+        photos=True,
+        route="service-point-visits",
+        position=9,
+        place=_service_point_place(),
+        signers=(CHECKED_BY, gettext_lazy("service point operator"), BRANCH_HEAD),
+        summary=_visits_this_month,
+        summary_template="admin/terminals/service_point_visits.html",
     )
 )

@@ -1,13 +1,15 @@
-"""Reads on terminals that carry logic: what is in force, and the dormant-POS rule of docs/kpi.md."""
+"""Reads on terminals that carry logic: what is in force, the dormant-POS rule of docs/kpi.md, the
+registers' rates, and the service points (their register, dormancy and monthly visits)."""
 
 import datetime
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ebank.dates import in_force, local_days, month_start_before
+from ebank.dates import in_force, local_days, month_start_before, next_month_start
 from ebank.org.scoping import scope_queryset
 from ebank.registers.selectors import entries_current
 
@@ -18,6 +20,9 @@ from .models import (
     AtmInspection,
     PosMaintenance,
     RetainedCard,
+    ServicePoint,
+    ServicePointTxn,
+    ServicePointVisit,
     Terminal,
     TerminalTxn,
 )
@@ -359,6 +364,7 @@ def worklist(*, user, now: datetime.datetime | None = None) -> dict[str, list]:
             .select_related("terminal")
         ),
         **entries_to_settle(user=user),
+        **service_points_to_act_on(user=user, today=today),
     }
 
 
@@ -387,3 +393,117 @@ def campaign_progress(*, campaign, user) -> list[dict]:
         else:
             row["to_do"].append(terminal)
     return list(rows.values())
+
+
+# --- the service points (助农取款服务点) --------------------------------------------------------
+
+
+def service_points_in_force(*, queryset: QuerySet, as_of: datetime.date) -> QuerySet:
+    """The service points of `queryset` open on `as_of` (docs/kpi.md: opened, not yet closed)."""
+    return in_force(queryset=queryset, as_of=as_of, start="opened_on", end="closed_on")
+
+
+def dormant_service_points(*, queryset: QuerySet, as_of: datetime.date) -> QuerySet:
+    """Service points in force at `as_of`, opened before the dormancy window (the dormant-POS
+    rule), with no transaction other than a balance inquiry inside it."""
+    start = dormancy_window_start(as_of=as_of)
+    first, after = local_days(start, as_of)
+    used = ServicePointTxn.objects.filter(point=OuterRef("pk"), txn_at__gte=first, txn_at__lt=after).exclude(
+        txn_type=ServicePointTxn.Type.INQUIRY
+    )
+    points = service_points_in_force(queryset=queryset, as_of=as_of)
+    return points.filter(opened_on__lt=start).exclude(Exists(used))
+
+
+def _visits_standing() -> QuerySet:
+    return entries_current(queryset=ServicePointVisit.objects.all())
+
+
+def service_point_register(*, queryset: QuerySet, today: datetime.date) -> QuerySet:
+    """The service points of `queryset` (already scoped), each with its last visit (巡查), its
+    last transaction, its last 30 days' transactions (other than inquiries) and withdrawals, and
+    whether it is dormant today."""
+    first, after = local_days(today - datetime.timedelta(days=29), today)
+    recent = ServicePointTxn.objects.filter(
+        point=OuterRef("pk"), txn_at__gte=first, txn_at__lt=after
+    ).exclude(txn_type=ServicePointTxn.Type.INQUIRY)
+    zero = Value(0, output_field=DecimalField(max_digits=20, decimal_places=2))
+    dormant = dormant_service_points(queryset=ServicePoint.objects.all(), as_of=today)
+    return queryset.annotate(
+        last_visit=Subquery(
+            _visits_standing().filter(point=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+        ),
+        last_txn=Subquery(
+            ServicePointTxn.objects.filter(point=OuterRef("pk")).order_by("-txn_at").values("txn_at")[:1]
+        ),
+        txns_30_days=Coalesce(
+            Subquery(recent.order_by().values("point").annotate(n=Count("id")).values("n")[:1]), 0
+        ),
+        withdrawn_30_days=Coalesce(
+            Subquery(
+                recent.filter(txn_type=ServicePointTxn.Type.WITHDRAWAL)
+                .order_by()
+                .values("point")
+                .annotate(total=Sum("amount"))
+                .values("total")[:1]
+            ),
+            zero,
+        ),
+        dormant=Exists(dormant.filter(pk=OuterRef("pk"))),
+    )
+
+
+def _month_end(month: datetime.date, today: datetime.date) -> datetime.date:
+    """The day a month's visits are judged on: its last day, or today for the month under way."""
+    return min(next_month_start(month) - datetime.timedelta(days=1), today)
+
+
+def service_points_unvisited(*, queryset: QuerySet, today: datetime.date) -> QuerySet:
+    """The service points of `queryset` open today that no standing visit of this month records."""
+    month = today.replace(day=1)
+    first, after = local_days(month, today)
+    visited = _visits_standing().filter(point=OuterRef("pk"), occurred_at__gte=first, occurred_at__lt=after)
+    return service_points_in_force(queryset=queryset, as_of=today).exclude(Exists(visited))
+
+
+def service_point_visits(
+    *, points: QuerySet, month: datetime.date, today: datetime.date, by_branch: bool = True
+) -> dict:
+    """The visits of a month (巡查): the points due (open on the month's last day, or today for the
+    month under way) and those a standing visit of the month records, by supervising branch
+    ({branch id: {"due", "visited"}}) or for all of `points` ({None: …})."""
+    end = _month_end(month, today)
+    first, after = local_days(month, end)
+    visited = _visits_standing().filter(point=OuterRef("pk"), occurred_at__gte=first, occurred_at__lt=after)
+    due = service_points_in_force(queryset=points, as_of=end).annotate(visited=Exists(visited))
+    group = ["branch_id"] if by_branch else []
+    rows = due.order_by().values(*group).annotate(
+        due=Count("id"), done=Count("id", filter=Q(visited=True))
+    )
+    return {row.get("branch_id"): {"due": row["due"], "visited": row["done"]} for row in rows}
+
+
+def service_point_visits_of_year(*, points: QuerySet, year: int, today: datetime.date) -> dict:
+    """The year's visits up to today: {"due": points due summed over the months, "visited": …}."""
+    totals = {"due": 0, "visited": 0}
+    month = datetime.date(year, 1, 1)
+    while month <= today and month.year == year:
+        for row in service_point_visits(points=points, month=month, today=today, by_branch=False).values():
+            totals["due"] += row["due"]
+            totals["visited"] += row["visited"]
+        month = next_month_start(month)
+    return totals
+
+
+def service_points_to_act_on(*, user, today: datetime.date) -> dict[str, list]:
+    """The service points of the user's branches still to visit this month (巡查), and those with
+    no transaction for three months (to visit, and to keep or close)."""
+    points = scope_queryset(user=user, queryset=ServicePoint.objects.select_related("branch"))
+    return {
+        "unvisited_service_points": list(
+            service_points_unvisited(queryset=points, today=today).order_by("branch__code", "point_no")
+        ),
+        "dormant_service_points": list(
+            dormant_service_points(queryset=points, as_of=today).order_by("branch__code", "point_no")
+        ),
+    }

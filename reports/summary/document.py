@@ -44,6 +44,11 @@ DEFAULT_NARRATIVE = {
         "对POS机商户严格入网审核，确保成熟一户发展一户；对POS机商户及各网点POS机管理人员进行业务知识"
         "及风险防范讲解，提高操作人员的业务水平和技能。"
     ),
+    "service_points_text": (
+        "为确保“银行卡助农取款服务”工作健康有序、扎实有效的开展，电子银行部专门负责具体事务和业务推广，"
+        "督促各管理网点按月对服务点进行巡查，检查服务标识及公告张贴、取款限额公示、操作人员培训、机具运行"
+        "和备付金情况，发现问题及时整改。"
+    ),
     "disbursement_text": "我部做好财政、社保部门代发资金的技术保障工作，确保资金按时足额发放到户。",
     "rules_text": (
         "通过完善制度、规范管理与操作、落实安全责任制等措施，为计算机、网络等信息系统安全稳定运行提供"
@@ -233,6 +238,42 @@ def _transfers_sentence(now: dict, kind: str, label: str) -> str:
     return lead + ("；其中" + "，".join(parts) if parts else "") + "。"
 
 
+def _mobile(facts: dict) -> list[dict]:
+    """Mobile banking beside online banking, when the year has mobile-banking customers."""
+    now, before = facts["now"], facts["before"]
+    if not (now["netbank_mobile_total"] or now["new_netbank_mobile"] or now["netbank_mobile_transfer_count"]):
+        return []
+    return [
+        _paragraph(
+            _sentence(
+                f"截止12月底，全县手机银行客户{w.count(now['netbank_mobile_total'], '户')}，"
+                f"其中当年新增{w.count(now['new_netbank_mobile'], '户')}",
+                f"12月活跃客户{w.count(now['mobile_active'], '户')}，占手机银行客户的"
+                f"{w.percent(w.share(now['mobile_active'], now['netbank_mobile_total']))}"
+                if now["netbank_mobile_total"]
+                else None,
+                f"全年手机银行转账{w.count(now['netbank_mobile_transfer_count'], '笔')}，"
+                f"转账金额{w.money(now['netbank_mobile_transfer_amount'])}",
+                _labelled(
+                    "手机银行客户",
+                    w.change(
+                        now["netbank_mobile_total"],
+                        before["netbank_mobile_total"],
+                        unit="户",
+                        against="上年末",
+                    ),
+                ),
+                sep="；",
+            )
+        ),
+        _table(
+            f"手机银行业务情况（{facts['year']}年）",
+            ["项目", "单位", f"{facts['year']}年", f"{facts['year'] - 1}年", "增长"],
+            _compare_rows("mobile", now, before),
+        ),
+    ]
+
+
 def _netbank(facts: dict, narrative: dict) -> list[dict]:
     now, before = facts["now"], facts["before"]
     channel_rows = [
@@ -266,6 +307,7 @@ def _netbank(facts: dict, narrative: dict) -> list[dict]:
             ["客户·渠道", "笔数", "金额（万元）"],
             channel_rows,
         ),
+        *_mobile(facts),
     ]
 
 
@@ -351,6 +393,63 @@ def _technical(facts: dict, narrative: dict) -> list[dict]:
             else "本年未新安装ATM机。"
         ),
         *_narrative(narrative["training_text"]),
+        *_service_points(facts, narrative),
+    ]
+
+
+def _service_points(facts: dict, narrative: dict) -> list[dict]:
+    """二.4 银行卡助农取款: the points, the villages they cover, their business against the year
+    before, the visits made against those due, the idle ones; left out in a year without any."""
+    now, before, points = facts["now"], facts["before"], facts["service_points"]
+    if not (now["service_points_total"] or now["new_service_points"] or now["service_point_txn_count"]):
+        return []
+    return [
+        _heading(2, "4、做好银行卡助农取款试点工作"),
+        *_narrative(narrative.get("service_points_text", "")),
+        _paragraph(
+            _sentence(
+                f"截止12月底，全县共设立助农取款服务点{w.count(now['service_points_total'], '个')}，"
+                f"其中当年新增{w.count(now['new_service_points'], '个')}",
+                f"覆盖{w.count(points['villages'], '个')}村",
+            )
+        ),
+        _paragraph(
+            _sentence(
+                f"全年服务点办理助农取款等业务{w.count(now['service_point_txn_count'], '笔')}",
+                f"取款金额{w.money(now['service_point_withdrawal_amount'])}",
+                _labelled(
+                    "交易笔数",
+                    w.change(now["service_point_txn_count"], before["service_point_txn_count"], unit="笔"),
+                ),
+                _labelled(
+                    "取款金额",
+                    w.change(
+                        now["service_point_withdrawal_amount"],
+                        before["service_point_withdrawal_amount"],
+                        amount=True,
+                    ),
+                ),
+            )
+        ),
+        _paragraph(
+            _sentence(
+                f"各管理网点全年应巡查服务点{w.count(points['visits_due'], '次')}，"
+                f"实际巡查{w.count(points['visits_made'], '次')}，"
+                f"巡查率{w.percent(w.share(points['visits_made'], points['visits_due']))}"
+                if points["visits_due"]
+                else None,
+                f"年末连续三个月无交易的服务点{w.count(now['dormant_service_points'], '个')}，"
+                "已督促管理网点走访整改"
+                if now["dormant_service_points"]
+                else "年末无连续三个月无交易的服务点",
+                sep="；",
+            )
+        ),
+        _table(
+            f"助农取款服务点业务情况（{facts['year']}年）",
+            ["项目", "单位", f"{facts['year']}年", f"{facts['year'] - 1}年", "增长"],
+            _compare_rows("service_points", now, before),
+        ),
     ]
 
 

@@ -1,6 +1,7 @@
 """What the year-end summary of a year states, read from the data: the figures of docs/kpi.md for
-the year and the year before, the plan and its revision, the logbooks, the IT log, the rules, the
-tickets and next year's plan. Every number of the summary comes from here."""
+the year and the year before, the plan and its revision, the logbooks, the service points'
+villages and visits, the IT log, the rules, the tickets and next year's plan. Every number of the
+summary comes from here."""
 
 import datetime
 
@@ -21,9 +22,14 @@ from terminals.models import (
     AtmRepair,
     PosMaintenance,
     RetainedCard,
+    ServicePoint,
     Terminal,
 )
-from terminals.selectors import inspection_compliance_by
+from terminals.selectors import (
+    inspection_compliance_by,
+    service_point_visits_of_year,
+    service_points_in_force,
+)
 
 from ..metrics import BY_CODE
 from ..models import PlanItem, Policy, Target
@@ -127,6 +133,22 @@ def _logbooks(*, year: int) -> dict:
     }
 
 
+def _service_points(*, year: int) -> dict:
+    """The service points at the year's end: the villages they cover, and their monthly visits
+    (巡查) made against those due, up to the year's end or today."""
+    end = datetime.date(year, 12, 31)
+    villages = (
+        service_points_in_force(queryset=ServicePoint.objects.all(), as_of=end)
+        .values("village")
+        .distinct()
+        .count()
+    )
+    visits = service_point_visits_of_year(
+        points=ServicePoint.objects.all(), year=year, today=min(timezone.localdate(), end)
+    )
+    return {"villages": villages, "visits_due": visits["due"], "visits_made": visits["visited"]}
+
+
 def _tickets(*, year: int) -> dict:
     """Online-banking tickets opened in the year, and those not closed by their T+3 deadline."""
     closed_day = TruncDate("closed_at", tzinfo=timezone.get_default_timezone())
@@ -197,6 +219,7 @@ def year_facts(*, year: int) -> dict:
         "it": it_maintenance_counts(year=year),
         "it_before": it_maintenance_counts(year=year - 1),
         "logbooks": _logbooks(year=year),
+        "service_points": _service_points(year=year),
         "tickets": _tickets(year=year),
         "policies": _policies(year=year),
         "next_year": _next_year_plan(year=year + 1),

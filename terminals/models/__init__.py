@@ -1,5 +1,5 @@
-"""The terminals area: the fleet (merchants, terminals, transactions, dormant-POS reviews) and the
-terminals' registers (登记簿) that branches keep."""
+"""The terminals area: the fleet (merchants, terminals, transactions, dormant-POS reviews), the
+rural cash-withdrawal service points, and the registers (登记簿) that branches keep of them."""
 
 from .fleet import DormantPosReview, InspectionSticker, Merchant, Terminal, TerminalStatusPeriod, TerminalTxn
 from .logbooks import (
@@ -14,6 +14,7 @@ from .logbooks import (
     PosMaintenance,
     RetainedCard,
 )
+from .points import ServicePoint, ServicePointEvent, ServicePointTxn, ServicePointVisit
 
 __all__ = [
     "AtmCashDifference",
@@ -29,6 +30,10 @@ __all__ = [
     "Merchant",
     "PosMaintenance",
     "RetainedCard",
+    "ServicePoint",
+    "ServicePointEvent",
+    "ServicePointTxn",
+    "ServicePointVisit",
     "Terminal",
     "TerminalStatusPeriod",
     "TerminalTxn",

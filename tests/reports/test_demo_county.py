@@ -266,6 +266,10 @@ def test_the_to_do_list_shows_a_handful(demo, db):
     things = worklist(user=User.objects.get(username="staff"))
     assert 1 <= len(things["missed_inspections"]) <= 5
     assert len(things["open_faults"]) == 2
+    # The 助农取款 pilot's six points: their transactions end with 2011's, so today every one is
+    # idle; this month, two are still to visit (on the 1st, all six).
+    points = things.pop("dormant_service_points"), things.pop("unvisited_service_points")
+    assert [len(found) for found in points] == [6, 2 if timezone.localdate().day > 1 else 6]
     assert sum(len(items) for items in things.values()) < 15
 
 

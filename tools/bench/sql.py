@@ -90,8 +90,35 @@ SELECT {root} AS root,
     COUNT(*) FILTER (WHERE c.kind = 'corporate' AND c.signed_on <= %(end)s
                      AND (c.closed_on IS NULL OR c.closed_on > %(end)s)),
     COUNT(*) FILTER (WHERE c.kind = 'personal' AND c.signed_on BETWEEN %(start)s AND %(end)s),
-    COUNT(*) FILTER (WHERE c.kind = 'corporate' AND c.signed_on BETWEEN %(start)s AND %(end)s)
+    COUNT(*) FILTER (WHERE c.kind = 'corporate' AND c.signed_on BETWEEN %(start)s AND %(end)s),
+    COUNT(*) FILTER (WHERE c.kind = 'mobile' AND c.signed_on <= %(end)s
+                     AND (c.closed_on IS NULL OR c.closed_on > %(end)s)),
+    COUNT(*) FILTER (WHERE c.kind = 'mobile' AND c.signed_on BETWEEN %(start)s AND %(end)s),
+    COUNT(*) FILTER (WHERE c.kind = 'mobile' AND c.signed_on <= %(end)s
+                     AND (c.closed_on IS NULL OR c.closed_on > %(end)s)
+                     AND EXISTS (SELECT 1 FROM netbanking_transfer x WHERE x.customer_id = c.id
+                                 AND x.txn_at >= %(month_from)s AND x.txn_at < %(flow_to)s))
 FROM netbanking_customer c {join:c.branch_id}
+GROUP BY 1"""
+
+_SERVICE_POINTS = """
+SELECT {root} AS root,
+    COUNT(*) FILTER (WHERE p.opened_on <= %(end)s AND (p.closed_on IS NULL OR p.closed_on > %(end)s)),
+    COUNT(*) FILTER (WHERE p.opened_on BETWEEN %(start)s AND %(end)s),
+    COUNT(*) FILTER (WHERE p.opened_on <= %(end)s AND (p.closed_on IS NULL OR p.closed_on > %(end)s)
+                     AND p.opened_on < %(window)s
+                     AND NOT EXISTS (SELECT 1 FROM terminals_servicepointtxn x WHERE x.point_id = p.id
+                                     AND x.txn_type <> 'inquiry' AND x.txn_at >= %(window_from)s
+                                     AND x.txn_at < %(flow_to)s))
+FROM terminals_servicepoint p {join:p.branch_id}
+GROUP BY 1"""
+
+_SERVICE_POINT_TXNS = """
+SELECT {root} AS root,
+    COUNT(*) FILTER (WHERE x.txn_type <> 'inquiry'),
+    SUM(x.amount) FILTER (WHERE x.txn_type = 'withdrawal')
+FROM terminals_servicepointtxn x JOIN terminals_servicepoint p ON p.id = x.point_id {join:p.branch_id}
+WHERE x.txn_at >= %(flow_from)s AND x.txn_at < %(flow_to)s
 GROUP BY 1"""
 
 _TRANSFERS = """
@@ -191,6 +218,7 @@ def figures_sql(cursor, *, as_of: datetime.date, branch_id=None, assessed=None) 
         "flow_from": local_midnight(start),
         "flow_to": local_midnight(as_of + datetime.timedelta(days=1)),
         "window_from": local_midnight(window),
+        "month_from": local_midnight(as_of.replace(day=1)),
         "branch": branch_id,
     }
     if assessed is not None:
@@ -234,13 +262,22 @@ def figures_sql(cursor, *, as_of: datetime.date, branch_id=None, assessed=None) 
             atm_txn_count=atm_count,
             atm_withdrawal_amount=_money(withdrawn),
         )
-    for key, personal, corporate, new_personal, new_corporate in rows(_CUSTOMERS):
+    for key, personal, corporate, new_personal, new_corporate, mobile, new_mobile, active in rows(_CUSTOMERS):
         scope(key).update(
             netbank_personal_total=personal,
             netbank_corporate_total=corporate,
             new_netbank_personal=new_personal,
             new_netbank_corporate=new_corporate,
+            netbank_mobile_total=mobile,
+            new_netbank_mobile=new_mobile,
+            mobile_active=active,
         )
+    for key, points, new_points, dormant_points in rows(_SERVICE_POINTS):
+        scope(key).update(
+            service_points_total=points, new_service_points=new_points, dormant_service_points=dormant_points
+        )
+    for key, count, withdrawn in rows(_SERVICE_POINT_TXNS):
+        scope(key).update(service_point_txn_count=count, service_point_withdrawal_amount=_money(withdrawn))
     for key, kind, channel, count, amount in rows(_TRANSFERS):
         values = scope(key)
         values[f"netbank_{kind}_{channel}_count"] = count

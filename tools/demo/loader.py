@@ -1,5 +1,6 @@
 """The demo county of PRODUCT.md: a fictional county union whose 2011 reproduces the reference
-figures exactly, with 2010 before it, the 2011 assessment, the 2012 plan and a year of logbooks.
+figures exactly, with 2010 before it, the 2011 assessment, the 2012 plan, a year of logbooks, and
+the new channels of late 2011 (the 助农取款 pilot, the first mobile-banking customers).
 
 Deterministic (one random.Random(2011)), written in one transaction and set-based: the big
 tables with COPY or one prepared INSERT (cards, transactions, inspections) or INSERT … SELECT
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import cards, logbooks, netbank, org, plan, terminals
+from . import cards, logbooks, netbank, org, pilot, plan, terminals
 from .common import Demo
 
 SEED = 2011
@@ -86,6 +87,8 @@ def demo_load(*, password: str) -> DemoLoaded:
         logbooks.risk_checks_load(demo)
         logbooks.it_log_load(demo)
         logbooks.late_entries_load()
+        pilot.service_points_load(demo)
+        pilot.mobile_load(demo)
         terminals.status_history_load()
         plan.policies_load(demo)
         plan.targets_load(demo)
