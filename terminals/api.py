@@ -1,18 +1,21 @@
 import django_filters
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from ebank.api.errors import call_service
-from ebank.api.filters import BranchFilter, FilterSet
+from ebank.api.filters import BooleanFilter, BranchFilter, FilterSet
 from ebank.api.scoping import ScopedQuerysetMixin
 
-from . import services
-from .models import DormantPosReview, Merchant, Terminal, TerminalTxn
+from . import selectors, services
+from .models import DormantPosReview, Merchant, ServicePoint, ServicePointTxn, Terminal, TerminalTxn
 from .serializers import (
     DormantPosReviewSerializer,
     MerchantSerializer,
+    ServicePointSerializer,
+    ServicePointTxnSerializer,
     StatusChangeSerializer,
     TerminalSerializer,
     TerminalTxnSerializer,
@@ -148,3 +151,61 @@ class DormantPosViewSet(
             by=request.user,
         )
         return Response(DormantPosReviewSerializer(review).data)
+
+
+class ServicePointFilter(FilterSet):
+    branch = BranchFilter()
+    dormant = BooleanFilter(label="no transaction other than an inquiry for three months")
+
+    class Meta:
+        model = ServicePoint
+        fields = ["branch", "status", "device", "dormant", "point_no"]
+
+
+SERVICE_POINT_CHANGES = {
+    ServicePoint.Status.CLOSED: services.service_point_close,
+    ServicePoint.Status.ACTIVE: services.service_point_reopen,
+}
+
+
+class ServicePointViewSet(
+    ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The service points (助农取款服务点) with their last visit, last transaction, last 30 days and
+    dormancy. PATCH with status `closed` or `active`, `on` and `reason` closes or reopens one (staff)."""
+
+    queryset = ServicePoint.objects.select_related("branch").order_by("point_no")
+    serializer_class = ServicePointSerializer
+    filterset_class = ServicePointFilter
+
+    def get_queryset(self):
+        return selectors.service_point_register(queryset=super().get_queryset(), today=timezone.localdate())
+
+    @extend_schema(request=StatusChangeSerializer, responses=ServicePointSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        point = self.get_object()
+        change = StatusChangeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        data = change.validated_data
+        service = SERVICE_POINT_CHANGES.get(data["status"])
+        if service is None:
+            raise ValidationError({"status": [f"One of {', '.join(SERVICE_POINT_CHANGES)}."]})
+        call_service(service, point=point, on=data["on"], reason=data["reason"], by=request.user)
+        return Response(ServicePointSerializer(self.get_queryset().get(pk=point.pk)).data)
+
+
+class ServicePointTxnFilter(FilterSet):
+    branch = BranchFilter()
+    txn_on = django_filters.DateFromToRangeFilter(field_name="txn_at__date")
+
+    class Meta:
+        model = ServicePointTxn
+        fields = ["branch", "txn_type", "txn_on"]
+
+
+class ServicePointTxnViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Service point transactions (from the `service_point_txns` extract)."""
+
+    queryset = ServicePointTxn.objects.select_related("point__branch").order_by("-id")
+    serializer_class = ServicePointTxnSerializer
+    filterset_class = ServicePointTxnFilter

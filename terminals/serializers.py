@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from ebank.api.serializers import CharField, ModelSerializer
 
-from .models import DormantPosReview, Merchant, Terminal, TerminalTxn
+from .models import DormantPosReview, Merchant, ServicePoint, ServicePointTxn, Terminal, TerminalTxn
 
 
 class MerchantSerializer(ModelSerializer):
@@ -83,3 +83,45 @@ class DormantPosReviewSerializer(ModelSerializer):
             "visit_notes",
         ]
         read_only_fields = ["as_of", "window_start"]
+
+
+class ServicePointSerializer(ModelSerializer):
+    """A service point as its register shows it: its last visit, last transaction, last 30 days
+    (transactions other than inquiries, and withdrawals in yuan) and whether it is dormant."""
+
+    branch_code = CharField(source="branch.code", read_only=True)
+    last_visit = serializers.DateTimeField(read_only=True, allow_null=True)
+    last_txn = serializers.DateTimeField(read_only=True, allow_null=True)
+    txns_30_days = serializers.IntegerField(read_only=True)
+    withdrawn_30_days = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    dormant = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ServicePoint
+        fields = [
+            "id",
+            "point_no",
+            "name",
+            "branch_code",
+            "village",
+            "device",
+            "opened_on",
+            "status",
+            "closed_on",
+            "last_visit",
+            "last_txn",
+            "txns_30_days",
+            "withdrawn_30_days",
+            "dormant",
+        ]
+        read_only_fields = fields
+
+
+class ServicePointTxnSerializer(ModelSerializer):
+    point_no = CharField(source="point.point_no", read_only=True)
+    branch_code = CharField(source="point.branch.code", read_only=True)
+
+    class Meta:
+        model = ServicePointTxn
+        fields = ["id", "reference", "point_no", "branch_code", "txn_at", "txn_type", "amount", "card_masked"]
+        read_only_fields = fields

@@ -189,9 +189,22 @@ def _netbanking_makers():
 
 
 def _terminal_makers():
-    from tests.terminals.factories import MerchantFactory, TerminalFactory, TerminalTxnFactory, dormant_review
+    from tests.terminals.factories import (
+        MerchantFactory,
+        ServicePointFactory,
+        ServicePointTxnFactory,
+        TerminalFactory,
+        TerminalTxnFactory,
+        dormant_review,
+        service_point_event,
+    )
 
     return {
+        "terminals.servicepoint": lambda branch: ServicePointFactory(branch=branch),
+        "terminals.servicepointtxn": lambda branch: ServicePointTxnFactory(
+            point=ServicePointFactory(branch=branch)
+        ),
+        "terminals.servicepointevent": service_point_event,
         "terminals.merchant": lambda branch: MerchantFactory(branch=branch),
         "terminals.terminal": lambda branch: TerminalFactory(branch=branch),
         "terminals.terminaltxn": lambda branch: TerminalTxnFactory(terminal=TerminalFactory(branch=branch)),

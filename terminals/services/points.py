@@ -11,9 +11,16 @@ from ..models import ServicePoint, ServicePointEvent
 from .fleet import _check_day, _save
 
 
+def _check_reason(reason: str) -> None:
+    # Checked before the point is touched: a refusal leaves the object as it was.
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+
+
 @transaction.atomic
 def service_point_close(*, point: ServicePoint, on: datetime.date, reason: str, by) -> ServicePoint:
     """Close a service point on the given day (it is no longer in force from that day)."""
+    _check_reason(reason)
     if point.status == ServicePoint.Status.CLOSED:
         raise ValidationError({"status": _("The service point is already closed.")})
     last_reopened = point.events.filter(kind=ServicePointEvent.Kind.REOPENED).order_by("-on").first()
@@ -31,6 +38,7 @@ def service_point_reopen(*, point: ServicePoint, on: datetime.date, reason: str,
     """Reopen a closed service point on the given day: it is in force again (kpi.md knows one
     opening and one closing: the point counts as open since it first opened; the closure stays on
     record here)."""
+    _check_reason(reason)
     if point.status != ServicePoint.Status.CLOSED:
         raise ValidationError({"status": _("Only a closed service point can be reopened.")})
     _check_day(on, point.closed_on)

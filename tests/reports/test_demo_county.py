@@ -477,6 +477,54 @@ def test_the_2011_summary_docx_is_laid_out_as_an_official_document(db, summary_2
     assert all(p.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in closing)
 
 
+# The new channels of late 2011, sentence by sentence: the 助农取款 pilot (二.4) and the first
+# mobile-banking customers (一.3), written from the data.
+NEW_CHANNELS = [
+    ("手机银行", "截止12月底，全县手机银行客户38户，其中当年新增40户；"),
+    ("手机银行", "12月活跃客户36户，占手机银行客户的94.74%；"),
+    ("手机银行", "全年手机银行转账153笔，转账金额46.83万元。"),
+    ("助农取款", "为确保“银行卡助农取款服务”工作健康有序、扎实有效的开展"),
+    ("助农取款", "截止12月底，全县共设立助农取款服务点6个，其中当年新增6个，覆盖6个村。"),
+    ("助农取款", "全年服务点办理助农取款等业务725笔，取款金额52.63万元。"),
+    ("助农取款", "各管理网点全年应巡查服务点26次，实际巡查25次，巡查率96.15%；"),
+    ("助农取款", "年末连续三个月无交易的服务点1个，已督促管理网点走访整改。"),
+]
+
+
+@pytest.mark.parametrize("part,statement", NEW_CHANNELS)
+def test_the_2011_summary_states_the_new_channels_in_markdown_and_docx(db, summary_2011, part, statement):
+    from docx import Document
+
+    markdown, docx = summary_2011
+    assert statement in markdown
+    paragraphs = [paragraph.text for paragraph in Document(io.BytesIO(docx)).paragraphs]
+    assert any(statement in text for text in paragraphs)
+
+
+def test_the_2011_summary_places_the_new_channels_and_their_tables(db, summary_2011):
+    from docx import Document
+
+    markdown, docx = summary_2011
+    # Mobile banking after online banking's tables in 一.3; the pilot as 二.4, before 三.
+    mobile = markdown.index("全县手机银行客户")
+    assert markdown.index("网上银行转账分渠道情况") < mobile < markdown.index("4、认真做好")
+    assert markdown.index("3、加强ATM机、POS机培训") < markdown.index("4、做好银行卡助农取款试点工作")
+    assert markdown.index("4、做好银行卡助农取款试点工作") < markdown.index("三、做好全县城乡居民")
+    document = Document(io.BytesIO(docx))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert "4、做好银行卡助农取款试点工作" in headings
+    rows = {
+        row.cells[0].text: [cell.text for cell in row.cells]
+        for table in document.tables
+        for row in table.rows
+    }
+    assert rows["助农取款服务点（年末）"] == ["助农取款服务点（年末）", "个", "6", "—", "—"]
+    assert rows["助农取款金额"] == ["助农取款金额", "万元", "52.63", "—", "—"]
+    assert rows["连续三个月无交易"] == ["连续三个月无交易", "个", "1", "—", "—"]
+    assert rows["手机银行客户（年末）"] == ["手机银行客户（年末）", "户", "38", "—", "—"]
+    assert rows["12月活跃客户"] == ["12月活跃客户", "户", "36", "—", "—"]
+
+
 def test_the_2011_summary_corrects_the_seeds_slips(db, summary_2011):
     markdown, _docx = summary_2011
     assert "占发卡总量的0.3%" not in markdown and "13280.5" not in markdown

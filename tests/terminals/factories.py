@@ -4,7 +4,15 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from terminals.models import DormantPosReview, Merchant, Terminal, TerminalTxn
+from terminals.models import (
+    DormantPosReview,
+    Merchant,
+    ServicePoint,
+    ServicePointEvent,
+    ServicePointTxn,
+    Terminal,
+    TerminalTxn,
+)
 
 
 class MerchantFactory(factory.django.DjangoModelFactory):
@@ -55,3 +63,37 @@ def logbook_entry(model, branch, **fields):
     from tests.factories import register_entry
 
     return register_entry(model, branch, **fields)
+
+
+class ServicePointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServicePoint
+
+    point_no = factory.Sequence(lambda n: f"ZN{n:08d}")
+    name = factory.Sequence(lambda n: f"第{n}村助农取款服务点")
+    village = factory.Sequence(lambda n: f"第{n}村")
+    device = ServicePoint.Device.POS
+    opened_on = datetime.date(2011, 7, 1)
+    status = ServicePoint.Status.ACTIVE
+
+
+class ServicePointTxnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServicePointTxn
+
+    reference = factory.Sequence(lambda n: f"ZT{n:012d}")
+    txn_at = factory.LazyFunction(lambda: timezone.make_aware(datetime.datetime(2011, 8, 1, 10, 0)))
+    txn_type = ServicePointTxn.Type.WITHDRAWAL
+    amount = Decimal("300.00")
+
+
+def service_point_event(branch):
+    from tests.factories import user_with_role
+
+    return ServicePointEvent.objects.create(
+        point=ServicePointFactory(branch=branch),
+        kind=ServicePointEvent.Kind.CLOSED,
+        on=datetime.date(2012, 1, 5),
+        reason="村委会搬迁",
+        recorded_by=user_with_role("staff"),
+    )
