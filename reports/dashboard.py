@@ -159,6 +159,10 @@ def _visit_rates(*, user, branch: Branch | None, as_of: datetime.date) -> dict |
         months.append(month)
         month = next_month_start(month)
     by_month = [service_point_visits(points=points, month=month, today=as_of) for month in months]
+    # The months before the first point opened say nothing: the table starts with the first due.
+    while by_month and not any(row["due"] for row in by_month[0].values()):
+        by_month.pop(0)
+        months.pop(0)
     codes = {pk for rows in by_month for pk in rows}
     if not codes:
         return None

@@ -448,3 +448,67 @@ def test_the_api_lists_the_register_of_points_and_closes_one(points, staff, tree
     assert refused.status_code == 400
     txns = api.get("/api/v1/service-point-txns/").json()["results"]
     assert [t["reference"] for t in txns] == ["T1"]
+
+
+# --- the assessment -------------------------------------------------------------------------------
+
+
+def test_mobile_and_service_points_are_assessed_and_idle_points_deducted(points, tree, staff, write):
+    from reports import services as reports_services
+    from reports.models import AssessmentResult, AssessmentRun
+
+    plan = write(
+        "plan.csv",
+        "year,metric,weight,cap,mode\n"
+        "2011,new_netbank_mobile,20,,\n"
+        "2011,mobile_active,10,,\n"
+        "2011,service_point_txn_count,10,,\n"
+        "2011,dormant_service_points,0.5,5,deduction\n",
+    )
+    assert extract_import(kind="assessment_plan", path=plan, by=staff, reason="考核办法").valid
+    targets = write(
+        "targets.csv",
+        "year,quarter,branch_code,metric,target\n"
+        "2011,4,101,new_netbank_mobile,4\n"
+        "2011,4,101,mobile_active,2\n"
+        "2011,4,101,service_point_txn_count,2\n"
+        "2011,4,201,new_netbank_mobile,2\n",
+    )
+    assert extract_import(kind="targets", path=targets, by=staff, reason="任务分解").valid
+    extract_import(
+        kind="netbank_customers",
+        path=_file(
+            write,
+            "c.csv",
+            CUSTOMERS,
+            "M1,mobile,甲,10101,2011-10-01,active,,sms",
+            "M2,mobile,乙,101,2011-11-01,active,,sms",
+            "M3,mobile,丙,201,2011-11-01,active,,sms",
+        ),
+    )
+    extract_import(
+        kind="netbank_transfers", path=_file(write, "t.csv", TRANSFERS, "R1,M1,2011-12-02 09:00:00,intra,50")
+    )
+    _txns(write, "T1,ZN002,2011-12-01 10:00:00,withdrawal,100,", "T2,ZN002,2011-12-01 10:05:00,inquiry,0,")
+    run = reports_services.assessment_compute(
+        run_id=AssessmentRun.objects.create(year=2011, quarter=4, started_by=staff).pk
+    )
+    lines = {(r.branch.code, r.metric): r for r in AssessmentResult.objects.filter(run=run)}
+    new = lines[("101", "new_netbank_mobile")]
+    assert (new.actual, new.target, new.completion_pct, new.score) == (
+        Decimal(2),
+        Decimal(4),
+        Decimal("50.00"),
+        Decimal("10.00"),
+    )
+    assert lines[("101", "mobile_active")].actual == Decimal(1)  # M1 of the sub-branch
+    assert lines[("101", "service_point_txn_count")].actual == Decimal(1)  # the inquiry does not count
+    # ZN001 (101) had no use since it opened in July: 0.5 points off; 北山's opened in November.
+    idle = lines[("101", "dormant_service_points")]
+    assert (idle.actual, idle.target, idle.completion_pct, idle.score) == (
+        Decimal(1),
+        None,
+        None,
+        Decimal("-0.50"),
+    )
+    assert lines[("201", "dormant_service_points")].score == Decimal("0.00")
