@@ -22,7 +22,14 @@ TWO = Decimal("0.01")
 WAN = Decimal(10000)
 
 # The counting words of the registry, and their English.
-MEASURES_EN = {"张": "cards", "台": "terminals", "户": "customers", "笔": "transactions", "个": "points"}
+MEASURES_EN = {
+    "张": "cards",
+    "台": "terminals",
+    "户": "customers",
+    "笔": "transactions",
+    "个": "points",
+    "件": "tickets",
+}
 
 
 def chinese() -> bool:

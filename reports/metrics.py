@@ -759,3 +759,35 @@ register(
         deduction=True,
     ),
 )
+
+
+def _overdue_tickets(period: Period) -> QuerySet:
+    """The tickets whose T+3 deadline fell in the quarter up to E and was not met (not closed by
+    the end of that day)."""
+    from django.db.models import F
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+
+    from netbanking.models import Ticket
+
+    closed_day = TruncDate("closed_at", tzinfo=timezone.get_default_timezone())
+    return (
+        Ticket.objects.filter(deadline__gte=period.quarter_start, deadline__lte=period.as_of)
+        .annotate(closed_day=closed_day)
+        .filter(Q(closed_at__isnull=True) | Q(closed_day__gt=F("deadline")))
+    )
+
+
+register(
+    Metric(
+        "overdue_tickets",
+        "网银工单超T+3",
+        "tickets past T+3",
+        measure="件",
+        kind=QUARTER,
+        source=Source("tickets past their deadline", rows_of=_overdue_tickets),
+        aggregate=lambda p: Count("id"),
+        assessable=False,
+        deduction=True,
+    ),
+)

@@ -140,3 +140,56 @@ def test_the_mode_column_may_be_left_out(staff, write):
     plan = write("plan.csv", "year,metric,weight,cap\n2011,new_cards,40,1.2\n")
     assert extract_import(kind="assessment_plan", path=plan, by=staff, reason="考核办法").valid
     assert PlanItem.objects.get().mode == PlanItem.Mode.TARGET
+
+
+def test_overdue_tickets_count_the_deadlines_missed_in_the_quarter(tree):
+    from netbanking.models import Ticket
+    from tests.netbanking.factories import TicketFactory
+
+    def ticket(branch, deadline, closed_at=None):
+        return TicketFactory(
+            branch=tree[branch],
+            opened_at=local(*deadline.timetuple()[:3], 9) - datetime.timedelta(days=5),
+            deadline=deadline,
+            status=Ticket.Status.CLOSED if closed_at else Ticket.Status.OPEN,
+            closed_at=closed_at,
+        )
+
+    ticket("a1", datetime.date(2011, 10, 10))  # still open: missed
+    ticket("a", datetime.date(2011, 11, 4), closed_at=local(2011, 11, 4, 23, 30))  # met on its last evening
+    ticket("a", datetime.date(2011, 11, 4), closed_at=local(2011, 11, 5, 0, 10))  # missed by ten minutes
+    ticket("a", datetime.date(2011, 9, 30))  # missed in the quarter before
+    ticket("a", datetime.date(2012, 1, 4))  # not yet due at the year's end
+    ticket("b", datetime.date(2011, 12, 31), closed_at=local(2012, 1, 3, 10))  # missed on the quarter's last day
+    a = figures(as_of=datetime.date(2011, 12, 31), branch=tree["a"])
+    assert a["overdue_tickets"] == 2  # the sub-branch's open one and the one ten minutes late
+    assert figures(as_of=datetime.date(2011, 12, 31))["overdue_tickets"] == 3
+    assert figures(as_of=datetime.date(2011, 11, 3), branch=tree["a"])["overdue_tickets"] == 1
+    assert figures(as_of=datetime.date(2011, 9, 30))["overdue_tickets"] == 1
+
+
+def test_a_branch_with_only_deduction_lines_is_not_assessed_and_ties_share_a_rank(tree, staff, write):
+    from tests.terminals.factories import TerminalFactory as Terminals
+
+    plan = write(
+        "plan.csv",
+        "year,metric,weight,cap,mode\n2011,new_pos,10,,\n2011,dormant_pos,0.5,5,deduction\n",
+    )
+    assert extract_import(kind="assessment_plan", path=plan, by=staff, reason="考核办法").valid
+    # Branches a and b have targets; the head office has none, though its scope holds every idle
+    # POS: it is not assessed, and a deduction alone does not make it so.
+    for code in ("a", "b"):
+        Target.objects.create(year=2011, quarter=4, branch=tree[code], metric="new_pos", target=Decimal(2))
+        Terminals(branch=tree[code], installed_on=datetime.date(2011, 1, 10))  # new, never used: idle
+    run = services.assessment_compute(
+        run_id=AssessmentRun.objects.create(year=2011, quarter=4, started_by=staff).pk
+    )
+    results = AssessmentResult.objects.filter(run=run)
+    assert sorted({r.branch.code for r in results}) == ["101", "201"]
+    lines = {(r.branch.code, r.metric): r for r in results}
+    for code in ("101", "201"):
+        assert lines[(code, "new_pos")].score == Decimal("5.00")  # 1 of 2
+        assert lines[(code, "dormant_pos")].score == Decimal("-0.50")
+        assert lines[(code, "new_pos")].total_score == Decimal("4.50")
+    # Equal totals share the first rank.
+    assert {r.rank for r in results} == {1}

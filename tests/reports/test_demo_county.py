@@ -205,13 +205,12 @@ def test_the_plans_weigh_100_and_2012_plans_10_atms_and_100_pos(demo, db):
     for year in (2011, 2012):
         against_targets = PlanItem.objects.filter(year=year, mode=PlanItem.Mode.TARGET)
         assert sum(item.weight for item in against_targets) == Decimal(100)
-    # 2012 also deducts 0.2 points per missed inspection, at most 5.
-    deduction = PlanItem.objects.get(year=2012, mode=PlanItem.Mode.DEDUCTION)
-    assert (deduction.metric, deduction.weight, deduction.cap) == (
-        "missed_inspections",
-        Decimal("0.20"),
-        Decimal(5),
-    )
+    # 2012 also deducts 0.5 points per idle POS and 0.2 per missed inspection, each at most 5.
+    deductions = PlanItem.objects.filter(year=2012, mode=PlanItem.Mode.DEDUCTION).order_by("metric")
+    assert [(d.metric, d.weight, d.cap) for d in deductions] == [
+        ("dormant_pos", Decimal("0.50"), Decimal(5)),
+        ("missed_inspections", Decimal("0.20"), Decimal(5)),
+    ]
     metrics_2011 = set(PlanItem.objects.filter(year=2011).values_list("metric", flat=True))
     assert {"new_cards", "avg_card_balance", "new_netbank_personal"} <= metrics_2011
     assert union_plan(year=2012, metric="new_atms") == Decimal("10.00")

@@ -101,6 +101,13 @@ SELECT {root} AS root,
 FROM netbanking_customer c {join:c.branch_id}
 GROUP BY 1"""
 
+_OVERDUE_TICKETS = """
+SELECT {root} AS root, COUNT(*)
+FROM netbanking_ticket t {join:t.branch_id}
+WHERE t.deadline BETWEEN %(quarter_start)s AND %(end)s
+  AND (t.closed_at IS NULL OR (t.closed_at AT TIME ZONE %(tz)s)::date > t.deadline)
+GROUP BY 1"""
+
 _SERVICE_POINTS = """
 SELECT {root} AS root,
     COUNT(*) FILTER (WHERE p.opened_on <= %(end)s AND (p.closed_on IS NULL OR p.closed_on > %(end)s)),
@@ -276,6 +283,8 @@ def figures_sql(cursor, *, as_of: datetime.date, branch_id=None, assessed=None) 
         scope(key).update(
             service_points_total=points, new_service_points=new_points, dormant_service_points=dormant_points
         )
+    for key, overdue in rows(_OVERDUE_TICKETS):
+        scope(key)["overdue_tickets"] = overdue
     for key, count, withdrawn in rows(_SERVICE_POINT_TXNS):
         scope(key).update(service_point_txn_count=count, service_point_withdrawal_amount=_money(withdrawn))
     for key, kind, channel, count, amount in rows(_TRANSFERS):

@@ -147,16 +147,12 @@ def targets_load(demo: Demo) -> None:
         for year, weights in PLAN.items()
         for metric, weight in weights.items()
     ]
-    # 2012 deducts for inspection discipline: 0.2 points per missed inspection, at most 5.
-    items.append(
-        PlanItem(
-            year=2012,
-            metric="missed_inspections",
-            mode=PlanItem.Mode.DEDUCTION,
-            weight=Decimal("0.2"),
-            cap=Decimal(5),
-        )
-    )
+    # 2012 deducts for discipline (扣分项): 0.5 points per idle POS and 0.2 per missed inspection,
+    # each at most 5.
+    items += [
+        PlanItem(year=2012, metric=metric, mode=PlanItem.Mode.DEDUCTION, weight=Decimal(weight), cap=Decimal(5))
+        for metric, weight in (("dormant_pos", "0.5"), ("missed_inspections", "0.2"))
+    ]
     create_on_record(
         PlanItem,
         items,
