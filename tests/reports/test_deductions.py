@@ -160,7 +160,9 @@ def test_overdue_tickets_count_the_deadlines_missed_in_the_quarter(tree):
     ticket("a", datetime.date(2011, 11, 4), closed_at=local(2011, 11, 5, 0, 10))  # missed by ten minutes
     ticket("a", datetime.date(2011, 9, 30))  # missed in the quarter before
     ticket("a", datetime.date(2012, 1, 4))  # not yet due at the year's end
-    ticket("b", datetime.date(2011, 12, 31), closed_at=local(2012, 1, 3, 10))  # missed on the quarter's last day
+    ticket(
+        "b", datetime.date(2011, 12, 31), closed_at=local(2012, 1, 3, 10)
+    )  # missed on the quarter's last day
     a = figures(as_of=datetime.date(2011, 12, 31), branch=tree["a"])
     assert a["overdue_tickets"] == 2  # the sub-branch's open one and the one ten minutes late
     assert figures(as_of=datetime.date(2011, 12, 31))["overdue_tickets"] == 3

@@ -150,7 +150,9 @@ def targets_load(demo: Demo) -> None:
     # 2012 deducts for discipline (扣分项): 0.5 points per idle POS and 0.2 per missed inspection,
     # each at most 5.
     items += [
-        PlanItem(year=2012, metric=metric, mode=PlanItem.Mode.DEDUCTION, weight=Decimal(weight), cap=Decimal(5))
+        PlanItem(
+            year=2012, metric=metric, mode=PlanItem.Mode.DEDUCTION, weight=Decimal(weight), cap=Decimal(5)
+        )
         for metric, weight in (("dormant_pos", "0.5"), ("missed_inspections", "0.2"))
     ]
     create_on_record(
