@@ -55,6 +55,9 @@ class PageCountCanvas(Canvas):
         self._kept_pages.append(dict(self.__dict__))
         self._startPage()
 
+    # A word printed on every page, large at the top right and across the page (草稿 on a draft).
+    stamp = ""
+
     def save(self):
         total = len(self._kept_pages)
         for state in self._kept_pages:
@@ -66,9 +69,29 @@ class PageCountCanvas(Canvas):
                 10 * mm,
                 _("page %(n)d of %(total)d") % {"n": self._pageNumber, "total": total},
             )
+            if self.stamp:
+                self._draw_stamp()
             self.restoreState()
             super().showPage()
         super().save()
+
+    def _draw_stamp(self):
+        width, height = self._pagesize
+        self.setFont(FONT, 16)
+        self.setFillColorRGB(0.7, 0.1, 0.1)
+        self.drawRightString(width - 15 * mm, height - 10 * mm, self.stamp)
+        # Drawn over the page's text, so see-through: the figures stay legible beneath it.
+        self.setFillColorRGB(0.7, 0.1, 0.1)
+        self.setFillAlpha(0.08)
+        self.setFont(FONT, 110)
+        self.translate(width / 2, height / 2)
+        self.rotate(45)
+        self.drawCentredString(0, -40, self.stamp)
+
+
+def stamped_canvas(stamp: str) -> type:
+    """A PageCountCanvas that prints `stamp` on every page (草稿 on a draft's every page)."""
+    return type("StampedCanvas", (PageCountCanvas,), {"stamp": stamp})
 
 
 # A printed cell holds at most this much of a text (a page of a register holds about 2,000

@@ -14,8 +14,17 @@ ACCESS = {
         off_menu_for=(Role.BRANCH_MANAGER,),
     ),
     "reports.target": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
+    # Staff run the assessment; a union manager publishes one run of a quarter (发布), which
+    # branch managers then read (the drafts are not theirs).
     "reports.assessmentrun": Access(
-        staff=("view", "add"), branch_manager=VIEW, leader=VIEW, branch_owned=False
+        staff=("view", "add"), branch_manager=VIEW, leader=("view", "publish"), branch_owned=False
+    ),
+    "reports.assessmentpublication": Access(
+        staff=VIEW,
+        branch_manager=VIEW,
+        leader=VIEW,
+        branch_owned=False,
+        off_menu_for=(Role.STAFF, Role.BRANCH_MANAGER, Role.LEADER),
     ),
     # The lines of the runs: read in a run's ranking.
     "reports.assessmentresult": Access(

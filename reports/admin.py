@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,20 +22,49 @@ from ebank.org.admin_base import (
     ScopedBranchFilter,
     form_page,
 )
+from ebank.org.roles import Role
 from ebank.org.scoping import scope_queryset, scoped_branches
 
 from . import exports, jobs, selectors, services
 from .metrics import BY_CODE
-from .models import AssessmentResult, AssessmentRun, PlanItem, Policy, Target, YearSummary
+from .models import (
+    AssessmentPublication,
+    AssessmentResult,
+    AssessmentRun,
+    PlanItem,
+    Policy,
+    Target,
+    YearSummary,
+)
 from .summary import render as summary_render
 from .summary import services as summary_services
 from .summary.selectors import year_summary_document
 
 
+class PlanItemForm(forms.ModelForm):
+    class Meta:
+        model = PlanItem
+        fields = ["year", "metric", "mode", "weight", "cap"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for year in {self.instance.year, cleaned.get("year")} - {None}:
+            if publication := selectors.assessment_lock(year=year):
+                raise forms.ValidationError(selectors.assessment_lock_message(publication))
+        return cleaned
+
+
 @admin.register(PlanItem)
 class PlanItemAdmin(ScopedAdmin):
+    """考核办法: a year's lines; locked once a quarter of the year is published."""
+
+    form = PlanItemForm
     list_display = ["year", "metric", "mode", "weight", "cap"]
     list_filter = ["year", "mode"]
+
+    def has_delete_permission(self, request, obj=None):
+        locked = obj is not None and selectors.assessment_lock(year=obj.year) is not None
+        return not locked and super().has_delete_permission(request, obj)
 
 
 class TargetForm(forms.ModelForm):
@@ -54,6 +83,10 @@ class TargetForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        year = self.instance.year if self.instance.pk else cleaned.get("year")
+        quarter = self.instance.quarter if self.instance.pk else cleaned.get("quarter")
+        if year and quarter and (publication := selectors.assessment_lock(year=year, quarter=quarter)):
+            raise forms.ValidationError(selectors.assessment_lock_message(publication))
         if self.instance.pk and cleaned.get("target") != self.instance.target and not cleaned.get("reason"):
             self.add_error("reason", _("Say why the target is revised."))
         return cleaned
@@ -226,7 +259,8 @@ class RunForm(forms.Form):
     )
     again = forms.BooleanField(
         label=gettext_lazy(
-            "Run it again: the new run becomes the one shown, the earlier ones stay on record"
+            "Run it again: the new run is a draft until a union manager publishes it; the earlier "
+            "runs stay on record"
         ),
         required=False,
     )
@@ -269,13 +303,32 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
             .order_by("-created_at", "-pk")
             .values("pk")[:1]
         )
-        return super().get_queryset(request).annotate(latest_pk=Subquery(latest))
+        published = (
+            AssessmentPublication.objects.filter(year=OuterRef("year"), quarter=OuterRef("quarter"))
+            .order_by("-published_at", "-pk")
+            .values("run_id")[:1]
+        )
+        runs = (
+            super()
+            .get_queryset(request)
+            .annotate(latest_pk=Subquery(latest), published_pk=Subquery(published))
+            .annotate(was_published=Exists(AssessmentPublication.objects.filter(run=OuterRef("pk"))))
+        )
+        if request.user.role == Role.BRANCH_MANAGER:
+            return runs.filter(was_published=True)  # a draft is the department's, not the branches'
+        return runs
 
     @admin.display(description=gettext_lazy("which run counts"))
     def standing(self, run):
         if run.status != AssessmentRun.Status.DONE:
             return "—"
-        return _("latest: the one shown") if run.pk == run.latest_pk else _("earlier run")
+        if run.pk == run.published_pk:
+            return _("published: the one that counts")
+        if run.was_published:
+            return _("published before, replaced")
+        if run.published_pk is None and run.pk == run.latest_pk:
+            return _("draft, the latest")
+        return _("draft")
 
     def get_urls(self):
         return [
@@ -284,8 +337,41 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.report_view),
                 name="reports_assessmentrun_report",
             ),
+            path(
+                "<int:run_id>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="reports_assessmentrun_publish",
+            ),
             *super().get_urls(),
         ]
+
+    def publish_view(self, request, run_id):
+        """发布: a union manager publishes the run with a note (and, for a quarter published
+        before, the reason); back to the run's page."""
+        if request.method != "POST" or not request.user.has_perm("reports.publish_assessmentrun"):
+            raise PermissionDenied
+        run = self.get_object(request, run_id)
+        if run is None:
+            raise Http404
+        try:
+            services.assessment_publish(
+                run=run,
+                note=request.POST.get("note", ""),
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _(
+                    "Run #%(run)d is published: branch managers now see it, and the quarter's "
+                    "targets are locked."
+                )
+                % {"run": run.pk},
+            )
+        return HttpResponseRedirect(reverse("admin:reports_assessmentrun_change", args=[run.pk]))
 
     FORMATS = {
         # docs/cli.md's columns; downloaded, with the byte order mark Excel needs to read Chinese.
@@ -344,7 +430,16 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         if run is None:
             return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
         results = scope_queryset(user=request.user, queryset=run.results.all())
-        latest = selectors.assessment_latest_run(year=run.year, quarter=run.quarter)
+        shown = selectors.assessment_shown_run(year=run.year, quarter=run.quarter)
+        current = selectors.assessment_publication(year=run.year, quarter=run.quarter)
+        publication = AssessmentPublication.objects.filter(run=run).select_related("published_by").first()
+        changes = []
+        if publication is not None and current is not None and current.pk == publication.pk:
+            changes = [
+                change
+                for change in selectors.assessment_data_changes(run=run)
+                if results.filter(branch=change["branch"]).exists()
+            ]
         return TemplateResponse(
             request,
             "admin/reports/assessmentrun/ranking.html",
@@ -353,8 +448,17 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 "title": _("%(year)d Q%(quarter)d assessment") % {"year": run.year, "quarter": run.quarter},
                 "run": run,
                 "ranking": selectors.assessment_ranking(run=run, results=results),
-                "latest": latest,
-                "earlier": latest is not None and latest.pk != run.pk,
+                "latest": shown,
+                "earlier": shown is not None and shown.pk != run.pk,
+                "publication": publication,
+                "current": current,
+                "changes": changes,
+                "may_publish": (
+                    request.user.has_perm("reports.publish_assessmentrun")
+                    and run.status == AssessmentRun.Status.DONE
+                    and publication is None
+                    and (current is None or run.created_at > current.run.created_at)
+                ),
                 "previous_quarter": "%dQ%d" % selectors.previous_quarter(year=run.year, quarter=run.quarter),
                 "opts": self.model._meta,
             },
@@ -377,6 +481,12 @@ class AssessmentResultAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdm
     ]
     list_filter = ["run__year", "run__quarter", ("branch", ScopedBranchFilter)]
     list_select_related = ["run", "branch"]
+
+    def get_queryset(self, request):
+        results = super().get_queryset(request)
+        if request.user.role == Role.BRANCH_MANAGER:  # the lines of published runs only
+            return results.filter(run__publication__isnull=False)
+        return results
 
 
 @admin.register(Policy)

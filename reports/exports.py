@@ -1,7 +1,9 @@
 """The quarterly assessment report: CSV (the exact columns of docs/cli.md, numbers written plainly),
 XLSX (the ranking, every line with completion shaded, the headline figures; Chinese headers, number
 formats of ebank/formatting.py) and PDF (A4 in Chinese: the ranking, each branch's lines, page
-numbers, the lines to sign). A text cell a spreadsheet would read as a formula is escaped."""
+numbers, the lines to sign). The XLSX and the PDF say whether the run is published (已发布, when
+and by whom) or a draft (草稿, on every page). A text cell a spreadsheet would read as a formula is
+escaped."""
 
 import csv
 import io
@@ -82,6 +84,21 @@ def _title(run: AssessmentRun) -> str:
     return f"{run.year}年第{run.quarter}季度电子银行业务考核结果"
 
 
+def _publication(run: AssessmentRun):
+    from .models import AssessmentPublication
+
+    return AssessmentPublication.objects.filter(run=run).select_related("published_by").first()
+
+
+def standing(run: AssessmentRun) -> str:
+    """What a download says of its run: 已发布 with when and by whom, or 草稿."""
+    publication = _publication(run)
+    if publication is None:
+        return "草稿（未发布）"
+    who = publication.published_by.get_full_name() or publication.published_by.username
+    return f"已发布：{timezone.localtime(publication.published_at):%Y-%m-%d %H:%M} {who}发布"
+
+
 def assessment_xlsx(*, run: AssessmentRun, results, branch=None) -> bytes:
     """The run as a workbook: the ranking, every line (numbers stay numbers, formatted as the
     pages write them), and the headline figures at the quarter's end."""
@@ -89,9 +106,10 @@ def assessment_xlsx(*, run: AssessmentRun, results, branch=None) -> bytes:
     from openpyxl.styles import Font, PatternFill
 
     book = Workbook()
+    status, draft = standing(run), _publication(run) is None
     ranking = book.active
     ranking.title = "名次"
-    ranking.append([f"{_title(run)}（第 {run.pk} 次运行）"])
+    ranking.append([f"{_title(run)}（第 {run.pk} 次运行）", None, None, None, status])
     ranking.append(["名次", "机构名称", "机构号", "总得分", "扣分", "较上季度"])
     for cell in ranking[2]:
         cell.font = Font(bold=True)
@@ -112,7 +130,7 @@ def assessment_xlsx(*, run: AssessmentRun, results, branch=None) -> bytes:
         ranking.column_dimensions[column].width = width
 
     sheet = book.create_sheet("考核结果")
-    sheet.append([f"{_title(run)}（第 {run.pk} 次运行）"])
+    sheet.append([f"{_title(run)}（第 {run.pk} 次运行）", None, None, None, None, None, status])
     sheet.append(HEADERS_ZH)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
@@ -154,6 +172,12 @@ def assessment_xlsx(*, run: AssessmentRun, results, branch=None) -> bytes:
         cell.number_format = formatting.XLSX_AMOUNT if metric.amount else formatting.XLSX_COUNT
     headline.column_dimensions["A"].width = 28
     headline.column_dimensions["B"].width = 18
+    for page in book.worksheets:
+        # On screen in the title row; on every printed page in the header.
+        page.oddHeader.right.text = "草稿" if draft else status
+        if draft:
+            page.oddHeader.center.text = "草稿"
+            page["A1"].value = f"【草稿】{page['A1'].value}"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -179,9 +203,9 @@ def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
         SIGNATURES,
         SUBTITLE,
         TITLE,
-        PageCountCanvas,
         grid_table,
         paragraph,
+        stamped_canvas,
     )
 
     width = A4[0] - 30 * mm
@@ -193,6 +217,7 @@ def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
             f"　第 {run.pk} 次运行　制表日期 {timezone.localdate():%Y-%m-%d}",
             SUBTITLE,
         ),
+        paragraph(standing(run), SUBTITLE),
         Spacer(1, 4 * mm),
         paragraph("一、名次", HEADING),
         grid_table(
@@ -254,5 +279,5 @@ def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
         bottomMargin=18 * mm,
         title=_title(run),
     )
-    document.build(story, canvasmaker=PageCountCanvas)
+    document.build(story, canvasmaker=stamped_canvas("" if _publication(run) else "草稿"))
     return buffer.getvalue()

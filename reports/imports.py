@@ -10,7 +10,8 @@ from ebank.imports.spec import Extract, Reference, register
 from ebank.org.models import Branch
 
 from .metrics import BY_CODE
-from .models import PlanItem, Target
+from .models import AssessmentPublication, PlanItem, Target
+from .selectors import assessment_lock, assessment_lock_message
 
 
 def metric(value: str) -> str:
@@ -61,6 +62,23 @@ class PlanExtract(Extract):
             return {}, [("mode", _("this metric cannot be a deduction"))]
         return {**v, "mode": mode}, []
 
+    def check(self, staging):
+        """A year with a published quarter keeps its plan: a new or changed line is refused."""
+        locked = set(AssessmentPublication.objects.values_list("year", flat=True))
+        if not locked:
+            return []
+        rows = staging.fetch(
+            f"SELECT s.row_no, s.year FROM {staging.table} AS s LEFT JOIN {PlanItem._meta.db_table} AS p "
+            f"ON p.year = s.year AND p.metric = s.metric WHERE s.invalid IS NULL "
+            f"AND (p.id IS NULL OR p.weight <> s.weight OR p.mode <> s.mode "
+            f"OR p.cap IS DISTINCT FROM s.cap) ORDER BY s.row_no"
+        )
+        return [
+            (row, "year", assessment_lock_message(assessment_lock(year=year)))
+            for row, year in rows
+            if year in locked
+        ]
+
 
 @register
 class TargetsExtract(Extract):
@@ -110,7 +128,7 @@ class TargetsExtract(Extract):
                 seen.append(branch_id)
             return seen
 
-        errors = []
+        errors = self._locked(staging)
         for row, year, quarter, metric_code, branch_id in rows:
             others = held[(year, quarter, metric_code)]
             related = [a for a in ancestors(branch_id) if a in others] or [
@@ -119,6 +137,24 @@ class TargetsExtract(Extract):
             if related:
                 errors.append((row, "branch_code", CONFLICT % {"year": year, "quarter": quarter}))
         return errors
+
+    def _locked(self, staging) -> list:
+        """A published quarter keeps its targets: a new or revised one is refused."""
+        locked = set(AssessmentPublication.objects.values_list("year", "quarter"))
+        if not locked:
+            return []
+        rows = staging.fetch(
+            f"SELECT s.row_no, s.year, s.quarter FROM {staging.table} AS s "
+            f"LEFT JOIN {Target._meta.db_table} AS t ON t.year = s.year AND t.quarter = s.quarter "
+            f"AND t.branch_id = s.branch_id AND t.metric = s.metric "
+            f"WHERE s.invalid IS NULL AND (t.id IS NULL OR t.target <> s.target OR t.reason <> s.reason) "
+            f"ORDER BY s.row_no"
+        )
+        return [
+            (row, "quarter", assessment_lock_message(assessment_lock(year=year, quarter=quarter)))
+            for row, year, quarter in rows
+            if (year, quarter) in locked
+        ]
 
 
 CONFLICT = gettext_lazy(

@@ -124,6 +124,7 @@ class AssessmentRun(models.Model):
         verbose_name = _("quarterly assessment")
         verbose_name_plural = _("quarterly assessments")
         ordering = ["-created_at"]
+        permissions = [("publish_assessmentrun", _("Can publish a run of the quarterly assessment"))]
 
     def __str__(self):
         return f"{self.year}年第{self.quarter}季度 #{self.pk}"
@@ -138,6 +139,35 @@ class AssessmentRun(models.Model):
         if not self.duration:
             return ""
         return _("%(seconds)s s") % {"seconds": f"{self.duration.total_seconds():.1f}"}
+
+
+class AssessmentPublication(models.Model):
+    """A run published as its quarter's result (发布) by a union manager, with a note: the run
+    branch managers, the downloads and `export_assessment` show; the quarter's targets and the
+    year's plan are locked from then. Publishing a corrected run later adds a publication with
+    its reason; the earlier one stays on record."""
+
+    run = models.OneToOneField(
+        AssessmentRun, verbose_name=_("run"), on_delete=models.PROTECT, related_name="publication"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"))
+    # Why a quarter already published is published again (a corrected run).
+    reason = models.CharField(_("reason for publishing again"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["year", "quarter", "published_at"], name="publication_quarter")]
+
+    def __str__(self):
+        return f"{self.year}Q{self.quarter} #{self.run_id}"
 
 
 class AssessmentResult(models.Model):

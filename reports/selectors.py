@@ -172,6 +172,15 @@ def union_plan_completion(*, year: int, metric: str) -> Decimal | None:
 # --- the assessment's runs ----------------------------------------------------------------------
 
 
+QUARTER_ENDS = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+
+
+def quarter_end(*, year: int, quarter: int) -> datetime.date:
+    """The last day of a quarter (E of the quarter's assessment)."""
+    month, day = QUARTER_ENDS[quarter]
+    return datetime.date(year, month, day)
+
+
 def assessment_latest_run(*, year: int, quarter: int):
     """The latest finished run of a quarter (the one shown and exported), or None."""
     from .models import AssessmentRun
@@ -183,6 +192,67 @@ def assessment_latest_run(*, year: int, quarter: int):
     )
 
 
+def assessment_publication(*, year: int, quarter: int):
+    """The quarter's publication in force (the latest), or None while it is unpublished."""
+    from .models import AssessmentPublication
+
+    return (
+        AssessmentPublication.objects.filter(year=year, quarter=quarter)
+        .select_related("run", "published_by")
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+def assessment_shown_run(*, year: int, quarter: int):
+    """The run of a quarter that counts: the published one, else (a draft) the latest finished."""
+    publication = assessment_publication(year=year, quarter=quarter)
+    return publication.run if publication else assessment_latest_run(year=year, quarter=quarter)
+
+
+def assessment_lock(*, year: int, quarter: int | None = None):
+    """The publication that locks a quarter's targets (`quarter` given) or a year's plan (any
+    quarter of it published), or None."""
+    from .models import AssessmentPublication
+
+    publications = AssessmentPublication.objects.filter(year=year).select_related("published_by")
+    if quarter is not None:
+        publications = publications.filter(quarter=quarter)
+    return publications.order_by("-published_at", "-pk").first()
+
+
+def assessment_lock_message(publication) -> str:
+    """Why a change is refused: the quarter whose result was published, when and by whom."""
+    from django.utils.translation import gettext as _
+
+    return _(
+        "%(year)s Q%(quarter)s's assessment was published on %(when)s by %(who)s (run #%(run)s): "
+        "its targets and the year's plan are locked"
+    ) % {
+        "year": publication.year,
+        "quarter": publication.quarter,
+        "when": f"{timezone.localtime(publication.published_at):%Y-%m-%d %H:%M}",
+        "who": publication.published_by.get_full_name() or publication.published_by.username,
+        "run": publication.run_id,
+    }
+
+
+def assessment_data_changes(*, run) -> list[dict]:
+    """The lines of a run whose actual differs from the same figure computed now (a late import,
+    a corrected transaction): branch, metric, the actual the run used and the one now."""
+    from .models import AssessmentResult
+
+    lines = list(AssessmentResult.objects.filter(run=run).select_related("branch"))
+    branches = list({line.branch for line in lines})
+    now = figures_for_branches(as_of=quarter_end(year=run.year, quarter=run.quarter), branches=branches)
+    changes = []
+    for line in sorted(lines, key=lambda line: (line.branch.code, line.metric)):
+        value = Decimal(now[line.branch][line.metric])
+        if value != line.actual:
+            changes.append({"branch": line.branch, "metric": line.metric, "then": line.actual, "now": value})
+    return changes
+
+
 def previous_quarter(*, year: int, quarter: int) -> tuple[int, int]:
     return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 
@@ -190,8 +260,8 @@ def previous_quarter(*, year: int, quarter: int) -> tuple[int, int]:
 def assessment_ranking(*, run, results) -> list[dict]:
     """The run's branches, best first, one row each: rank, branch, total, deductions (the sum of
     its deduction lines' scores, 扣分项), the change of the total against the previous quarter's
-    latest run (None when that quarter has no run or did not assess the branch), and the branch's
-    lines.
+    run that counts (published, else the latest; None when that quarter has no run or did not
+    assess the branch), and the branch's lines.
     `results` is the run's results already scoped to the user."""
     rows: dict = {}
     for line in results.select_related("branch").order_by("rank", "branch__code", "metric"):
@@ -209,7 +279,7 @@ def assessment_ranking(*, run, results) -> list[dict]:
         if line.target is None:  # a deduction line (扣分项)
             row["deductions"] += line.score
     year, quarter = previous_quarter(year=run.year, quarter=run.quarter)
-    previous = assessment_latest_run(year=year, quarter=quarter)
+    previous = assessment_shown_run(year=year, quarter=quarter)
     before = {}
     if previous is not None:
         before = dict(

@@ -8,6 +8,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,20 +16,14 @@ from django.utils.translation import gettext as _
 from ebank.celery import not_queued_message
 from ebank.imports.engine import extract_import
 
-from .models import AssessmentResult, AssessmentRun, PlanItem, Target
-from .selectors import figures_for_branches
+from .models import AssessmentPublication, AssessmentResult, AssessmentRun, PlanItem, Target
+from .selectors import QUARTER_ENDS, assessment_publication, figures_for_branches, quarter_end
 
 CENT = Decimal("0.01")
-QUARTER_ENDS = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 
 
 class AssessmentNotReady(Exception):
     """The plan or the targets of the quarter are missing; the message says which."""
-
-
-def quarter_end(*, year: int, quarter: int) -> datetime.date:
-    month, day = QUARTER_ENDS[quarter]
-    return datetime.date(year, month, day)
 
 
 def assessment_check_ready(*, year: int, quarter: int) -> None:
@@ -138,6 +133,43 @@ def assessment_compute(*, run_id: int) -> AssessmentRun:
     run.status, run.finished_at = AssessmentRun.Status.DONE, timezone.now()
     run.save(update_fields=["status", "finished_at"])
     return run
+
+
+@transaction.atomic
+def assessment_publish(*, run: AssessmentRun, note: str, by, reason: str = "") -> AssessmentPublication:
+    """Publish a finished run as its quarter's result (发布), with a note. A quarter already
+    published takes only a newer run, and the reason it is published again; the earlier
+    publication stays on record. The quarter's targets and the year's plan are locked from now."""
+    # The quarter's runs are locked while one is published: two managers publish one at a time.
+    list(AssessmentRun.objects.select_for_update().filter(year=run.year, quarter=run.quarter).values("pk"))
+    if run.status != AssessmentRun.Status.DONE:
+        raise ValidationError({"run": _("Only a finished run can be published.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Write a note for the branches: what this result is.")})
+    current = assessment_publication(year=run.year, quarter=run.quarter)
+    if current is not None:
+        if current.run_id == run.pk or AssessmentPublication.objects.filter(run=run).exists():
+            raise ValidationError({"run": _("This run has already been published.")})
+        if run.created_at <= current.run.created_at:
+            raise ValidationError(
+                {
+                    "run": _("Publish a run newer than the one published (run #%(run)d).")
+                    % {"run": current.run_id}
+                }
+            )
+        if not reason.strip():
+            raise ValidationError(
+                {"reason": _("The quarter was published before: say why it is published again.")}
+            )
+    return AssessmentPublication.objects.create(
+        run=run,
+        year=run.year,
+        quarter=run.quarter,
+        published_at=timezone.now(),
+        published_by=by,
+        note=note.strip(),
+        reason=reason.strip(),
+    )
 
 
 def assessment_fail(*, run_id: int, error: Exception) -> None:

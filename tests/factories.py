@@ -320,7 +320,19 @@ def _report_makers():
         )
 
     def run(branch):
-        return AssessmentRun.objects.create(year=2011, quarter=4, status="done")
+        """A published run: what a branch manager reads (a draft is the department's)."""
+        from reports.models import AssessmentPublication
+
+        made = AssessmentRun.objects.create(year=2011, quarter=4 - next(_serial) % 4, status="done")
+        AssessmentPublication.objects.create(
+            run=made,
+            year=made.year,
+            quarter=made.quarter,
+            published_at=timezone.now(),
+            published_by=user_with_role(Role.LEADER),
+            note="季度考核结果",
+        )
+        return made
 
     def result(branch):
         return AssessmentResult.objects.create(

@@ -5,8 +5,8 @@ registers."""
 import datetime
 from decimal import Decimal
 
-from reports.models import AssessmentRun, PlanItem, Policy, Target
-from reports.services import assessment_compute, assessment_run_create, quarter_end
+from reports.models import AssessmentPublication, AssessmentRun, PlanItem, Policy, Target
+from reports.services import assessment_compute, assessment_publish, assessment_run_create, quarter_end
 
 from .bulk import backdate, change_on_record, create_on_record
 from .common import Demo, at, split_int
@@ -215,7 +215,8 @@ def targets_load(demo: Demo) -> None:
 
 def assessments_load(demo: Demo) -> None:
     """The four quarterly assessments of 2011, computed as the Celery task computes them, dated
-    the morning after each quarter's end."""
+    the morning after each quarter's end, each published by the union's manager three days later
+    (2011's targets and plan are locked since)."""
     for quarter in range(1, 5):
         run = assessment_run_create(year=2011, quarter=quarter, by=demo.staff)
         assessment_compute(run_id=run.pk)
@@ -225,6 +226,15 @@ def assessments_load(demo: Demo) -> None:
             run.pk,
             created_at=started,
             finished_at=started + datetime.timedelta(minutes=2, seconds=17),
+        )
+        run.refresh_from_db()
+        publication = assessment_publish(
+            run=run,
+            note=f"2011年第{quarter}季度电子银行业务考核结果，经联社领导审定发布，请各网点对照查看。",
+            by=demo.leader,
+        )
+        backdate(
+            AssessmentPublication, publication.pk, published_at=started + datetime.timedelta(days=3, hours=1)
         )
     demo.count("assessment runs", 4)
 

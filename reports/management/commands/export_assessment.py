@@ -1,17 +1,17 @@
 """python manage.py export_assessment --year Y --quarter Q --format csv|xlsx|pdf --output PATH
 
-docs/cli.md: the latest run of the quarter."""
+docs/cli.md: the quarter's published run, else its latest (a draft); it says which."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from reports import exports
-from reports.selectors import assessment_latest_run
+from reports.selectors import assessment_publication, assessment_shown_run
 
 
 class Command(BaseCommand):
-    help = "Write the latest assessment run of a quarter as CSV, XLSX or PDF."
+    help = "Write a quarter's published assessment run (else its latest, a draft) as CSV, XLSX or PDF."
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, type=Path)
 
     def handle(self, *args, year, quarter, format, output, **options):
-        run = assessment_latest_run(year=year, quarter=quarter)
+        run = assessment_shown_run(year=year, quarter=quarter)
         if run is None:
             raise CommandError(f"No finished assessment run for {year} Q{quarter}; run `assess` first.")
         writer = {
@@ -29,4 +29,6 @@ class Command(BaseCommand):
             "pdf": exports.assessment_pdf,
         }[format]
         output.write_bytes(writer(run=run, results=run.results.all()))
-        self.stdout.write(f"{output}: {year} Q{quarter}, run #{run.pk}")
+        published = assessment_publication(year=year, quarter=quarter)
+        which = "the published run" if published else "the latest run, a draft: none is published"
+        self.stdout.write(f"{output}: {year} Q{quarter}, run #{run.pk} ({which})")
