@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ebank import formatting
-from ebank.audit import on_record
 from ebank.dates import year_problem
 from ebank.exports import csv_download
+from ebank.imports.models import ImportRun
 from ebank.org.admin_base import (
     AppendOnlyMixin,
     NoDeleteMixin,
@@ -41,33 +41,107 @@ from .summary import services as summary_services
 from .summary.selectors import year_summary_document
 
 
-class PlanItemForm(forms.ModelForm):
+class ProposedChangeForm(forms.ModelForm):
+    """A change typed on the page is checked as a row of its extract and submitted for approval
+    (four eyes) in clean(): the form shows the extract's refusal; nothing is saved here."""
+
+    user = None  # set by the admin's get_form
+    proposed = None  # the change awaiting approval (an ImportRun), once submitted
+
+    def propose(self, cleaned) -> object:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                self.proposed = self.propose(cleaned)
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from None
+        return cleaned
+
+
+class ProposedChangeAdminMixin:
+    """Four eyes on a page's change: submitted, not saved; the page goes on to the change awaiting
+    approval (ebank/imports), which a union manager approves or rejects."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        pass  # applied on approval, through the extract
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+    def log_addition(self, request, obj, message):
+        pass  # the change is on record as the import awaiting approval
+
+    def log_change(self, request, obj, message):
+        pass
+
+    def _to_the_change(self, request, form):
+        run = form.proposed
+        if run is None:
+            self.message_user(request, _("Nothing changed."), messages.INFO)
+            opts = self.opts
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        self.message_user(
+            request,
+            _("Submitted for approval (#%(id)d): nothing changes until a union manager approves it.")
+            % {"id": run.pk},
+        )
+        return HttpResponseRedirect(reverse("admin:imports_importrun_change", args=[run.pk]))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._to_the_change(request, self._last_form)
+
+    def response_change(self, request, obj):
+        return self._to_the_change(request, self._last_form)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        self._last_form = form
+        return super().construct_change_message(request, form, formsets, add)
+
+
+class PlanItemForm(ProposedChangeForm):
     class Meta:
         model = PlanItem
         fields = ["year", "metric", "mode", "weight", "cap"]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = self.cleaned_data
         for year in {self.instance.year, cleaned.get("year")} - {None}:
             if publication := selectors.assessment_lock(year=year):
                 raise forms.ValidationError(selectors.assessment_lock_message(publication))
-        return cleaned
+        return super().clean()
+
+    def propose(self, cleaned):
+        values = {
+            "year": cleaned["year"],
+            "metric": cleaned["metric"],
+            "weight": cleaned["weight"],
+            "cap": "" if cleaned.get("cap") is None else cleaned["cap"],
+            "mode": cleaned.get("mode") or PlanItem.Mode.TARGET,
+        }
+        return services.plan_change_propose(values=values, reason="", by=self.user)
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(ScopedAdmin):
-    """考核办法: a year's lines; locked once a quarter of the year is published."""
+class PlanItemAdmin(ProposedChangeAdminMixin, ScopedAdmin):
+    """考核办法: a year's lines. A line added or changed here waits for a union manager's approval
+    (four eyes); the plan is locked once a quarter of the year is published."""
 
     form = PlanItemForm
     list_display = ["year", "metric", "mode", "weight", "cap"]
     list_filter = ["year", "mode"]
 
     def has_delete_permission(self, request, obj=None):
-        locked = obj is not None and selectors.assessment_lock(year=obj.year) is not None
-        return not locked and super().has_delete_permission(request, obj)
+        return False  # a line is changed through an approved change, never removed in place
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(ProposedChangeForm):
     class Meta:
         model = Target
         fields = ["year", "quarter", "branch", "metric", "target", "reason"]
@@ -82,18 +156,33 @@ class TargetForm(forms.ModelForm):
             ]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = self.cleaned_data
         year = self.instance.year if self.instance.pk else cleaned.get("year")
         quarter = self.instance.quarter if self.instance.pk else cleaned.get("quarter")
         if year and quarter and (publication := selectors.assessment_lock(year=year, quarter=quarter)):
             raise forms.ValidationError(selectors.assessment_lock_message(publication))
         if self.instance.pk and cleaned.get("target") != self.instance.target and not cleaned.get("reason"):
             self.add_error("reason", _("Say why the target is revised."))
-        return cleaned
+        return super().clean()
+
+    def propose(self, cleaned):
+        target = self.instance if self.instance.pk else None
+        fields = ("year", "quarter", "branch", "metric")
+        key = target or Target(**{name: cleaned.get(name) for name in fields})
+        values = {
+            "year": key.year,
+            "quarter": key.quarter,
+            "branch_code": key.branch.code,
+            "metric": key.metric,
+            "target": cleaned["target"],
+        }
+        return services.target_change_propose(
+            target=target, values=values, reason=cleaned.get("reason") or "", by=self.user
+        )
 
 
 @admin.register(Target)
-class TargetAdmin(ScopedAdmin):
+class TargetAdmin(ProposedChangeAdminMixin, ScopedAdmin):
     """任务分解表: opens as a matrix (branches × metrics for a year and quarter, the union's plan as
     the totals row) where staff type or paste values; the list of every target stays a click away.
     A revision needs its reason, and the history keeps the old value; a target's year, quarter,
@@ -113,9 +202,6 @@ class TargetAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["year", "quarter", "branch", "metric"] if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
-        on_record(obj, by=request.user, reason=form.cleaned_data.get("reason") or "")
-        super().save_model(request, obj, form, change)
 
     def get_urls(self):
         return [
@@ -157,22 +243,25 @@ class TargetAdmin(ScopedAdmin):
                 for metric in matrix["metrics"]
             }
             reason = request.POST.get("reason", "")
-            outcome, problems = services.targets_matrix_save(
+            change, problems = services.targets_matrix_save(
                 year=year, quarter=quarter, values=posted, reason=reason, by=request.user
             )
             if not problems:
-                if outcome is None:
+                if change is None:
                     self.message_user(request, _("Nothing changed."), messages.INFO)
-                else:
-                    self.message_user(
-                        request,
-                        _("Saved: %(created)d targets added, %(updated)d revised.")
-                        % {"created": outcome.created, "updated": outcome.updated},
-                        messages.SUCCESS,
+                    return HttpResponseRedirect(
+                        f"{reverse('admin:reports_target_matrix')}?year={year}&quarter={quarter}"
                     )
-                return HttpResponseRedirect(
-                    f"{reverse('admin:reports_target_matrix')}?year={year}&quarter={quarter}"
+                self.message_user(
+                    request,
+                    _(
+                        "Submitted for approval (#%(id)d): %(created)d targets added, %(updated)d "
+                        "revised once a union manager approves."
+                    )
+                    % {"id": change.pk, "created": change.created, "updated": change.updated},
+                    messages.SUCCESS,
                 )
+                return HttpResponseRedirect(reverse("admin:imports_importrun_change", args=[change.pk]))
             self.message_user(
                 request, _("Nothing was saved: correct the cells marked below."), messages.ERROR
             )
@@ -243,6 +332,9 @@ class TargetAdmin(ScopedAdmin):
                 "reason_problems": problems.get((None, "reason"), []),
                 "problems": listed,
                 "union": not request.user.branch_id,
+                "pending": ImportRun.objects.filter(
+                    kind="targets", status=ImportRun.Status.AWAITING_APPROVAL
+                ).select_related("started_by"),
             },
         )
 

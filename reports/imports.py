@@ -5,13 +5,31 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ebank import formatting
 from ebank.imports import columns as c
+from ebank.imports.engine import CHANGED, CREATED
 from ebank.imports.spec import Extract, Reference, register
 from ebank.org.models import Branch
 
 from .metrics import BY_CODE
 from .models import AssessmentPublication, PlanItem, Target
 from .selectors import assessment_lock, assessment_lock_message
+
+
+def _plan_line(mode, weight, cap) -> str:
+    """A plan line's terms as a reviewer reads them: 权重 40 分，封顶 1.2 / 扣分项 0.5 分，最多 5 分."""
+    weight = formatting.score(Decimal(weight))
+    if mode == PlanItem.Mode.DEDUCTION:
+        if cap is None:
+            return _("deduction: %(weight)s points a unit") % {"weight": weight}
+        return _("deduction: %(weight)s points a unit, at most %(cap)s") % {
+            "weight": weight,
+            "cap": formatting.score(Decimal(cap)),
+        }
+    return _("weight %(weight)s points, cap %(cap)s") % {
+        "weight": weight,
+        "cap": formatting.score(Decimal(cap)),
+    }
 
 
 def metric(value: str) -> str:
@@ -37,6 +55,7 @@ class PlanExtract(Extract):
     kind = "assessment_plan"
     title = "考核办法"
     model = PlanItem
+    approval = True
     columns = [
         c.Column("year", "年度", c.integer(minimum=2000, maximum=2100)),
         c.Column("metric", "指标", plan_metric),
@@ -61,6 +80,23 @@ class PlanExtract(Extract):
         if not metric_.deduction:
             return {}, [("mode", _("this metric cannot be a deduction"))]
         return {**v, "mode": mode}, []
+
+    def changes(self, staging):
+        """Each line added or changed: the year and metric, its mode, weight and cap before and after."""
+        rows = staging.fetch(
+            f"SELECT s.year, s.metric, p.mode, p.weight, p.cap, s.mode, s.weight, s.cap "
+            f"FROM {staging.table} AS s LEFT JOIN {PlanItem._meta.db_table} AS p ON p.id = s.target_id "
+            f"WHERE s.action IN ({CREATED}, {CHANGED}) ORDER BY s.row_no"
+        )
+        return [
+            [
+                _("%(year)s plan: %(metric)s")
+                % {"year": year, "metric": formatting.metric_label(BY_CODE[code])},
+                _plan_line(mode, weight, cap) if mode else "",
+                _plan_line(new_mode, new_weight, new_cap),
+            ]
+            for year, code, mode, weight, cap, new_mode, new_weight, new_cap in rows
+        ]
 
     def check(self, staging):
         """A year with a published quarter keeps its plan: a new or changed line is refused."""
@@ -88,6 +124,7 @@ class TargetsExtract(Extract):
     kind = "targets"
     title = "任务分解表"
     model = Target
+    approval = True
     columns = [
         c.Column("year", "年度", c.integer(minimum=2000, maximum=2100)),
         c.Column("quarter", "季度", c.integer(minimum=1, maximum=4)),
@@ -137,6 +174,29 @@ class TargetsExtract(Extract):
             if related:
                 errors.append((row, "branch_code", CONFLICT % {"year": year, "quarter": quarter}))
         return errors
+
+    def changes(self, staging):
+        """Each target added or revised: the quarter, branch and metric, the target before and after."""
+        rows = staging.fetch(
+            f"SELECT s.year, s.quarter, b.name, s.metric, t.target, s.target "
+            f"FROM {staging.table} AS s JOIN {Branch._meta.db_table} AS b ON b.id = s.branch_id "
+            f"LEFT JOIN {Target._meta.db_table} AS t ON t.id = s.target_id "
+            f"WHERE s.action IN ({CREATED}, {CHANGED}) ORDER BY s.row_no"
+        )
+        return [
+            [
+                _("%(year)s Q%(quarter)s %(branch)s: %(metric)s")
+                % {
+                    "year": year,
+                    "quarter": quarter,
+                    "branch": branch,
+                    "metric": formatting.metric_label(BY_CODE[code]),
+                },
+                "" if old is None else formatting.metric_number(BY_CODE[code], Decimal(old)),
+                formatting.metric_number(BY_CODE[code], Decimal(new)),
+            ]
+            for year, quarter, branch, code, old, new in rows
+        ]
 
     def _locked(self, staging) -> list:
         """A published quarter keeps its targets: a new or revised one is refused."""

@@ -1,12 +1,9 @@
 """The quarterly assessment (季度考核) of docs/kpi.md: scores, totals and ranks, on record per run."""
 
-import csv
 import datetime
-import tempfile
 import unicodedata
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ebank.celery import not_queued_message
-from ebank.imports.engine import extract_import
+from ebank.imports.services import import_run_propose
 
 from .models import AssessmentPublication, AssessmentResult, AssessmentRun, PlanItem, Target
 from .selectors import QUARTER_ENDS, assessment_publication, figures_for_branches, quarter_end
@@ -190,11 +187,12 @@ def _cell_text(text: str) -> str:
 def targets_matrix_save(
     *, year: int, quarter: int, values: dict[tuple[str, str], str], reason: str, by
 ) -> tuple[object, dict]:
-    """Save the cells of 任务分解表 for a year and quarter — {(branch code, metric): text} —
-    through the targets extract (docs/extracts.md): each cell checked as a row of the file would
-    be, all or nothing, a revision kept in the history with `reason`. An empty cell changes
-    nothing. Return the import's outcome and the problems by cell ({(code, metric): [reasons]};
-    the key (None, "reason") when a revision has no reason)."""
+    """Submit the cells of 任务分解表 for a year and quarter — {(branch code, metric): text} — as
+    a change of the targets extract (docs/extracts.md) awaiting a union manager's approval: each
+    cell checked now as a row of the file would be, all or nothing; approved, a revision is kept
+    in the history with `reason`. An empty cell changes nothing. Return the change (an ImportRun
+    awaiting approval, or None when nothing changes) and the problems by cell ({(code, metric):
+    [reasons]}; the key (None, "reason") when a revision has no reason)."""
     existing = {
         (t.branch.code, t.metric): t.target
         for t in Target.objects.filter(year=year, quarter=quarter).select_related("branch")
@@ -216,18 +214,55 @@ def targets_matrix_save(
         return None, {(None, "reason"): [_("Say why the targets are revised.")]}
     if not rows:
         return None, {}
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "targets.csv"
-        with path.open("w", encoding="utf-8", newline="") as file:
-            writer = csv.writer(file)
-            writer.writerow(["year", "quarter", "branch_code", "metric", "target", "reason"])
-            for (code, metric), text in rows:
-                writer.writerow([year, quarter, code, metric, text, reason.strip()])
-        outcome = extract_import(
-            kind="targets", path=path, by=by, reason=reason.strip() or _("entered in the target matrix")
-        )
+    run, outcome = import_run_propose(
+        kind="targets",
+        rows=[
+            {
+                "year": year,
+                "quarter": quarter,
+                "branch_code": code,
+                "metric": metric,
+                "target": text,
+                "reason": reason.strip(),
+            }
+            for (code, metric), text in rows
+        ],
+        file_name=_("target matrix %(year)s Q%(quarter)s") % {"year": year, "quarter": quarter},
+        reason=reason.strip() or _("entered in the target matrix"),
+        by=by,
+    )
     problems: dict = {}
     for row, column, text in outcome.errors:
         key = rows[row - 1][0] if 0 < row <= len(rows) else (None, column)
         problems.setdefault(key, []).append(text)
-    return outcome, problems
+    return (run if outcome.valid else None), problems
+
+
+def target_change_propose(*, target: Target | None, values: dict, reason: str, by):
+    """Submit one target added or revised on its page, awaiting approval (as the matrix does):
+    return the change, or raise ValueError with the file's errors."""
+    return _propose_one(
+        kind="targets",
+        row={**values, "reason": reason.strip()},
+        file_name=_("target %(what)s") % {"what": target or values.get("metric", "")},
+        reason=reason or _("entered on the target's page"),
+        by=by,
+    )
+
+
+def plan_change_propose(*, values: dict, reason: str, by):
+    """Submit one line of the plan (考核办法) added or changed on its page, awaiting approval."""
+    return _propose_one(
+        kind="assessment_plan",
+        row=values,
+        file_name=_("plan line %(year)s %(metric)s") % values,
+        reason=reason or _("entered on the plan line's page"),
+        by=by,
+    )
+
+
+def _propose_one(*, kind: str, row: dict, file_name: str, reason: str, by):
+    run, outcome = import_run_propose(kind=kind, rows=[row], file_name=file_name, reason=reason, by=by)
+    if not outcome.valid:
+        raise ValueError("; ".join(f"{column}: {text}" for _row, column, text in outcome.errors))
+    return run

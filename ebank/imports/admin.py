@@ -14,6 +14,30 @@ from .forms import UploadForm
 from .models import ImportRun
 
 
+def _needs_approval(run: ImportRun) -> bool:
+    from .spec import extract_for
+
+    try:
+        return extract_for(run.kind).approval
+    except LookupError:
+        return False
+
+
+class AwaitingApprovalFilter(admin.SimpleListFilter):
+    title = gettext_lazy("four eyes")
+    parameter_name = "approval"
+
+    def lookups(self, request, model_admin):
+        return [("awaiting", _("awaiting approval")), ("decided", _("approved or rejected"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "awaiting":
+            return queryset.filter(status=ImportRun.Status.AWAITING_APPROVAL)
+        if self.value() == "decided":
+            return queryset.filter(decided_by__isnull=False)
+        return queryset
+
+
 @admin.register(ImportRun)
 class ImportRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The record of every import; "add" uploads a file, the run's page checks and confirms it."""
@@ -30,9 +54,11 @@ class ImportRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         "error_count",
         "started_by",
         "source",
+        "reason",
+        "decided_by",
     ]
-    list_filter = ["kind", "status", "source"]
-    list_select_related = ["started_by"]
+    list_filter = [AwaitingApprovalFilter, "kind", "status", "source"]
+    list_select_related = ["started_by", "decided_by"]
     search_fields = ["file_name", "sha256"]
 
     @admin.display(description=gettext_lazy("extract"), ordering="kind")
@@ -44,6 +70,8 @@ class ImportRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         return [
             path("<int:run_id>/progress/", wrap(self.progress_view), name="imports_importrun_progress"),
             path("<int:run_id>/confirm/", wrap(self.confirm_view), name="imports_importrun_confirm"),
+            path("<int:run_id>/approve/", wrap(self.approve_view), name="imports_importrun_approve"),
+            path("<int:run_id>/reject/", wrap(self.reject_view), name="imports_importrun_reject"),
             *super().get_urls(),
         ]
 
@@ -96,6 +124,10 @@ class ImportRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 and run.status == ImportRun.Status.VALID
                 and not run.dry_run,
                 "progress": services.import_run_progress(run_id=run.pk),
+                "needs_approval": _needs_approval(run),
+                "can_decide": run.status == ImportRun.Status.AWAITING_APPROVAL
+                and request.user.has_perm("imports.approve_importrun")
+                and run.started_by_id != request.user.pk,
             },
         )
 
@@ -110,7 +142,44 @@ class ImportRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         run = self._run(request, run_id)
         try:
-            jobs.import_confirm(run=run, by=request.user)
+            run = jobs.import_confirm(run=run, by=request.user, reason=request.POST.get("reason", ""))
         except ValueError as error:
             self.message_user(request, str(error), messages.ERROR)
+        else:
+            if run.status == ImportRun.Status.AWAITING_APPROVAL:
+                self.message_user(
+                    request, _("Submitted: a union manager approves the change before it applies.")
+                )
         return HttpResponseRedirect(reverse("admin:imports_importrun_change", args=[run.pk]))
+
+    def _decision(self, request, run_id, decide, done: str):
+        if request.method != "POST" or not request.user.has_perm("imports.approve_importrun"):
+            raise PermissionDenied
+        run = self._run(request, run_id)
+        try:
+            decide(run)
+        except ValueError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, done)
+        return HttpResponseRedirect(reverse("admin:imports_importrun_change", args=[run.pk]))
+
+    def approve_view(self, request, run_id):
+        """A union manager approves a change of the targets or the plan: it is applied now."""
+        return self._decision(
+            request,
+            run_id,
+            lambda run: jobs.import_approve(run=run, by=request.user),
+            _("Approved: the change applies."),
+        )
+
+    def reject_view(self, request, run_id):
+        """A union manager rejects it, with the reason: nothing changes."""
+        return self._decision(
+            request,
+            run_id,
+            lambda run: services.import_run_reject(
+                run=run, by=request.user, reason=request.POST.get("rejection", "")
+            ),
+            _("Rejected: nothing changes."),
+        )

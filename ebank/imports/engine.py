@@ -49,6 +49,8 @@ class Outcome:
     invalid_rows: int = 0  # the rows with at least one
     header: list[str] = field(default_factory=list)
     preview: list[list[str]] = field(default_factory=list)
+    # A dry run of an extract that needs approval: [what, old, new] per row it would change.
+    changes: list[list[str]] = field(default_factory=list)
     written: bool = False
 
     @property
@@ -465,6 +467,8 @@ def _run(extract, table, mapping, outcome, dry_run, by, reason, progress, keep_e
     outcome.updated = counts.get(CHANGED, 0)
     outcome.unchanged = counts.get(UNCHANGED, 0)
     if dry_run:
+        if extract.approval:
+            outcome.changes = extract.changes(staging)
         raise _Rollback(outcome)
     if outcome.created or outcome.updated:
         extract.write(staging, by=by, reason=reason)

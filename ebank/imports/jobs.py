@@ -19,8 +19,16 @@ def import_upload(*, kind: str, uploaded_file, by) -> ImportRun:
     return run
 
 
-def import_confirm(*, run: ImportRun, by) -> ImportRun:
-    """Confirm a checked import, and queue the import itself."""
-    run = services.import_run_confirm(run=run, by=by)
+def import_confirm(*, run: ImportRun, by, reason: str = "") -> ImportRun:
+    """Confirm a checked import, and queue the import itself (unless it awaits approval)."""
+    run = services.import_run_confirm(run=run, by=by, reason=reason)
+    if run.status == ImportRun.Status.IMPORTING:
+        _queue(import_run_apply_task, run)
+    return run
+
+
+def import_approve(*, run: ImportRun, by) -> ImportRun:
+    """Approve a change awaiting approval, and queue its import."""
+    run = services.import_run_approve(run=run, by=by)
     _queue(import_run_apply_task, run)
     return run

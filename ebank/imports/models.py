@@ -11,6 +11,8 @@ class ImportRun(models.Model):
         QUEUED = "queued", _("queued")
         VALIDATING = "validating", _("checking")
         VALID = "valid", _("checked, awaiting confirmation")
+        AWAITING_APPROVAL = "approval", _("awaiting approval")
+        REJECTED = "rejected", _("rejected")
         INVALID = "invalid", _("refused: invalid rows")
         IMPORTING = "importing", _("importing")
         DONE = "done", _("imported")
@@ -48,11 +50,26 @@ class ImportRun(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     preview = models.JSONField(_("preview"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)
+    # Four eyes (an extract that needs approval): why the change is made, what it changes (what,
+    # old, new), and who approved or rejected it, when, and the reason of a rejection.
+    reason = models.CharField(_("reason for the change"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or rejected by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("approved or rejected at"), null=True, blank=True)
+    rejection = models.CharField(_("reason for the rejection"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at"]
+        permissions = [("approve_importrun", _("Can approve or reject a change of the targets or the plan"))]
 
     def __str__(self):
         return f"{self.kind_title} · {self.file_name} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
@@ -69,6 +86,9 @@ class ImportRun(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.INVALID, self.Status.DONE, self.Status.FAILED) or (
-            self.status == self.Status.VALID and self.dry_run
-        )
+        return self.status in (
+            self.Status.INVALID,
+            self.Status.DONE,
+            self.Status.FAILED,
+            self.Status.REJECTED,
+        ) or (self.status == self.Status.VALID and self.dry_run)

@@ -1,6 +1,7 @@
 """Import runs: record an upload, check it, import it — from the admin (through Celery) or the
 command line (in-process). Every run is on record in ImportRun."""
 
+import csv
 import datetime
 import hashlib
 import logging
@@ -22,6 +23,7 @@ from ebank.celery import not_queued_message
 from .engine import MAX_ERRORS, Outcome, extract_import
 from .models import ImportRun
 from .readers import FileRefused
+from .spec import extract_for
 
 log = logging.getLogger(__name__)
 PROGRESS_KEY = "import-run-progress-{}"
@@ -56,6 +58,8 @@ def _progress_reporter(run_id: int):
 
 
 def _record(run: ImportRun, outcome: Outcome) -> None:
+    if outcome.changes:
+        run.changes = outcome.changes
     run.rows = outcome.rows
     run.created, run.updated, run.unchanged = outcome.created, outcome.updated, outcome.unchanged
     run.error_count = outcome.invalid_rows or outcome.error_count
@@ -191,16 +195,97 @@ def import_run_check(*, run_id: int) -> ImportRun:
 
 
 @transaction.atomic
-def import_run_confirm(*, run: ImportRun, by) -> ImportRun:
-    """Confirm a checked import (jobs.import_confirm then queues the import itself)."""
+def import_run_confirm(*, run: ImportRun, by, reason: str = "") -> ImportRun:
+    """Confirm a checked import (jobs.import_confirm then queues the import itself). An extract
+    that needs approval (the targets, the plan) waits instead for a second person, with the
+    reason for the change."""
+    needs_approval = extract_for(run.kind).approval
+    if needs_approval and not reason.strip():
+        raise ValueError(_("Say why the targets or the plan change: the approver reads it."))
     # One confirmation only, however often the button is pressed: the status moves once.
     moved = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.VALID, dry_run=False).update(
-        status=ImportRun.Status.IMPORTING
+        status=ImportRun.Status.AWAITING_APPROVAL if needs_approval else ImportRun.Status.IMPORTING,
+        reason=reason.strip()[:200],
     )
     if not moved:
         raise ValueError(_("Only a checked import that awaits confirmation can be confirmed."))
     run.refresh_from_db()
     return run
+
+
+def _decide(run: ImportRun, by, status: str, **fields) -> ImportRun:
+    """Move a change awaiting approval to `status`, once, by someone other than who made it."""
+    if run.started_by_id == by.pk:
+        raise ValueError(_("The person who made a change cannot approve or reject it."))
+    moved = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.AWAITING_APPROVAL).update(
+        status=status, decided_by=by, decided_at=timezone.now(), **fields
+    )
+    if not moved:
+        raise ValueError(_("Only a change awaiting approval can be approved or rejected."))
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def import_run_approve(*, run: ImportRun, by) -> ImportRun:
+    """Approve a change of the targets or the plan (jobs.import_approve then queues it): it is
+    applied as its maker made it, the approval on record beside it."""
+    return _decide(run, by, ImportRun.Status.IMPORTING)
+
+
+@transaction.atomic
+def import_run_reject(*, run: ImportRun, by, reason: str) -> ImportRun:
+    """Reject a change of the targets or the plan, with the reason: nothing changes."""
+    if not reason.strip():
+        raise ValueError(_("Say why the change is rejected."))
+    run = _decide(
+        run, by, ImportRun.Status.REJECTED, rejection=reason.strip()[:200], finished_at=timezone.now()
+    )
+    _discard_file(run)
+    run.save(update_fields=["stored_file"])
+    return run
+
+
+def import_run_propose(
+    *, kind: str, rows: list[dict], file_name: str, reason: str, by
+) -> tuple[ImportRun, Outcome]:
+    """A change typed on a page (a target, a block of the target matrix, a plan line) as a file of
+    the extract, checked now: refused with its row-and-column errors, or left awaiting approval
+    with `reason` (a page's change needs four eyes as an upload does). Nothing is written."""
+    extract = extract_for(kind)
+    file_name = f"{file_name}.csv"  # the file it is: the engine reads it by its suffix
+    directory = Path(settings.IMPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stored = f"{uuid.uuid4().hex}.csv"
+    names = [column.name for column in extract.columns]
+    with (directory / stored).open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow([row.get(name, "") for name in names])
+    sha256, size = file_fingerprint(directory / stored)
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=file_name,
+        sha256=sha256,
+        size=size,
+        stored_file=stored,
+        source=ImportRun.Source.ADMIN,
+        started_by=by,
+        started_at=timezone.now(),
+        status=ImportRun.Status.VALIDATING,
+        reason=reason.strip()[:200],
+    )
+    outcome = extract_import(kind=kind, path=_upload_path(run), file_name=file_name, dry_run=True, by=by)
+    _record(run, outcome)
+    if not outcome.valid or not (outcome.created or outcome.updated):
+        _discard_file(run)
+        run.status = ImportRun.Status.INVALID if not outcome.valid else ImportRun.Status.DONE
+        run.finished_at = timezone.now()
+    else:
+        run.status = ImportRun.Status.AWAITING_APPROVAL
+    run.save()
+    return run, outcome
 
 
 def import_run_apply(*, run_id: int) -> ImportRun:
@@ -233,8 +318,6 @@ def import_run_apply(*, run_id: int) -> ImportRun:
 
 def _column_labeller(run: ImportRun) -> Callable[[str], str]:
     """Name a column as the file may name it: `branch_code（发放机构）`."""
-    from .spec import extract_for
-
     try:
         labels = {column.name: column.label for column in extract_for(run.kind).columns}
     except LookupError:
@@ -254,7 +337,6 @@ def _value_meanings(run: ImportRun) -> dict[str, dict[str, str]]:
     from django.core.exceptions import FieldDoesNotExist
 
     from . import columns
-    from .spec import extract_for
 
     try:
         extract = extract_for(run.kind)
@@ -290,7 +372,15 @@ def import_run_preview_labelled(*, run: ImportRun) -> list[list[str]]:
 
 
 def _import_reason(run: ImportRun) -> str:
-    return _("import #%(id)d of %(file)s") % {"id": run.id, "file": run.file_name}
+    reason = _("import #%(id)d of %(file)s") % {"id": run.id, "file": run.file_name}
+    if run.decided_by_id:  # approved: the change's reason and its approver go on record
+        approver = run.decided_by.get_full_name() or run.decided_by.username
+        reason = _("%(reason)s (approved by %(approver)s, import #%(id)d)") % {
+            "reason": run.reason,
+            "approver": approver,
+            "id": run.id,
+        }
+    return reason
 
 
 def import_file(

@@ -56,6 +56,9 @@ class Extract:
     # "history": the model has simple-history and each created/changed record gets a history row.
     # None: the ImportRun is the record (used for very large tables; see the extract's docstring).
     record: str | None = "history"
+    # Four eyes: a file of this extract uploaded in the browser (or a page's change made through
+    # it) is applied only once a second person approves it; the command line applies directly.
+    approval: bool = False
 
     def stage(self, values: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """Turn one parsed row into staging values, or return (column, reason) errors.
@@ -64,6 +67,11 @@ class Extract:
         (required-iff, one date not before another) live here.
         """
         raise NotImplementedError
+
+    def changes(self, staging) -> list[list[str]]:
+        """What the file would change, as a reviewer reads it: [what, old value, new value] per
+        row created or changed (after staging.classify(); the extracts that need approval)."""
+        return []
 
     def check(self, staging) -> list[tuple[int, str, str]]:
         """Further checks that need the database or the whole file: (row, column, reason)."""

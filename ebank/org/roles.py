@@ -58,7 +58,8 @@ PLATFORM_ACCESS: dict[str, Access] = {
     "org.branch": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
     "org.user": Access(staff=("view", "add", "change")),
     # Imports: only the department imports; union managers may read the record.
-    "imports.importrun": Access(staff=("view", "add"), leader=VIEW, branch_owned=False),
+    # A change of the targets or the plan made in the browser waits for a union manager's approval.
+    "imports.importrun": Access(staff=("view", "add"), leader=("view", "approve"), branch_owned=False),
     # API tokens (each user gets their own by logging in): the department sees and revokes them.
     "org.apitoken": Access(staff=("view", "delete"), branch_owned=False),
     # Authenticators for two-factor login: staff see who has one and reset a lost one (delete).

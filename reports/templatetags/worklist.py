@@ -4,6 +4,7 @@ from django import template
 
 from cards import selectors as cards_selectors
 from cards.models import CardRiskCheck
+from ebank.imports.models import ImportRun
 from ebank.org.scoping import scope_queryset
 from ebank.registers.selectors import confirmations_overdue
 from netbanking import selectors as netbanking_selectors
@@ -35,4 +36,11 @@ def worklist_panel(context):
         )
     )
     items["unconfirmed"] = confirmations_overdue(user=user)
+    if user.has_perm("imports.approve_importrun"):  # four eyes: the changes others made
+        items["awaiting_approval"] = list(
+            ImportRun.objects.filter(status=ImportRun.Status.AWAITING_APPROVAL)
+            .exclude(started_by=user)
+            .select_related("started_by")
+            .order_by("created_at")
+        )
     return {"items": items, "total": sum(len(entries) for entries in items.values())}

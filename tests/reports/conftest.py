@@ -21,3 +21,14 @@ def quarter(tree):
         Target.objects.create(year=2011, quarter=4, branch=branch, metric="new_cards", target=Decimal(1000))
         Target.objects.create(year=2011, quarter=4, branch=branch, metric="cards_total", target=Decimal(500))
     return tree
+
+
+def approve(by):
+    """A union manager approves the one change awaiting approval, and it is applied (as the
+    worker applies it); return the change."""
+    from ebank.imports import services
+    from ebank.imports.models import ImportRun
+
+    change = ImportRun.objects.get(status=ImportRun.Status.AWAITING_APPROVAL)
+    services.import_run_approve(run=change, by=by)
+    return services.import_run_apply(run_id=change.pk)

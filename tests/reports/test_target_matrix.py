@@ -1,6 +1,6 @@
 """任务分解表 as a matrix: branches × metrics for a year and quarter, values typed or pasted, each
-cell checked as the targets extract checks a row, saved all or nothing; a revision needs its
-reason; a target's key never changes."""
+cell checked as the targets extract checks a row, submitted all or nothing for a union manager's
+approval (four eyes); a revision needs its reason; a target's key never changes."""
 
 from decimal import Decimal
 
@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from reports.models import PlanItem, Target
 from tests.factories import BranchFactory
+from tests.reports.conftest import approve
 
 METRICS = ["new_cards", "avg_card_balance", "new_merchants", "new_netbank_personal"]
 
@@ -43,7 +44,7 @@ def test_the_menu_opens_the_matrix_with_the_plan_as_totals(plan, staff_client):
     assert reverse("admin:reports_target_matrix") in listing
 
 
-def test_a_pasted_block_is_saved_whole(plan, staff_client):
+def test_a_pasted_block_is_saved_whole_once_approved(plan, staff_client, leader):
     block = {
         (code, metric): value
         for code, values in (
@@ -57,6 +58,11 @@ def test_a_pasted_block_is_saved_whole(plan, staff_client):
         reverse("admin:reports_target_matrix"), {"year": 2012, "quarter": 1, **_cells(block), "reason": ""}
     )
     assert response.status_code == 302
+    # Submitted, not applied: the change page lists what it changes; the matrix says it waits.
+    change = staff_client.get(response["Location"]).content.decode()
+    assert 'id="awaiting-approval"' in change and "北山信用社 新增发卡" in change and "2,818" in change
+    assert Target.objects.count() == 1 and 'id="pending-changes"' in _matrix(staff_client).content.decode()
+    approve(leader)
     saved = {(t.branch.code, t.metric): t.target for t in Target.objects.filter(year=2012, quarter=1)}
     assert len(saved) == 12  # 11 new, 101's new cards kept
     assert saved[("201", "new_cards")] == Decimal("2818") and saved[("101", "avg_card_balance")] == Decimal(
@@ -78,16 +84,18 @@ def test_one_bad_cell_refuses_the_whole_block_and_says_where(plan, staff_client)
     assert 'name="cell-201-new_cards" value="2818"' in html  # what was typed stays
 
 
-def test_a_revision_needs_its_reason_and_is_on_record(plan, staff_client, staff):
+def test_a_revision_needs_its_reason_and_is_on_record(plan, staff_client, staff, leader):
     url = reverse("admin:reports_target_matrix")
     response = staff_client.post(url, {"year": 2012, "quarter": 1, "cell-101-new_cards": "120"})
     assert response.status_code == 200 and Target.objects.get().target == Decimal(100)
     assert "请说明修改任务的原因" in response.content.decode()
     staff_client.post(url, {"year": 2012, "quarter": 1, "cell-101-new_cards": "120", "reason": "追加任务"})
+    assert Target.objects.get().target == Decimal(100)  # until approved
+    approve(leader)
     target = Target.objects.get()
-    assert target.target == Decimal(120)
+    assert target.target == Decimal(120) and target.reason == "追加任务"
     latest = target.history.first()
-    assert latest.history_change_reason == "追加任务" and latest.history_user == staff
+    assert latest.history_change_reason.startswith("追加任务（") and latest.history_user == staff
     assert target.history.last().target == Decimal(100)
 
 
