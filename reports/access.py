@@ -26,6 +26,8 @@ ACCESS = {
         branch_owned=False,
         off_menu_for=(Role.STAFF, Role.BRANCH_MANAGER, Role.LEADER),
     ),
+    # Appeals: a branch manager appeals their branch's published result; the department answers.
+    "reports.appeal": Access(staff=("view", "change"), branch_manager=("view", "add"), leader=VIEW),
     # The lines of the runs: read in a run's ranking.
     "reports.assessmentresult": Access(
         staff=VIEW, branch_manager=VIEW, leader=VIEW, off_menu_for=(Role.BRANCH_MANAGER, Role.LEADER)

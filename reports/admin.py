@@ -2,10 +2,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Subquery
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +29,7 @@ from ebank.org.scoping import scope_queryset, scoped_branches
 from . import exports, jobs, selectors, services
 from .metrics import BY_CODE
 from .models import (
+    Appeal,
     AssessmentPublication,
     AssessmentResult,
     AssessmentRun,
@@ -201,7 +203,6 @@ class TargetAdmin(ProposedChangeAdminMixin, ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["year", "quarter", "branch", "metric"] if obj is not None else []
-
 
     def get_urls(self):
         return [
@@ -434,6 +435,11 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.publish_view),
                 name="reports_assessmentrun_publish",
             ),
+            path(
+                "<int:run_id>/appeal/",
+                self.admin_site.admin_view(self.appeal_view),
+                name="reports_assessmentrun_appeal",
+            ),
             *super().get_urls(),
         ]
 
@@ -463,6 +469,28 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 )
                 % {"run": run.pk},
             )
+        return HttpResponseRedirect(reverse("admin:reports_assessmentrun_change", args=[run.pk]))
+
+    def appeal_view(self, request, run_id):
+        """申诉: a branch manager appeals their branch's published result, with an attachment."""
+        if request.method != "POST" or not request.user.has_perm("reports.add_appeal"):
+            raise PermissionDenied
+        run = self.get_object(request, run_id)
+        publication = AssessmentPublication.objects.filter(run=run).first() if run else None
+        if publication is None or request.user.branch is None:
+            raise Http404
+        try:
+            services.appeal_submit(
+                publication=publication,
+                branch=request.user.branch,
+                text=request.POST.get("text", ""),
+                attachment=request.FILES.get("attachment"),
+                by=request.user,
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, _("Your appeal is submitted: the department answers it on this page."))
         return HttpResponseRedirect(reverse("admin:reports_assessmentrun_change", args=[run.pk]))
 
     FORMATS = {
@@ -532,10 +560,28 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 for change in selectors.assessment_data_changes(run=run)
                 if results.filter(branch=change["branch"]).exists()
             ]
+        appeals = scope_queryset(
+            user=request.user, queryset=Appeal.objects.filter(publication__run=run)
+        ).select_related("branch", "submitted_by", "answered_by")
+        appeal = {}
+        if publication is not None and current is not None and current.pk == publication.pk:
+            deadline = selectors.appeal_deadline(publication=publication)
+            mine = request.user.branch
+            appeal = {
+                "deadline": deadline,
+                "open": timezone.localdate() <= deadline,
+                "may": request.user.has_perm("reports.add_appeal")
+                and mine is not None
+                and run.results.filter(branch=mine).exists()
+                and not appeals.filter(branch=mine, outcome=Appeal.Outcome.PENDING).exists(),
+                "upheld": appeals.filter(outcome=Appeal.Outcome.UPHELD).exists(),
+            }
         return TemplateResponse(
             request,
             "admin/reports/assessmentrun/ranking.html",
             {
+                "appeals": appeals,
+                "appeal": appeal,
                 **self.admin_site.each_context(request),
                 "title": _("%(year)d Q%(quarter)d assessment") % {"year": run.year, "quarter": run.quarter},
                 "run": run,
@@ -554,6 +600,115 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
                 "previous_quarter": "%dQ%d" % selectors.previous_quarter(year=run.year, quarter=run.quarter),
                 "opts": self.model._meta,
             },
+        )
+
+
+class AppealAnswerForm(forms.ModelForm):
+    class Meta:
+        model = Appeal
+        fields = ["outcome", "answer"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == Appeal.Outcome.PENDING:
+            self.add_error("outcome", _("Uphold or reject the appeal."))
+        if not (cleaned.get("answer") or "").strip():
+            self.add_error("answer", _("Give the reason of the answer."))
+        return cleaned
+
+
+@admin.register(Appeal)
+class AppealAdmin(NoDeleteMixin, ScopedAdmin):
+    """申诉: made by a branch manager on the published run's page; the department answers each one
+    here, upheld or rejected, with the reason, once."""
+
+    form = AppealAnswerForm
+    list_display = [
+        "publication",
+        "branch",
+        "submitted_by",
+        "submitted_at",
+        "outcome",
+        "answered_by",
+        "answered_at",
+    ]
+    list_filter = ["outcome", ("branch", ScopedBranchFilter)]
+    list_select_related = ["publication", "branch", "submitted_by", "answered_by"]
+    readonly_fields = [
+        "run_link",
+        "branch",
+        "text",
+        "attachment_link",
+        "submitted_by",
+        "submitted_at",
+        "answered_by",
+        "answered_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # on the published run's page
+
+    def has_change_permission(self, request, obj=None):
+        answered = obj is not None and obj.outcome != Appeal.Outcome.PENDING
+        return not answered and super().has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        return [*self.readonly_fields[:6], "outcome", "answer", *self.readonly_fields[6:]]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.outcome != Appeal.Outcome.PENDING:
+            return [*self.readonly_fields, "outcome", "answer"]
+        return self.readonly_fields
+
+    @admin.display(description=gettext_lazy("run"))
+    def run_link(self, appeal):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:reports_assessmentrun_change", args=[appeal.publication.run_id]),
+            appeal.publication.run,
+        )
+
+    @admin.display(description=gettext_lazy("attachment"))
+    def attachment_link(self, appeal):
+        if not appeal.attachment:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:reports_appeal_attachment", args=[appeal.pk]),
+            appeal.attachment_name,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:appeal_id>/attachment/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="reports_appeal_attachment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def attachment_view(self, request, appeal_id):
+        """The appeal's attachment, to who may read the appeal (within their branches), else 404."""
+        appeal = (
+            self.get_queryset(request).filter(pk=appeal_id).first()
+            if self.has_view_permission(request)
+            else None
+        )
+        if appeal is None or not appeal.attachment:
+            raise Http404
+        response = FileResponse(
+            appeal.attachment.open("rb"), as_attachment=True, filename=appeal.attachment_name
+        )
+        response["Cache-Control"] = "private"
+        return response
+
+    def save_model(self, request, obj, form, change):
+        services.appeal_answer(
+            appeal=obj,
+            upheld=form.cleaned_data["outcome"] == Appeal.Outcome.UPHELD,
+            answer=form.cleaned_data["answer"],
+            by=request.user,
         )
 
 

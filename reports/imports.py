@@ -13,7 +13,7 @@ from ebank.org.models import Branch
 
 from .metrics import BY_CODE
 from .models import AssessmentPublication, PlanItem, Target
-from .selectors import assessment_lock, assessment_lock_message
+from .selectors import assessment_lock, assessment_lock_message, assessment_locked_quarters
 
 
 def _plan_line(mode, weight, cap) -> str:
@@ -200,7 +200,7 @@ class TargetsExtract(Extract):
 
     def _locked(self, staging) -> list:
         """A published quarter keeps its targets: a new or revised one is refused."""
-        locked = set(AssessmentPublication.objects.values_list("year", "quarter"))
+        locked = assessment_locked_quarters()
         if not locked:
             return []
         rows = staging.fetch(

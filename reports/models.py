@@ -170,6 +170,60 @@ class AssessmentPublication(models.Model):
         return f"{self.year}Q{self.quarter} #{self.run_id}"
 
 
+def _attachment_storage():
+    from django.core.files.storage import storages
+
+    return storages["attachments"]
+
+
+class Appeal(models.Model):
+    """A branch manager's appeal (申诉) of their branch's result in a published assessment, within
+    APPEAL_WORKING_DAYS working days of its publication, with its text and an attachment; the
+    department answers it, upheld or rejected, with the reason. An upheld appeal reopens the
+    quarter's targets for the correction, until a corrected run is published."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("awaiting an answer")
+        UPHELD = "upheld", _("upheld")
+        REJECTED = "rejected", pgettext_lazy("appeal outcome", "rejected")
+
+    publication = models.ForeignKey(
+        AssessmentPublication, verbose_name=_("publication"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("what the branch disputes"))
+    attachment = models.FileField(
+        _("attachment"), storage=_attachment_storage, upload_to="appeals/%Y/%m/", blank=True
+    )
+    attachment_name = models.CharField(_("attachment's file name"), max_length=120, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    history = HistoricalRecords(verbose_name=_("appeal history"), verbose_name_plural=_("appeal history"))
+
+    branch_lookup = "branch"
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.publication} {self.branch.name}"
+
+
 class AssessmentResult(models.Model):
     """One (branch, metric) line of a run, with the target it used."""
 

@@ -212,13 +212,43 @@ def assessment_shown_run(*, year: int, quarter: int):
 
 def assessment_lock(*, year: int, quarter: int | None = None):
     """The publication that locks a quarter's targets (`quarter` given) or a year's plan (any
-    quarter of it published), or None."""
+    quarter of it published), or None. An upheld appeal of the quarter's publication reopens its
+    targets for the correction, until a corrected run is published."""
     from .models import AssessmentPublication
 
     publications = AssessmentPublication.objects.filter(year=year).select_related("published_by")
     if quarter is not None:
-        publications = publications.filter(quarter=quarter)
+        publication = publications.filter(quarter=quarter).order_by("-published_at", "-pk").first()
+        if publication is not None and publication.appeals.filter(outcome="upheld").exists():
+            return None
+        return publication
     return publications.order_by("-published_at", "-pk").first()
+
+
+def assessment_locked_quarters() -> set[tuple[int, int]]:
+    """Every (year, quarter) whose targets are locked (see assessment_lock)."""
+    from .models import AssessmentPublication
+
+    latest: dict = {}
+    for publication in AssessmentPublication.objects.order_by("published_at", "pk"):
+        latest[(publication.year, publication.quarter)] = publication
+    return {
+        key
+        for key, publication in latest.items()
+        if not publication.appeals.filter(outcome="upheld").exists()
+    }
+
+
+def appeal_deadline(*, publication) -> datetime.date:
+    """The last day a published result may be appealed: APPEAL_WORKING_DAYS working days after the
+    day of its publication, on the holiday calendar."""
+    from django.conf import settings
+
+    from netbanking.selectors import working_day_after
+
+    return working_day_after(
+        start=timezone.localdate(publication.published_at), days=settings.APPEAL_WORKING_DAYS
+    )
 
 
 def assessment_lock_message(publication) -> str:

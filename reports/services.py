@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ebank.audit import on_record
 from ebank.celery import not_queued_message
 from ebank.imports.services import import_run_propose
 
-from .models import AssessmentPublication, AssessmentResult, AssessmentRun, PlanItem, Target
+from .models import Appeal, AssessmentPublication, AssessmentResult, AssessmentRun, PlanItem, Target
 from .selectors import QUARTER_ENDS, assessment_publication, figures_for_branches, quarter_end
 
 CENT = Decimal("0.01")
@@ -167,6 +168,90 @@ def assessment_publish(*, run: AssessmentRun, note: str, by, reason: str = "") -
         note=note.strip(),
         reason=reason.strip(),
     )
+
+
+# An appeal's attachment: a scan or a photo of the branch's evidence, recognised by its first bytes.
+ATTACHMENT_KINDS = {b"%PDF-": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
+
+
+def _attachment_suffix(attachment) -> str:
+    from django.conf import settings
+
+    if attachment.size > settings.APPEAL_ATTACHMENT_MAX_MB * 1024 * 1024:
+        raise ValidationError(
+            {
+                "attachment": _("The attachment is larger than %(mb)d MB.")
+                % {"mb": settings.APPEAL_ATTACHMENT_MAX_MB}
+            }
+        )
+    attachment.seek(0)
+    head = attachment.read(16)
+    attachment.seek(0)
+    for magic, suffix in ATTACHMENT_KINDS.items():
+        if head.startswith(magic):
+            return suffix
+    raise ValidationError({"attachment": _("Attach a PDF, a JPEG or a PNG file.")})
+
+
+@transaction.atomic
+def appeal_submit(*, publication: AssessmentPublication, branch, text: str, by, attachment=None) -> Appeal:
+    """A branch manager's appeal (申诉) of their branch's published result, with its text and an
+    optional attachment: only the result published now, only within the appeal period, one
+    awaiting an answer at a time."""
+    import uuid
+
+    from ebank import pii
+    from ebank.org.scoping import user_may_use_branch
+
+    from .selectors import appeal_deadline
+
+    if not text.strip():
+        raise ValidationError({"text": _("Say what the branch disputes and why.")})
+    current = assessment_publication(year=publication.year, quarter=publication.quarter)
+    if current is None or current.pk != publication.pk:
+        raise ValidationError({"publication": _("Appeal the result published now.")})
+    deadline = appeal_deadline(publication=publication)
+    if timezone.localdate() > deadline:
+        raise ValidationError(
+            {"publication": _("The appeal period ended on %(date)s.") % {"date": f"{deadline:%Y-%m-%d}"}}
+        )
+    if (
+        not user_may_use_branch(user=by, branch=branch)
+        or not publication.run.results.filter(branch=branch).exists()
+    ):
+        raise ValidationError({"branch": _("Only a branch assessed in this run appeals its own result.")})
+    if publication.appeals.filter(branch=branch, outcome=Appeal.Outcome.PENDING).exists():
+        raise ValidationError({"text": _("The branch's appeal awaits its answer.")})
+    appeal = Appeal(
+        publication=publication,
+        branch=branch,
+        text=text.strip(),
+        submitted_by=by,
+        submitted_at=timezone.now(),
+    )
+    if attachment is not None:
+        suffix = _attachment_suffix(attachment)
+        appeal.attachment_name = pii.text_mask_numbers(attachment.name)[0][:120]
+        appeal.attachment.save(f"{uuid.uuid4().hex}{suffix}", attachment, save=False)
+    on_record(appeal, by=by)
+    appeal.save()
+    return appeal
+
+
+@transaction.atomic
+def appeal_answer(*, appeal: Appeal, upheld: bool, answer: str, by) -> Appeal:
+    """The department's answer to an appeal: upheld or rejected, with the reason. Upheld, the
+    quarter's targets reopen for the correction, and a corrected run is published again."""
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.outcome != Appeal.Outcome.PENDING:
+        raise ValidationError({"outcome": _("The appeal has been answered already.")})
+    if not answer.strip():
+        raise ValidationError({"answer": _("Give the reason of the answer.")})
+    appeal.outcome = Appeal.Outcome.UPHELD if upheld else Appeal.Outcome.REJECTED
+    appeal.answer, appeal.answered_by, appeal.answered_at = answer.strip(), by, timezone.now()
+    on_record(appeal, by=by, reason=appeal.get_outcome_display())
+    appeal.save()
+    return appeal
 
 
 def assessment_fail(*, run_id: int, error: Exception) -> None:

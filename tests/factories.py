@@ -312,7 +312,7 @@ OBJECT_MAKERS = {
 def _report_makers():
     from decimal import Decimal
 
-    from reports.models import AssessmentResult, AssessmentRun, PlanItem, Policy, Target, YearSummary
+    from reports.models import Appeal, AssessmentResult, AssessmentRun, PlanItem, Policy, Target, YearSummary
 
     def plan_item(branch):
         return PlanItem.objects.create(
@@ -354,6 +354,13 @@ def _report_makers():
             year=2011, quarter=1 + next(_serial) % 4, branch=branch, metric="new_cards", target=Decimal(100)
         ),
         "reports.assessmentrun": run,
+        "reports.appeal": lambda branch: Appeal.objects.create(
+            publication=run(branch).publication,
+            branch=branch,
+            text="第四季度发卡数未计入补录数据",
+            submitted_by=user_with_role(Role.BRANCH_MANAGER, branch),
+            submitted_at=timezone.now(),
+        ),
         "reports.assessmentresult": result,
         "reports.policy": lambda branch: Policy.objects.create(
             kind="rule", title=f"网络管理办法{next(_serial)}", adopted_on=datetime.date(2011, 3, 1)

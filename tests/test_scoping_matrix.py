@@ -195,8 +195,9 @@ def test_admin_union_manager_is_read_only(client, leader, own_and_sibling, model
     _own, other = own_and_sibling(model)
     client.force_login(leader)
     actions = access_for(model).actions(Role.LEADER)
-    # A union manager reads, and publishes a quarter's result; they add, change and delete nothing.
-    assert set(actions) <= {"view", "publish"}, "a union manager is read-only"
+    # A union manager reads, approves changes and publishes a quarter's result; they add, change
+    # and delete nothing.
+    assert set(actions) <= {"view", "publish", "approve"}, "a union manager is read-only"
     change_url = _admin_url(model, "change", other.pk)
     if "view" not in actions:
         assert client.get(change_url).status_code == 403
@@ -495,3 +496,117 @@ def test_page_follows_role_and_scope(client, users, tree, path, role):
     if role == Role.BRANCH_MANAGER:
         assert sibling.terminal_no not in html and sibling.location not in html
         assert tree["b"].name not in html.split('id="content"', 1)[-1]
+
+
+# --- the assessment's governance: approval, publication, appeals, by role ----------------------
+
+
+@pytest.fixture
+def governed(tree, staff):
+    """A published run of 2011 Q4 assessing branch a (101) and b (201), and a change of the
+    targets awaiting approval, made by staff."""
+    from decimal import Decimal
+
+    from ebank.imports.services import import_run_propose
+    from reports import services
+    from reports.models import AssessmentRun, PlanItem, Target
+    from tests.factories import user_with_role
+
+    PlanItem.objects.create(year=2011, metric="new_cards", weight=Decimal(40))
+    for code in ("a", "b"):
+        Target.objects.create(year=2011, quarter=4, branch=tree[code], metric="new_cards", target=Decimal(10))
+
+    def run():
+        return services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=4).pk)
+
+    published = run()
+    services.assessment_publish(run=published, note="第四季度考核结果", by=user_with_role(Role.LEADER))
+    newer = run()  # a corrected run, to publish again
+    change, _outcome = import_run_propose(
+        kind="targets",
+        rows=[{"year": 2012, "quarter": 1, "branch_code": "201", "metric": "new_cards", "target": "20"}],
+        file_name="t",
+        reason="调整",
+        by=staff,
+    )
+    return {"run": published, "newer": newer, "change": change}
+
+
+GOVERNANCE = {
+    # action → the roles that may take it (the others are refused and change nothing)
+    "publish": {Role.LEADER},
+    "approve": {Role.LEADER},
+    "reject": {Role.LEADER},
+    "appeal": {Role.BRANCH_MANAGER},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(GOVERNANCE))
+def test_approval_publication_and_appeal_follow_the_role(client, users, governed, action, role):
+    from ebank.imports.models import ImportRun
+    from reports.models import Appeal, AssessmentPublication
+
+    urls = {
+        "publish": (
+            reverse("admin:reports_assessmentrun_publish", args=[governed["newer"].pk]),
+            {"note": "更正", "reason": "申诉"},
+        ),
+        "approve": (reverse("admin:imports_importrun_approve", args=[governed["change"].pk]), {}),
+        "reject": (
+            reverse("admin:imports_importrun_reject", args=[governed["change"].pk]),
+            {"rejection": "不同意"},
+        ),
+        "appeal": (
+            reverse("admin:reports_assessmentrun_appeal", args=[governed["run"].pk]),
+            {"text": "申诉"},
+        ),
+    }
+    url, data = urls[action]
+    client.force_login(users[role])
+    state = lambda: (  # noqa: E731
+        AssessmentPublication.objects.count(),
+        ImportRun.objects.get(pk=governed["change"].pk).status,
+        Appeal.objects.count(),
+    )
+    before = state()
+    response = client.post(url, data)
+    if role not in GOVERNANCE[action]:
+        assert response.status_code == 403 and state() == before
+    else:
+        assert response.status_code == 302 and state() != before
+
+
+def test_a_branch_manager_appeals_for_their_own_assessed_branch_only(client, governed, tree):
+    from reports.models import Appeal
+    from tests.factories import user_with_role
+
+    url = reverse("admin:reports_assessmentrun_appeal", args=[governed["run"].pk])
+    # The manager of a sub-branch that is not assessed: refused, nothing recorded.
+    client.force_login(user_with_role(Role.BRANCH_MANAGER, tree["a1"], username="mgr-10101"))
+    client.post(url, {"text": "东街分社申诉"})
+    assert not Appeal.objects.exists()
+    # Each manager's appeal is their own branch's, whatever the form says.
+    client.force_login(user_with_role(Role.BRANCH_MANAGER, tree["b"], username="mgr-201"))
+    client.post(url, {"text": "北山信用社申诉", "branch": tree["a"].pk})
+    assert list(Appeal.objects.values_list("branch__code", flat=True)) == ["201"]
+
+
+def test_a_union_manager_approves_but_edits_no_target_or_plan(client, leader, governed):
+    from reports.models import PlanItem, Target
+
+    client.force_login(leader)
+    target = Target.objects.first()
+    assert (
+        client.post(reverse("admin:reports_target_change", args=[target.pk]), {"target": "1"}).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("admin:reports_target_matrix"), {"year": 2012, "quarter": 1}).status_code == 403
+    )
+    line = PlanItem.objects.first()
+    assert (
+        client.post(reverse("admin:reports_planitem_change", args=[line.pk]), {"weight": "1"}).status_code
+        == 403
+    )
+    assert client.post(reverse("admin:imports_importrun_add"), {}).status_code == 403

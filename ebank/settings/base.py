@@ -181,6 +181,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
     # Register photos: under MEDIA_ROOT/photos, never served at a public address (ebank/registers).
     "photos": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Appeals' attachments: as private as the photos (served by a view within the user's scope).
+    "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
@@ -316,6 +318,10 @@ PHOTO_LONG_SIDE = env.int("PHOTO_LONG_SIDE", default=2048)
 # An entry of two-person work (a cash loading, a key handover) not confirmed by the second person
 # this many hours after it was entered goes on both people's and the department's to-do lists.
 CUSTODY_CONFIRM_HOURS = env.int("CUSTODY_CONFIRM_HOURS", default=24)
+# A branch manager may appeal (申诉) a published assessment this many working days after its
+# publication (the holiday calendar of 节假日安排 counts), with an attachment of at most this size.
+APPEAL_WORKING_DAYS = env.int("APPEAL_WORKING_DAYS", default=5)
+APPEAL_ATTACHMENT_MAX_MB = env.int("APPEAL_ATTACHMENT_MAX_MB", default=10)
 
 # What a page may load and run (django-csp): only the site's own files and the scripts it writes
 # itself (each with the request's nonce; templates/admin/djcelery gives django-celery-beat's one);

@@ -37,6 +37,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     "photos": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
 # Register photos on an S3-compatible store (MinIO, a cloud's object storage) when one is named:
 # private objects, read back by the scoped view (never a public or signed address handed out).
@@ -54,6 +55,7 @@ if env.str("PHOTOS_S3_BUCKET", default=""):
             "file_overwrite": False,
         },
     }
+    STORAGES["attachments"] = STORAGES["photos"]  # the same private bucket
 
 # Department staff and union managers give a second factor (TOTP) at every login.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)

@@ -26,6 +26,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "photos": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "attachments": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 # Each test builds its own users and groups; tests/org/test_backends.py turns the cache on.
 PERMISSIONS_CACHE_SECONDS = 0

@@ -13,13 +13,15 @@ from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from ebank.org.roles import Role
 from ebank.registers.declarations import registers
-from reports import jobs
+from reports import jobs, services
 from reports.models import AssessmentRun, PlanItem, Target
 from terminals.models import AtmFault, AtmFaultClearance, AtmInspection, AtmRepair, Terminal
 from tests.browser.test_logbook_on_a_phone import PHONE, assert_fits_the_phone
 from tests.cards.factories import CardFactory
-from tests.factories import BranchFactory
+from tests.factories import BranchFactory, user_with_role
+from tests.reports.conftest import approve
 from tests.reports.test_target_matrix import METRICS
 from tests.terminals.factories import TerminalFactory
 
@@ -169,7 +171,14 @@ def test_staff_paste_a_block_of_targets_from_excel(new_page, log_in, screenshot,
 
     page.get_by_label("北山信用社 卡均余额", exact=True).fill("2420")
     page.get_by_role("button", name="保存任务分解表").click()
-    expect(page.locator(".messagelist")).to_contain_text("已保存：新增任务 12 项，修改 0 项。")
+    # Submitted for a union manager's approval (four eyes): the change's page says what it does.
+    expect(page.locator(".messagelist")).to_contain_text("联社领导审批后新增任务 12 项，修改 0 项。")
+    expect(page.locator("#awaiting-approval")).to_be_visible()
+    expect(page.locator("#proposed-changes")).to_contain_text("北山信用社 卡均余额")
+    assert not Target.objects.filter(year=2012).exists()
+    screenshot(page, "submitted")
+    approve(user_with_role(Role.LEADER, username="leader"))
+    page.goto(f"{reverse('admin:reports_target_matrix')}?year=2012&quarter=1")
     saved = {(t.branch.code, t.metric): t.target for t in Target.objects.filter(year=2012, quarter=1)}
     assert len(saved) == 12
     assert saved[("201", "new_cards")] == Decimal(2818)
@@ -193,6 +202,7 @@ def test_a_union_manager_reads_the_ranking_and_the_dashboard_and_prints_the_asse
     run = jobs.assessment_start(year=2011, quarter=4, by=staff)
     run.refresh_from_db()
     assert run.status == AssessmentRun.Status.DONE
+    services.assessment_publish(run=run, note="第四季度考核结果", by=leader)
 
     page = new_page(**PHONE)
     log_in(page, "leader")
@@ -235,6 +245,8 @@ def test_every_page_a_branch_manager_opens_fits_a_phone(
     PlanItem.objects.create(year=2011, metric="new_cards", weight=Decimal("40"), cap=Decimal("1.2"))
     Target.objects.create(year=2011, quarter=4, branch=tree["a"], metric="new_cards", target=Decimal(5))
     run = jobs.assessment_start(year=2011, quarter=4, by=staff)
+    run.refresh_from_db()
+    services.assessment_publish(run=run, note="第四季度考核结果", by=user_with_role(Role.LEADER))
     page = new_page(**PHONE)
     log_in(page, "mgr-101")
     pages = [

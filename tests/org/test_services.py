@@ -84,7 +84,10 @@ def test_role_groups_exist_with_their_permissions(db):
     assert staff.permissions.filter(codename="change_user").exists()
     leader_codes = set(leader.permissions.values_list("codename", flat=True))
     assert {"view_branch", "view_card", "view_importrun"} <= leader_codes
-    assert all(code.startswith("view_") for code in leader_codes)  # read-only everywhere
+    # Read-only everywhere; the approval of a change and the publication of a result are theirs.
+    governing = {"approve_importrun", "publish_assessmentrun"}
+    assert governing <= leader_codes
+    assert all(code.startswith("view_") for code in leader_codes - governing)
     manager_codes = set(manager.permissions.values_list("codename", flat=True))
     assert {"view_branch", "view_card"} <= manager_codes
     assert "view_importrun" not in manager_codes and "view_user" not in manager_codes
