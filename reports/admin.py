@@ -1,4 +1,7 @@
+from pathlib import Path
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Subquery
@@ -45,7 +48,8 @@ from .summary.selectors import year_summary_document
 
 class ProposedChangeForm(forms.ModelForm):
     """A change typed on the page is checked as a row of its extract and submitted for approval
-    (four eyes) in clean(): the form shows the extract's refusal; nothing is saved here."""
+    (four eyes) once the form is otherwise valid (its unique key included): the form shows the
+    extract's refusal; nothing is saved here."""
 
     user = None  # set by the admin's get_form
     proposed = None  # the change awaiting approval (an ImportRun), once submitted
@@ -53,14 +57,14 @@ class ProposedChangeForm(forms.ModelForm):
     def propose(self, cleaned) -> object:
         raise NotImplementedError
 
-    def clean(self):
-        cleaned = super().clean()
-        if not self.errors:
-            try:
-                self.proposed = self.propose(cleaned)
-            except ValueError as error:
-                raise forms.ValidationError(str(error)) from None
-        return cleaned
+    def _post_clean(self):
+        super()._post_clean()  # the model's own checks and its unique key, before anything is submitted
+        if self.errors:
+            return
+        try:
+            self.proposed = self.propose(self.cleaned_data)
+        except ValueError as error:
+            self.add_error(None, str(error))
 
 
 class ProposedChangeAdminMixin:
@@ -97,13 +101,13 @@ class ProposedChangeAdminMixin:
         return HttpResponseRedirect(reverse("admin:imports_importrun_change", args=[run.pk]))
 
     def response_add(self, request, obj, post_url_continue=None):
-        return self._to_the_change(request, self._last_form)
+        return self._to_the_change(request, request.proposed_form)
 
     def response_change(self, request, obj):
-        return self._to_the_change(request, self._last_form)
+        return self._to_the_change(request, request.proposed_form)
 
     def construct_change_message(self, request, form, formsets, add=False):
-        self._last_form = form
+        request.proposed_form = form  # the request's, not the shared admin's: one per request
         return super().construct_change_message(request, form, formsets, add)
 
 
@@ -161,7 +165,13 @@ class TargetForm(ProposedChangeForm):
         cleaned = self.cleaned_data
         year = self.instance.year if self.instance.pk else cleaned.get("year")
         quarter = self.instance.quarter if self.instance.pk else cleaned.get("quarter")
-        if year and quarter and (publication := selectors.assessment_lock(year=year, quarter=quarter)):
+        branch = self.instance.branch if self.instance.pk else cleaned.get("branch")
+        publication = (
+            selectors.assessment_lock(year=year, quarter=quarter, branch_id=branch.pk if branch else None)
+            if year and quarter
+            else None
+        )
+        if publication:
             raise forms.ValidationError(selectors.assessment_lock_message(publication))
         if self.instance.pk and cleaned.get("target") != self.instance.target and not cleaned.get("reason"):
             self.add_error("reason", _("Say why the target is revised."))
@@ -475,6 +485,12 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         """申诉: a branch manager appeals their branch's published result, with an attachment."""
         if request.method != "POST" or not request.user.has_perm("reports.add_appeal"):
             raise PermissionDenied
+        # Refused before the body is read: an appeal is a text and one small file.
+        limit = settings.APPEAL_ATTACHMENT_MAX_MB
+        if int(request.META.get("CONTENT_LENGTH") or 0) > (limit + 1) * 1024 * 1024:
+            message = _("The attachment is larger than %(mb)d MB.") % {"mb": limit}
+            self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:reports_assessmentrun_change", args=[run_id]))
         run = self.get_object(request, run_id)
         publication = AssessmentPublication.objects.filter(run=run).first() if run else None
         if publication is None or request.user.branch is None:
@@ -603,6 +619,9 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         )
 
 
+ATTACHMENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
+
+
 class AppealAnswerForm(forms.ModelForm):
     class Meta:
         model = Appeal
@@ -697,8 +716,17 @@ class AppealAdmin(NoDeleteMixin, ScopedAdmin):
         )
         if appeal is None or not appeal.attachment:
             raise Http404
+        # The type and the name's ending are those of what the file is (checked when it came in),
+        # never what its sender named it.
+        suffix = Path(appeal.attachment.name).suffix
+        name = appeal.attachment_name
+        if not name.lower().endswith(suffix):
+            name = f"appeal-{appeal.pk}{suffix}"
         response = FileResponse(
-            appeal.attachment.open("rb"), as_attachment=True, filename=appeal.attachment_name
+            appeal.attachment.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=ATTACHMENT_TYPES.get(suffix, "application/octet-stream"),
         )
         response["Cache-Control"] = "private"
         return response

@@ -12,7 +12,7 @@ from ebank.imports.spec import Extract, Reference, register
 from ebank.org.models import Branch
 
 from .metrics import BY_CODE
-from .models import AssessmentPublication, PlanItem, Target
+from .models import AssessmentPublication, AssessmentRun, PlanItem, Target
 from .selectors import assessment_lock, assessment_lock_message, assessment_locked_quarters
 
 
@@ -30,6 +30,13 @@ def _plan_line(mode, weight, cap) -> str:
         "weight": weight,
         "cap": formatting.score(Decimal(cap)),
     }
+
+
+def _wait_for_publishing(staging) -> None:
+    """Take the lock a publication takes (the runs of the file's years), so that a change and a
+    publication of its quarter never cross: the lock is then read as it stands."""
+    years = [year for (year,) in staging.fetch(f"SELECT DISTINCT year FROM {staging.table}")]
+    list(AssessmentRun.objects.select_for_update().filter(year__in=years).values_list("pk", flat=True))
 
 
 def metric(value: str) -> str:
@@ -100,6 +107,7 @@ class PlanExtract(Extract):
 
     def check(self, staging):
         """A year with a published quarter keeps its plan: a new or changed line is refused."""
+        _wait_for_publishing(staging)
         locked = set(AssessmentPublication.objects.values_list("year", flat=True))
         if not locked:
             return []
@@ -200,11 +208,12 @@ class TargetsExtract(Extract):
 
     def _locked(self, staging) -> list:
         """A published quarter keeps its targets: a new or revised one is refused."""
+        _wait_for_publishing(staging)
         locked = assessment_locked_quarters()
         if not locked:
             return []
         rows = staging.fetch(
-            f"SELECT s.row_no, s.year, s.quarter FROM {staging.table} AS s "
+            f"SELECT s.row_no, s.year, s.quarter, s.branch_id FROM {staging.table} AS s "
             f"LEFT JOIN {Target._meta.db_table} AS t ON t.year = s.year AND t.quarter = s.quarter "
             f"AND t.branch_id = s.branch_id AND t.metric = s.metric "
             f"WHERE s.invalid IS NULL AND (t.id IS NULL OR t.target <> s.target OR t.reason <> s.reason) "
@@ -212,8 +221,8 @@ class TargetsExtract(Extract):
         )
         return [
             (row, "quarter", assessment_lock_message(assessment_lock(year=year, quarter=quarter)))
-            for row, year, quarter in rows
-            if (year, quarter) in locked
+            for row, year, quarter, branch_id in rows
+            if (year, quarter) in locked and branch_id not in locked[(year, quarter)]
         ]
 
 

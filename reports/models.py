@@ -219,6 +219,12 @@ class Appeal(models.Model):
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
         ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            # One appeal of a branch awaits its answer at a time (two quick submissions make one).
+            models.UniqueConstraint(
+                fields=["publication", "branch"], condition=Q(outcome="pending"), name="one_pending_appeal"
+            )
+        ]
 
     def __str__(self):
         return f"{self.publication} {self.branch.name}"

@@ -210,32 +210,34 @@ def assessment_shown_run(*, year: int, quarter: int):
     return publication.run if publication else assessment_latest_run(year=year, quarter=quarter)
 
 
-def assessment_lock(*, year: int, quarter: int | None = None):
-    """The publication that locks a quarter's targets (`quarter` given) or a year's plan (any
-    quarter of it published), or None. An upheld appeal of the quarter's publication reopens its
-    targets for the correction, until a corrected run is published."""
+def assessment_lock(*, year: int, quarter: int | None = None, branch_id: int | None = None):
+    """The publication that locks a quarter's targets (`quarter` given; a branch's, `branch_id`
+    given) or a year's plan (any quarter of it published), or None. An upheld appeal of the
+    quarter's publication reopens the appealing branch's targets for the correction, until a
+    corrected run is published."""
     from .models import AssessmentPublication
 
     publications = AssessmentPublication.objects.filter(year=year).select_related("published_by")
     if quarter is not None:
         publication = publications.filter(quarter=quarter).order_by("-published_at", "-pk").first()
-        if publication is not None and publication.appeals.filter(outcome="upheld").exists():
+        reopened = publication is not None and branch_id is not None
+        if reopened and publication.appeals.filter(outcome="upheld", branch_id=branch_id).exists():
             return None
         return publication
     return publications.order_by("-published_at", "-pk").first()
 
 
-def assessment_locked_quarters() -> set[tuple[int, int]]:
-    """Every (year, quarter) whose targets are locked (see assessment_lock)."""
+def assessment_locked_quarters() -> dict[tuple[int, int], set[int]]:
+    """Every published (year, quarter), with the branches whose targets an upheld appeal reopened
+    (see assessment_lock): the other branches' targets of the quarter are locked."""
     from .models import AssessmentPublication
 
     latest: dict = {}
     for publication in AssessmentPublication.objects.order_by("published_at", "pk"):
         latest[(publication.year, publication.quarter)] = publication
     return {
-        key
+        key: set(publication.appeals.filter(outcome="upheld").values_list("branch_id", flat=True))
         for key, publication in latest.items()
-        if not publication.appeals.filter(outcome="upheld").exists()
     }
 
 
@@ -290,8 +292,8 @@ def previous_quarter(*, year: int, quarter: int) -> tuple[int, int]:
 def assessment_ranking(*, run, results) -> list[dict]:
     """The run's branches, best first, one row each: rank, branch, total, deductions (the sum of
     its deduction lines' scores, 扣分项), the change of the total against the previous quarter's
-    run that counts (published, else the latest; None when that quarter has no run or did not
-    assess the branch), and the branch's lines.
+    published run (None when that quarter is not published or did not assess the branch: a
+    draft's totals reach no branch), and the branch's lines.
     `results` is the run's results already scoped to the user."""
     rows: dict = {}
     for line in results.select_related("branch").order_by("rank", "branch__code", "metric"):
@@ -309,7 +311,8 @@ def assessment_ranking(*, run, results) -> list[dict]:
         if line.target is None:  # a deduction line (扣分项)
             row["deductions"] += line.score
     year, quarter = previous_quarter(year=run.year, quarter=run.quarter)
-    previous = assessment_shown_run(year=year, quarter=quarter)
+    published = assessment_publication(year=year, quarter=quarter)
+    previous = published.run if published else None  # a draft is compared with nothing
     before = {}
     if previous is not None:
         before = dict(

@@ -6,7 +6,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -234,7 +234,11 @@ def appeal_submit(*, publication: AssessmentPublication, branch, text: str, by, 
         appeal.attachment_name = pii.text_mask_numbers(attachment.name)[0][:120]
         appeal.attachment.save(f"{uuid.uuid4().hex}{suffix}", attachment, save=False)
     on_record(appeal, by=by)
-    appeal.save()
+    try:
+        with transaction.atomic():
+            appeal.save()
+    except IntegrityError:  # a second submission crossed the first: one appeal awaits its answer
+        raise ValidationError({"text": _("The branch's appeal awaits its answer.")}) from None
     return appeal
 
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from django.conf import settings
 from django.db import DataError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ebank import pii
@@ -468,7 +469,9 @@ def _run(extract, table, mapping, outcome, dry_run, by, reason, progress, keep_e
     outcome.unchanged = counts.get(UNCHANGED, 0)
     if dry_run:
         if extract.approval:
-            outcome.changes = extract.changes(staging)
+            # In the department's language, whoever checks it: the approval compares them again.
+            with translation.override(settings.LANGUAGE_CODE):
+                outcome.changes = extract.changes(staging)
         raise _Rollback(outcome)
     if outcome.created or outcome.updated:
         extract.write(staging, by=by, reason=reason)

@@ -14,6 +14,7 @@ from typing import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,15 +111,20 @@ def _discard_file(run: ImportRun) -> None:
 def import_runs_discard_stale(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
     """Delete the files of imports nobody confirmed within a day, or that never finished (a lost
     task, a broker that was down); return how many runs were closed."""
-    stale = ImportRun.objects.filter(
-        status__in=[
-            ImportRun.Status.VALID,
-            ImportRun.Status.QUEUED,
-            ImportRun.Status.VALIDATING,
-            ImportRun.Status.IMPORTING,
-        ],
-        created_at__lt=timezone.now() - older_than,
-    ).exclude(stored_file="")
+    cut = timezone.now() - older_than
+    stale = (
+        ImportRun.objects.filter(
+            status__in=[
+                ImportRun.Status.VALID,
+                ImportRun.Status.QUEUED,
+                ImportRun.Status.VALIDATING,
+                ImportRun.Status.IMPORTING,
+            ]
+        )
+        # A change approved today is young, however long it waited for its approval.
+        .filter(Q(decided_at__isnull=True, created_at__lt=cut) | Q(decided_at__lt=cut))
+        .exclude(stored_file="")
+    )
     count = 0
     for run in stale:
         _discard_file(run)
@@ -293,6 +299,15 @@ def import_run_apply(*, run_id: int) -> ImportRun:
     run = ImportRun.objects.get(pk=run_id)
     if run.status != ImportRun.Status.IMPORTING:
         return run
+    if run.decided_by_id and _changed_since_approval(run):
+        run.status, run.finished_at = ImportRun.Status.FAILED, timezone.now()
+        run.message = _(
+            "The targets or the plan changed after this change was checked: what it would change now is "
+            "not what was approved. Nothing was written; submit it again."
+        )
+        _discard_file(run)
+        run.save()
+        return run
     try:
         outcome = extract_import(
             kind=run.kind,
@@ -314,6 +329,16 @@ def import_run_apply(*, run_id: int) -> ImportRun:
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def _changed_since_approval(run: ImportRun) -> bool:
+    """Whether an approved change would now change other values than those its approver read (a
+    change approved meanwhile touched the same rows)."""
+    try:
+        outcome = extract_import(kind=run.kind, path=_upload_path(run), file_name=run.file_name, dry_run=True)
+    except FileRefused:
+        return True
+    return not outcome.valid or outcome.changes != run.changes
 
 
 def _column_labeller(run: ImportRun) -> Callable[[str], str]:

@@ -46,10 +46,18 @@ class AuthenticatorAdmin(NoAddMixin, NoChangeMixin, ScopedAdminMixin, admin.Mode
     def created(self, device):
         return device.created_at
 
+    def has_delete_permission(self, request, obj=None):
+        # Resetting a union manager's second factor is a superuser's (it would hand over the login).
+        if obj is not None and obj.user.role == Role.LEADER and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def delete_model(self, request, obj):
         services.authenticators_reset(devices=[obj])
 
     def delete_queryset(self, request, queryset):
+        if not request.user.is_superuser:
+            queryset = queryset.exclude(user__role=Role.LEADER)
         services.authenticators_reset(devices=list(queryset))
 
 
@@ -199,7 +207,23 @@ class UserAdmin(NoDeleteMixin, ScopedAdmin, DjangoUserAdmin):
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:
+            return ("last_login", "date_joined", "role", "branch")  # nobody changes their own role
         return ("last_login", "date_joined")
+
+    def has_change_permission(self, request, obj=None):
+        # A union manager's account (its role, its password) is a superuser's to change: the
+        # department's staff must not make or take over the person who approves their changes.
+        if obj is not None and obj.role == Role.LEADER and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser and "role" in form.base_fields:
+            field = form.base_fields["role"]
+            field.choices = [(code, label) for code, label in field.choices if code != Role.LEADER]
+        return form
 
     def save_model(self, request, obj, form, change):
         # The form has set the fields (and the password) on obj; the service saves it, once.

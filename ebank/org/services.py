@@ -66,6 +66,15 @@ def user_assign_role(*, user: User, role: str, branch: Branch | None, by: User |
     """
     if role == Role.BRANCH_MANAGER and branch is None:
         raise ValidationError({"branch": _("A branch manager must be bound to a branch.")})
+    if by is not None and not by.is_superuser:
+        # A union manager approves the department's changes and publishes its results: only a
+        # superuser gives or takes that role (the department cannot make its own approver), and
+        # nobody changes their own role.
+        was = User.objects.filter(pk=user.pk).values_list("role", flat=True).first() if user.pk else None
+        if Role.LEADER in (role, was):
+            raise ValidationError({"role": _("Only a superuser gives or changes the union manager role.")})
+        if user.pk == by.pk and was != role:
+            raise ValidationError({"role": _("Nobody changes their own role.")})
     if user.pk and (user.role, user.branch_id) != (role, branch.pk if branch else None):
         api_tokens_revoke(user=user)
     user.role = role

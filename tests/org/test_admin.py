@@ -91,15 +91,15 @@ def test_user_history_reads_as_a_clerk_would(staff_client, tree, staff):
             "username": "mgr-201",
             "first_name": "王芳",
             "email": "",
-            "role": "leader",
+            "role": "staff",
             "branch": "",
             "date_joined_0": "2011-01-01",
             "date_joined_1": "08:00:00",
         },
     )
     user.refresh_from_db()
-    assert user.role == "leader" and user.branch is None
+    assert user.role == "staff" and user.branch is None
     page = staff_client.get(reverse("admin:org_user_history", args=[user.pk])).content.decode()
-    assert "网点主管" in page and "联社领导" in page  # role labels, not codes
+    assert "网点主管" in page and "电子银行部工作人员" in page  # role labels, not codes
     assert "北山信用社" in page and "—" in page  # the branch before, and none after
     assert "False" not in page and "None" not in page

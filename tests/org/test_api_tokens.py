@@ -108,13 +108,13 @@ def test_a_branch_manager_sees_no_token_list(manager_client):
     assert manager_client.get(reverse("admin:org_apitoken_changelist")).status_code == 403
 
 
-def test_resetting_a_lost_phones_authenticator_ends_its_tokens(staff, leader, staff_client):
-    TOTPDevice.objects.create(user=leader, name="app", confirmed=True)
-    token, _key = services.api_token_issue(user=leader, with_second_factor=True)
-    device = TOTPDevice.objects.get(user=leader)
+def test_resetting_a_lost_phones_authenticator_ends_its_tokens(staff, manager, staff_client):
+    TOTPDevice.objects.create(user=manager, name="app", confirmed=True)
+    token, _key = services.api_token_issue(user=manager, with_second_factor=True)
+    device = TOTPDevice.objects.get(user=manager)
     response = staff_client.post(reverse("admin:org_authenticator_delete", args=[device.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert (
-        not TOTPDevice.objects.filter(user=leader).exists()
-        and not ApiToken.objects.filter(user=leader).exists()
+        not TOTPDevice.objects.filter(user=manager).exists()
+        and not ApiToken.objects.filter(user=manager).exists()
     )

@@ -63,10 +63,11 @@ def test_role_decides_group_and_admin_access(tree, staff):
     services.user_assign_role(user=user, role=Role.BRANCH_MANAGER, branch=tree["b"], by=staff)
     assert list(user.groups.values_list("name", flat=True)) == ["网点主管"]
     assert user.is_staff
-    services.user_assign_role(user=user, role=Role.LEADER, branch=None, by=staff)
+    root = UserFactory(is_superuser=True)  # only a superuser makes a union manager
+    services.user_assign_role(user=user, role=Role.LEADER, branch=None, by=root)
     assert list(user.groups.values_list("name", flat=True)) == ["联社领导"]
-    assert user.history.first().history_user == staff
-    services.user_assign_role(user=user, role="", branch=None, by=staff)
+    assert user.history.first().history_user == root
+    services.user_assign_role(user=user, role="", branch=None, by=root)
     assert user.groups.count() == 0 and not user.is_staff
 
 

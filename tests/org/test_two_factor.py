@@ -11,6 +11,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from ebank.org.roles import Role
+from tests.factories import user_with_role
+
 GOOD = "correct-horse-battery"
 pytestmark = pytest.mark.usefixtures("tree")
 
@@ -102,12 +105,14 @@ def test_the_api_asks_for_the_code_too(staff):
 
 @override_settings(TWO_FACTOR_REQUIRED=True)
 def test_staff_reset_a_lost_authenticator_without_seeing_any_secret(staff, leader):
-    lost = TOTPDevice.objects.create(user=leader, name="app", confirmed=True)
+    # Another staff member's phone (a union manager's is a superuser's to reset).
+    colleague = user_with_role(Role.STAFF, username="staff-2")
+    lost = TOTPDevice.objects.create(user=colleague, name="app", confirmed=True)
     mine = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
     client = login("staff")
     client.post("/account/two-factor/", {"token": code(mine)})
     listing = client.get("/org/authenticator/").content.decode()
-    assert "leader" in listing and lost.key not in listing
+    assert "staff-2" in listing and lost.key not in listing
     page = client.get(f"/org/authenticator/{lost.pk}/change/").content.decode()
     assert lost.key not in page and "otpauth://" not in page
     client.post(f"/org/authenticator/{lost.pk}/delete/", {"post": "yes"})

@@ -146,15 +146,19 @@ def test_an_upheld_appeal_reopens_the_targets_and_a_corrected_run_is_published(
     assert (appeal.outcome, appeal.answered_by) == ("upheld", staff)
     # Answered once: the page is read-only now.
     assert 'name="answer"' not in staff_client.get(change).content.decode()
-    # The quarter's targets are open again for the correction, through four eyes.
-    assert assessment_lock(year=2011, quarter=4) is None
+    # 北山's targets of the quarter are open again for the correction, through four eyes; not the
+    # other branches'.
+    assert assessment_lock(year=2011, quarter=4, branch_id=tree["b"].pk) is None
+    assert assessment_lock(year=2011, quarter=4, branch_id=tree["a"].pk) == published
+    other = write("a.csv", "year,quarter,branch_code,metric,target\n2011,4,101,new_cards,1\n")
+    assert [c for _r, c, _t in extract_import(kind="targets", path=other, by=staff).errors] == ["quarter"]
     path = write("t.csv", "year,quarter,branch_code,metric,target\n2011,4,201,new_cards,900\n")
     assert extract_import(kind="targets", path=path, by=staff).updated == 1
     corrected = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=4).pk)
     assert corrected.results.get(branch__code="201", metric="new_cards").score == Decimal("40.00")
     services.assessment_publish(run=corrected, note="更正后结果", reason="北山信用社申诉成立", by=leader)
     # Published again: locked again, and the appeal stays on record with the first publication.
-    assert assessment_lock(year=2011, quarter=4).run == corrected
+    assert assessment_lock(year=2011, quarter=4, branch_id=tree["b"].pk).run == corrected
     assert Appeal.objects.get().publication == published
 
 

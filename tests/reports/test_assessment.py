@@ -151,8 +151,12 @@ def test_the_ranking_reads_summary_first_with_the_change_against_last_quarter(qu
     # Q3: 101 scored 40 (target 2,000 of new cards), 201 scored 48.
     for branch, target in ((tree["a"], 2000), (tree["b"], 500)):
         Target.objects.create(year=2011, quarter=3, branch=branch, metric="new_cards", target=Decimal(target))
-    services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=3).pk)
+    q3_run = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=3).pk)
     run = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=4).pk)
+    # A draft of Q3 is compared with nothing; its published run is.
+    page = staff_client.get(reverse("admin:reports_assessmentrun_change", args=[run.pk])).content.decode()
+    assert _summary_rows(page) == ["1 城关信用社 52.00 — —", "2 北山信用社 46.00 — —"]
+    services.assessment_publish(run=q3_run, note="第三季度考核结果", by=user_with_role(Role.LEADER))
     page = staff_client.get(reverse("admin:reports_assessmentrun_change", args=[run.pk])).content.decode()
     assert "2011年第4季度考核" in page
     # One line per branch, its name first; 101 gained 52.00 − 21.00, 201 lost 46.00 − 48.00 … as computed.

@@ -144,3 +144,45 @@ def test_the_command_line_applies_directly_as_a_command_line_import(quarter, wri
     assert Target.objects.get(branch__code="201", metric="new_cards").target == Decimal(950)
     run = ImportRun.objects.get()
     assert (run.source, run.status, run.decided_by) == ("command", "done", None)
+
+
+def test_a_page_that_refuses_the_change_submits_nothing(quarter, staff_client, tree):
+    # An existing key on an add page: refused on the page ("already exists"), nothing awaits approval.
+    response = staff_client.post(
+        reverse("admin:reports_target_add"),
+        {"year": 2011, "quarter": 4, "branch": tree["b"].pk, "metric": "new_cards", "target": "5"},
+    )
+    assert response.status_code == 200 and "已经存在" in response.content.decode()
+    response = staff_client.post(
+        reverse("admin:reports_planitem_add"),
+        {"year": 2011, "metric": "new_cards", "mode": "target", "weight": "99", "cap": "1.2"},
+    )
+    assert response.status_code == 200 and "已经存在" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_a_change_approved_after_another_touched_its_rows_is_not_applied(quarter, staff, leader, write):
+    """What the approver read is what applies: a file checked when 101's target was 1,000 (a row it
+    leaves unchanged) and approved after another change set 101 to 1,300 would silently set it
+    back; it is refused instead, and nothing is written."""
+    upload = SimpleUploadedFile(
+        "t.csv",
+        b"year,quarter,branch_code,metric,target\n2011,4,101,new_cards,1000\n2011,4,201,new_cards,950\n",
+    )
+    first = imports.import_run_upload(kind="targets", uploaded_file=upload, by=staff)
+    imports.import_run_check(run_id=first.pk)
+    first = imports.import_run_confirm(run=ImportRun.objects.get(pk=first.pk), by=staff, reason="调整")
+    other, _outcome = imports.import_run_propose(
+        kind="targets",
+        rows=[{"year": 2011, "quarter": 4, "branch_code": "101", "metric": "new_cards", "target": "1300"}],
+        file_name="矩阵",
+        reason="追加",
+        by=staff,
+    )
+    imports.import_run_approve(run=other, by=leader)
+    imports.import_run_apply(run_id=other.pk)
+    imports.import_run_approve(run=first, by=leader)
+    first = imports.import_run_apply(run_id=first.pk)
+    assert first.status == ImportRun.Status.FAILED and "重新提交" in first.message
+    assert Target.objects.get(branch__code="101", metric="new_cards").target == Decimal(1300)
+    assert Target.objects.get(branch__code="201", metric="new_cards").target == Decimal(1000)

@@ -173,3 +173,17 @@ def _download(client, run, fmt) -> bytes:
     response = client.get(reverse("admin:reports_assessmentrun_report", args=[run.pk, fmt]))
     assert response.status_code == 200
     return response.content
+
+
+def test_a_branch_manager_never_learns_a_drafts_totals(quarter, leader, manager_client):
+    """The ranking's change against the previous quarter uses its published run only."""
+    q3_draft = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=3).pk)
+    q4 = _run()
+    services.assessment_publish(run=q4, note="第四季度考核结果", by=leader)
+    book = load_workbook(io.BytesIO(_download(manager_client, q4, "xlsx")))
+    changes = [row[5] for row in book["名次"].iter_rows(min_row=3, values_only=True)]
+    assert changes and all(change is None for change in changes)
+    assert (
+        manager_client.get(reverse("admin:reports_assessmentrun_change", args=[q3_draft.pk])).status_code
+        == 302
+    )
