@@ -223,6 +223,8 @@ def _decide(run: ImportRun, by, status: str, **fields) -> ImportRun:
     """Move a change awaiting approval to `status`, once, by someone other than who made it."""
     if run.started_by_id == by.pk:
         raise ValueError(_("The person who made a change cannot approve or reject it."))
+    if not by.has_perm("imports.approve_importrun"):
+        raise ValueError(_("Only a union manager approves or rejects a change of the targets or the plan."))
     moved = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.AWAITING_APPROVAL).update(
         status=status, decided_by=by, decided_at=timezone.now(), **fields
     )
@@ -264,7 +266,8 @@ def import_run_propose(
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     stored = f"{uuid.uuid4().hex}.csv"
     names = [column.name for column in extract.columns]
-    with (directory / stored).open("w", encoding="utf-8", newline="") as file:
+    descriptor = os.open(directory / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(names)
         for row in rows:
