@@ -140,6 +140,8 @@ def assessment_publish(*, run: AssessmentRun, note: str, by, reason: str = "") -
     publication stays on record. The quarter's targets and the year's plan are locked from now."""
     # The quarter's runs are locked while one is published: two managers publish one at a time.
     list(AssessmentRun.objects.select_for_update().filter(year=run.year, quarter=run.quarter).values("pk"))
+    if not by.has_perm("reports.publish_assessmentrun"):
+        raise ValidationError({"run": _("Only a union manager publishes a quarter's result.")})
     if run.status != AssessmentRun.Status.DONE:
         raise ValidationError({"run": _("Only a finished run can be published.")})
     if not note.strip():
@@ -205,6 +207,8 @@ def appeal_submit(*, publication: AssessmentPublication, branch, text: str, by, 
 
     from .selectors import appeal_deadline
 
+    if not by.has_perm("reports.add_appeal"):
+        raise ValidationError({"branch": _("Only a branch manager appeals their branch's result.")})
     if not text.strip():
         raise ValidationError({"text": _("Say what the branch disputes and why.")})
     current = assessment_publication(year=publication.year, quarter=publication.quarter)
@@ -247,6 +251,8 @@ def appeal_answer(*, appeal: Appeal, upheld: bool, answer: str, by) -> Appeal:
     """The department's answer to an appeal: upheld or rejected, with the reason. Upheld, the
     quarter's targets reopen for the correction, and a corrected run is published again."""
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if not by.has_perm("reports.change_appeal"):
+        raise ValidationError({"outcome": _("Only the department answers an appeal.")})
     if appeal.outcome != Appeal.Outcome.PENDING:
         raise ValidationError({"outcome": _("The appeal has been answered already.")})
     if not answer.strip():
