@@ -19,6 +19,7 @@ urlpatterns = [
     path("search/", sensitive_search, name="sensitive-search"),
     path("photos/<int:photo_id>/", register_views.photo, name="register-photo"),
     path("photos/<int:photo_id>/thumbnail/", register_views.photo_thumbnail, name="register-photo-thumbnail"),
+    path("inbox/", include("ebank.notify.urls")),
     path("dashboard/", include("reports.dashboard_urls")),
     path("today/", include("reports.today_urls")),
     path("today/", include("terminals.page_urls")),

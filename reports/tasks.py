@@ -19,3 +19,11 @@ def assessment_quarter_end_task() -> int | None:
     """On the first day after a quarter end (Celery beat): assess the quarter just ended."""
     run = services.assessment_quarter_end(today=timezone.localdate())
     return run.pk if run else None
+
+
+@shared_task(acks_late=True, time_limit=300)
+def reminders_evaluate_task() -> int:
+    """Every few minutes (Celery beat): tell each event once per person (reports/reminders.py)."""
+    from .reminders import reminders_evaluate
+
+    return reminders_evaluate()

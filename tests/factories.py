@@ -273,6 +273,14 @@ def register_entry(model, branch, **fields):
     return entry
 
 
+def _make_notification():
+    from ebank.notify.models import Notification
+
+    return Notification.objects.create(
+        recipient=user_with_role(Role.STAFF), rule="test", key=f"k{next(_serial)}", subject="提醒"
+    )
+
+
 def _make_campaign(branch):
     import datetime as _dt
 
@@ -303,6 +311,7 @@ OBJECT_MAKERS = {
     "django_celery_results.groupresult": _make_group_result,
     "imports.importrun": _make_import_run,
     "terminals.inspectioncampaign": _make_campaign,
+    "notify.notification": lambda branch: _make_notification(),
     **_card_makers(),
     **_netbanking_makers(),
     **_terminal_makers(),

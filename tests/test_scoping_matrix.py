@@ -440,6 +440,15 @@ PAGES.update(
         ),
     }
 )
+PAGES.update(
+    {
+        "/inbox/": "every logged-in user: their own notifications only (tests/reports/test_reminders.py)",
+        "/inbox/{notification_id}/": (
+            "the user's own notification, else 404: "
+            "tests/reports/test_reminders.py::test_the_inbox_is_ones_own"
+        ),
+    }
+)
 OTHER_PAGES = {
     "/i18n/setlang/": "public: Django's language switch",
     "/healthz": "public: the load balancer's probe (tests/test_health.py), no data",

@@ -58,6 +58,9 @@ PLATFORM_ACCESS: dict[str, Access] = {
     "org.branch": Access(staff=("view", "add", "change"), branch_manager=VIEW, leader=VIEW),
     "org.user": Access(staff=("view", "add", "change")),
     # Imports: only the department imports; union managers may read the record.
+    # Every message told (the inbox is each person's own, served by ebank/notify/views.py): the
+    # department reads the log.
+    "notify.notification": Access(staff=VIEW, branch_owned=False),
     # A change of the targets or the plan made in the browser waits for a union manager's approval.
     "imports.importrun": Access(staff=("view", "add"), leader=("view", "approve"), branch_owned=False),
     # API tokens (each user gets their own by logging in): the department sees and revokes them.

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ebank.imports",
     "ebank.api",
     "ebank.registers",
+    "ebank.notify",
     # the department's areas
     "cards",
     "terminals",
