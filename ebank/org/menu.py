@@ -19,7 +19,16 @@ from django.utils.translation import gettext as _
 from .roles import Role, access_table
 
 # The platform's and the libraries' apps whose models are the system's, not the department's work.
-SYSTEM_APPS = ("org", "auth", "authtoken", "otp_totp", "axes", "django_celery_beat", "django_celery_results")
+SYSTEM_APPS = (
+    "org",
+    "auth",
+    "authtoken",
+    "otp_totp",
+    "axes",
+    "django_celery_beat",
+    "django_celery_results",
+    "notify",
+)
 DEFAULT_POSITION = 50
 
 

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from ebank.org.roles import groups_sync
+
 
 class Migration(migrations.Migration):
 
@@ -36,4 +38,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('recipient', 'channel', 'rule', 'key'), name='notify_once_per_event')],
             },
         ),
+        # The department's staff read the log.
+        migrations.RunPython(groups_sync, migrations.RunPython.noop),
     ]
