@@ -571,11 +571,7 @@ class AssessmentRunAdmin(AppendOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
         publication = AssessmentPublication.objects.filter(run=run).select_related("published_by").first()
         changes = []
         if publication is not None and current is not None and current.pk == publication.pk:
-            changes = [
-                change
-                for change in selectors.assessment_data_changes(run=run)
-                if results.filter(branch=change["branch"]).exists()
-            ]
+            changes = selectors.assessment_data_changes(run=run, results=results)
         appeals = scope_queryset(
             user=request.user, queryset=Appeal.objects.filter(publication__run=run)
         ).select_related("branch", "submitted_by", "answered_by")

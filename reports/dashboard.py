@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ebank import formatting
-from ebank.dates import date_range_problem, next_month_start, year_problem
+from ebank.dates import date_range_problem, year_problem
 from ebank.org.models import Branch
 from ebank.org.roles import Role
 from ebank.org.scoping import branch_subtree_ids, scope_queryset, scoped_branches
 from terminals.models import ServicePoint
-from terminals.selectors import service_point_visits
+from terminals.selectors import service_point_visits_by_month
 
 from .metrics import BY_CODE, metrics
 from .selectors import figures, latest_day_with_data, plan_progress
@@ -154,15 +154,11 @@ def _visit_rates(*, user, branch: Branch | None, as_of: datetime.date) -> dict |
     points = scope_queryset(user=user, queryset=ServicePoint.objects.all())
     if branch is not None:
         points = points.filter(branch_id__in=branch_subtree_ids(branch=branch))
-    months, month = [], datetime.date(as_of.year, 1, 1)
-    while month <= as_of:
-        months.append(month)
-        month = next_month_start(month)
-    by_month = [service_point_visits(points=points, month=month, today=as_of) for month in months]
+    visits = service_point_visits_by_month(points=points, year=as_of.year, today=as_of)
     # The months before the first point opened say nothing: the table starts with the first due.
-    while by_month and not any(row["due"] for row in by_month[0].values()):
-        by_month.pop(0)
-        months.pop(0)
+    while visits and not any(row["due"] for row in visits[0][1].values()):
+        visits.pop(0)
+    months, by_month = [month for month, _rows in visits], [rows for _month, rows in visits]
     codes = {pk for rows in by_month for pk in rows}
     if not codes:
         return None

@@ -90,9 +90,8 @@ def _publication(run: AssessmentRun):
     return AssessmentPublication.objects.filter(run=run).select_related("published_by").first()
 
 
-def standing(run: AssessmentRun) -> str:
-    """What a download says of its run: 已发布 with when and by whom, or 草稿."""
-    publication = _publication(run)
+def standing(publication) -> str:
+    """What a download says of its run: 已发布 with when and by whom, or 草稿 (no publication)."""
     if publication is None:
         return "草稿（未发布）"
     who = publication.published_by.get_full_name() or publication.published_by.username
@@ -106,7 +105,8 @@ def assessment_xlsx(*, run: AssessmentRun, results, branch=None) -> bytes:
     from openpyxl.styles import Font, PatternFill
 
     book = Workbook()
-    status, draft = standing(run), _publication(run) is None
+    publication = _publication(run)
+    status, draft = standing(publication), publication is None
     ranking = book.active
     ranking.title = "名次"
     ranking.append([f"{_title(run)}（第 {run.pk} 次运行）", None, None, None, status])
@@ -209,6 +209,7 @@ def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
     )
 
     width = A4[0] - 30 * mm
+    publication = _publication(run)
     ranking = assessment_ranking(run=run, results=results)
     story = [
         paragraph(_title(run), TITLE),
@@ -217,7 +218,7 @@ def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
             f"　第 {run.pk} 次运行　制表日期 {timezone.localdate():%Y-%m-%d}",
             SUBTITLE,
         ),
-        paragraph(standing(run), SUBTITLE),
+        paragraph(standing(publication), SUBTITLE),
         Spacer(1, 4 * mm),
         paragraph("一、名次", HEADING),
         grid_table(
@@ -279,5 +280,5 @@ def assessment_pdf(*, run: AssessmentRun, results) -> bytes:
         bottomMargin=18 * mm,
         title=_title(run),
     )
-    document.build(story, canvasmaker=stamped_canvas("" if _publication(run) else "草稿"))
+    document.build(story, canvasmaker=stamped_canvas("" if publication else "草稿"))
     return buffer.getvalue()

@@ -269,12 +269,11 @@ def assessment_lock_message(publication) -> str:
     }
 
 
-def assessment_data_changes(*, run) -> list[dict]:
-    """The lines of a run whose actual differs from the same figure computed now (a late import,
-    a corrected transaction): branch, metric, the actual the run used and the one now."""
-    from .models import AssessmentResult
-
-    lines = list(AssessmentResult.objects.filter(run=run).select_related("branch"))
+def assessment_data_changes(*, run, results) -> list[dict]:
+    """The lines of a run (`results`, scoped to the user) whose actual differs from the same figure
+    computed now (a late import, a corrected transaction): branch, metric, the actual the run used
+    and the one now. Only the lines' branches are computed again."""
+    lines = list(results.select_related("branch"))
     branches = list({line.branch for line in lines})
     now = figures_for_branches(as_of=quarter_end(year=run.year, quarter=run.quarter), branches=branches)
     changes = []

@@ -458,12 +458,18 @@ def _month_end(month: datetime.date, today: datetime.date) -> datetime.date:
     return min(next_month_start(month) - datetime.timedelta(days=1), today)
 
 
+def _visited(first: datetime.date, last: datetime.date) -> Exists:
+    """Whether a standing visit of the outer point falls from local day `first` to `last`."""
+    start, after = local_days(first, last)
+    return Exists(
+        _visits_standing().filter(point=OuterRef("pk"), occurred_at__gte=start, occurred_at__lt=after)
+    )
+
+
 def service_points_unvisited(*, queryset: QuerySet, today: datetime.date) -> QuerySet:
     """The service points of `queryset` open today that no standing visit of this month records."""
-    month = today.replace(day=1)
-    first, after = local_days(month, today)
-    visited = _visits_standing().filter(point=OuterRef("pk"), occurred_at__gte=first, occurred_at__lt=after)
-    return service_points_in_force(queryset=queryset, as_of=today).exclude(Exists(visited))
+    visited = _visited(today.replace(day=1), today)
+    return service_points_in_force(queryset=queryset, as_of=today).exclude(visited)
 
 
 def service_point_visits(
@@ -473,25 +479,32 @@ def service_point_visits(
     month under way) and those a standing visit of the month records, by supervising branch
     ({branch id: {"due", "visited"}}) or for all of `points` ({None: …})."""
     end = _month_end(month, today)
-    first, after = local_days(month, end)
-    visited = _visits_standing().filter(point=OuterRef("pk"), occurred_at__gte=first, occurred_at__lt=after)
-    due = service_points_in_force(queryset=points, as_of=end).annotate(visited=Exists(visited))
+    due = service_points_in_force(queryset=points, as_of=end).annotate(visited=_visited(month, end))
     group = ["branch_id"] if by_branch else []
-    rows = due.order_by().values(*group).annotate(
-        due=Count("id"), done=Count("id", filter=Q(visited=True))
-    )
+    rows = due.order_by().values(*group).annotate(due=Count("id"), done=Count("id", filter=Q(visited=True)))
     return {row.get("branch_id"): {"due": row["due"], "visited": row["done"]} for row in rows}
+
+
+def service_point_visits_by_month(
+    *, points: QuerySet, year: int, today: datetime.date, by_branch: bool = True
+) -> list[tuple[datetime.date, dict]]:
+    """service_point_visits of each month of `year` up to today: [(first day, rows)]."""
+    months, month = [], datetime.date(year, 1, 1)
+    while month <= today and month.year == year:
+        months.append(
+            (month, service_point_visits(points=points, month=month, today=today, by_branch=by_branch))
+        )
+        month = next_month_start(month)
+    return months
 
 
 def service_point_visits_of_year(*, points: QuerySet, year: int, today: datetime.date) -> dict:
     """The year's visits up to today: {"due": points due summed over the months, "visited": …}."""
     totals = {"due": 0, "visited": 0}
-    month = datetime.date(year, 1, 1)
-    while month <= today and month.year == year:
-        for row in service_point_visits(points=points, month=month, today=today, by_branch=False).values():
+    for _month, rows in service_point_visits_by_month(points=points, year=year, today=today, by_branch=False):
+        for row in rows.values():
             totals["due"] += row["due"]
             totals["visited"] += row["visited"]
-        month = next_month_start(month)
     return totals
 
 

@@ -68,6 +68,15 @@ def _record(run: ImportRun, outcome: Outcome) -> None:
     run.preview = [outcome.header, *outcome.preview]
 
 
+def _new_stored_file(suffix: str) -> tuple[str, int]:
+    """A new file in the import folder, readable by the service's user only: its name and an open
+    descriptor (an extract holds clear card numbers until its run ends)."""
+    directory = Path(settings.IMPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stored = f"{uuid.uuid4().hex}{suffix}"
+    return stored, os.open(directory / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+
 def _upload_path(run: ImportRun) -> Path:
     return Path(settings.IMPORT_DIR) / run.stored_file
 
@@ -80,11 +89,8 @@ def import_run_upload(*, kind: str, uploaded_file, by) -> ImportRun:
     The file (which holds clear card numbers) is readable by the service's user only, and is
     deleted as soon as its run ends.
     """
-    directory = Path(settings.IMPORT_DIR)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stored = f"{uuid.uuid4().hex}{Path(uploaded_file.name).suffix.lower()}"
+    stored, descriptor = _new_stored_file(Path(uploaded_file.name).suffix.lower())
     digest, size = hashlib.sha256(), 0
-    descriptor = os.open(directory / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as target:
         for chunk in uploaded_file.chunks():
             digest.update(chunk)
@@ -262,17 +268,14 @@ def import_run_propose(
     with `reason` (a page's change needs four eyes as an upload does). Nothing is written."""
     extract = extract_for(kind)
     file_name = f"{file_name}.csv"  # the file it is: the engine reads it by its suffix
-    directory = Path(settings.IMPORT_DIR)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stored = f"{uuid.uuid4().hex}.csv"
+    stored, descriptor = _new_stored_file(".csv")
     names = [column.name for column in extract.columns]
-    descriptor = os.open(directory / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(names)
         for row in rows:
             writer.writerow([row.get(name, "") for name in names])
-    sha256, size = file_fingerprint(directory / stored)
+    sha256, size = file_fingerprint(Path(settings.IMPORT_DIR) / stored)
     run = ImportRun.objects.create(
         kind=kind,
         file_name=file_name,

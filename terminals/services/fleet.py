@@ -22,9 +22,13 @@ def _check_day(on: datetime.date, not_before: datetime.date, field: str = "on") 
         raise ValidationError({field: _("The date must not be in the future.")})
 
 
-def _save(obj, *, by, reason: str) -> None:
+def _check_reason(reason: str) -> None:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
+
+
+def _save(obj, *, by, reason: str) -> None:
+    _check_reason(reason)
     on_record(obj, by=by, reason=reason)
     obj.save()
 

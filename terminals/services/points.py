@@ -8,19 +8,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import ServicePoint, ServicePointEvent
-from .fleet import _check_day, _save
-
-
-def _check_reason(reason: str) -> None:
-    # Checked before the point is touched: a refusal leaves the object as it was.
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason.")})
+from .fleet import _check_day, _check_reason, _save
 
 
 @transaction.atomic
 def service_point_close(*, point: ServicePoint, on: datetime.date, reason: str, by) -> ServicePoint:
     """Close a service point on the given day (it is no longer in force from that day)."""
-    _check_reason(reason)
+    _check_reason(reason)  # before the point is touched: a refusal leaves the object as it was
     if point.status == ServicePoint.Status.CLOSED:
         raise ValidationError({"status": _("The service point is already closed.")})
     last_reopened = point.events.filter(kind=ServicePointEvent.Kind.REOPENED).order_by("-on").first()
