@@ -557,7 +557,7 @@ def test_an_event_in_the_future_is_refused(atm, manager):
             manager,
             timezone.now() + datetime.timedelta(minutes=30),
             "morning",
-            after=datetime.timedelta(0),
+            after=-datetime.timedelta(minutes=30),  # entered now, for half an hour ahead
         )
     assert "occurred_at" in error.value.message_dict
 
