@@ -1,24 +1,39 @@
-"""Reminders (提醒) of the assessment's governance, evaluated by Celery beat every few minutes;
-each tells an event once per person (ebank/notify): a change of the targets or the plan awaiting
-approval goes to the union managers (never to its maker); a published result goes to the union
-managers, and to each assessed branch's manager with their own branch's result only."""
+"""Reminders (提醒): every rule of every area, evaluated by Celery beat every few minutes, each
+telling an event once per person and channel (ebank/notify); then the e-mails and WeCom messages
+due are sent, each channel by a task of its own. This module holds the assessment's and the
+summary's rules, the published result's attachments, and the 08:00 digest:
+
+- a change of the targets or the plan awaiting approval goes to the union managers (never to its
+  maker);
+- a published result goes to the union managers, and to each assessed branch's manager with their
+  own branch's result only — by e-mail with the result's PDF and XLSX of their own lines;
+- a finalised year-end summary goes to the union managers;
+- at 08:00, each person who chose the digest gets one message of what was held for it and of what
+  is open for them, in place of single messages."""
+
+import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ebank.imports.models import ImportRun
+from ebank.notify import people
+from ebank.notify.models import Notification
 from ebank.notify.services import notify
 from ebank.org.models import User
 from ebank.org.roles import Role
+from ebank.org.scoping import scope_queryset
+from ebank.registers import reminders as registers_reminders
+from netbanking import reminders as netbanking_reminders
+from terminals import reminders as terminals_reminders
 
-from .models import AssessmentPublication
+from . import exports
+from .models import AssessmentPublication, YearSummary
 
 
-def _leaders():
-    return User.objects.filter(role=Role.LEADER, is_active=True)
-
-
-def changes_awaiting_approval() -> int:
+def changes_awaiting_approval(now: datetime.datetime) -> int:
     """Each change of the targets or the plan awaiting approval, to the union managers."""
     told = 0
     for change in ImportRun.objects.filter(status=ImportRun.Status.AWAITING_APPROVAL).select_related(
@@ -26,7 +41,7 @@ def changes_awaiting_approval() -> int:
     ):
         maker = (change.started_by.get_full_name() or change.started_by.username) if change.started_by else ""
         told += notify(
-            recipients=_leaders().exclude(pk=change.started_by_id),
+            recipients=[leader for leader in people.leaders() if leader.pk != change.started_by_id],
             rule="change_awaiting_approval",
             key=f"importrun:{change.pk}",
             subject=_("To approve: %(what)s") % {"what": change.file_name},
@@ -36,7 +51,7 @@ def changes_awaiting_approval() -> int:
     return told
 
 
-def results_published() -> int:
+def results_published(now: datetime.datetime) -> int:
     """Each publication of a quarter's result: to the union managers, and to the managers of each
     assessed branch with that branch's own rank and total (never another branch's)."""
     told = 0
@@ -45,7 +60,7 @@ def results_published() -> int:
         title = _("%(year)s Q%(quarter)s assessment published") % {"year": run.year, "quarter": run.quarter}
         url = reverse("admin:reports_assessmentrun_change", args=[run.pk])
         told += notify(
-            recipients=_leaders(),
+            recipients=people.leaders(),
             rule="result_published",
             key=key,
             subject=title,
@@ -65,6 +80,108 @@ def results_published() -> int:
     return told
 
 
-def reminders_evaluate() -> int:
+def publication_attachments(notification: Notification) -> list[tuple[str, bytes, str]]:
+    """The published result's PDF and XLSX, holding the recipient's own lines (a branch manager's
+    branch; the whole union for a union manager), as the run's page downloads them."""
+    publication = AssessmentPublication.objects.select_related("run").get(
+        pk=int(notification.key.split(":")[1])
+    )
+    run, user = publication.run, notification.recipient
+    results = scope_queryset(user=user, queryset=run.results.all())
+    extra = {"branch": user.branch} if user.role == Role.BRANCH_MANAGER else {}
+    name = f"assessment-{run.year}Q{run.quarter}"
+    return [
+        (f"{name}.pdf", exports.assessment_pdf(run=run, results=results), "application/pdf"),
+        (
+            f"{name}.xlsx",
+            exports.assessment_xlsx(run=run, results=results, **extra),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    ]
+
+
+def summary_finalised(now: datetime.datetime) -> int:
+    """A year-end summary finalised, to the union managers (finalised again: told again)."""
+    told = 0
+    for summary in YearSummary.objects.filter(finalised_at__isnull=False).select_related("finalised_by"):
+        by = summary.finalised_by
+        told += notify(
+            recipients=people.leaders(),
+            rule="summary_finalised",
+            key=f"summary:{summary.pk}:{summary.finalised_at:%Y%m%d%H%M%S}",
+            subject=_("The %(year)s year-end summary is finalised") % {"year": summary.year},
+            body=_("%(title)s, finalised by %(who)s.")
+            % {"title": str(summary), "who": (by.get_full_name() or by.username) if by else ""},
+            url=reverse("admin:reports_yearsummary_change", args=[summary.pk]),
+        )
+    return told
+
+
+RULES = [
+    *terminals_reminders.RULES,
+    *netbanking_reminders.RULES,
+    *registers_reminders.RULES,
+    changes_awaiting_approval,
+    results_published,
+    summary_finalised,
+]
+
+
+def reminders_evaluate(now: datetime.datetime | None = None) -> int:
     """Every rule once (idempotent: a rerun tells nobody twice); return how many were told now."""
-    return changes_awaiting_approval() + results_published()
+    now = timezone.localtime(now or timezone.now())
+    return sum(rule(now) for rule in RULES)
+
+
+# The digest's lines on what is open, by the to-do list's lists (reports/worklist.html's titles).
+OPEN_ITEMS = {
+    "awaiting_approval": gettext_noop("Changes of the targets or the plan awaiting your approval"),
+    "missed_inspections": gettext_noop("Missed ATM security inspections (last 7 days)"),
+    "open_faults": gettext_noop("ATM faults open too long"),
+    "unsettled_differences": gettext_noop("Cash over/short not settled"),
+    "held_cards": gettext_noop("Retained cards neither returned nor destroyed"),
+    "unrectified_inspections": gettext_noop("Inspection findings not rectified"),
+    "unrectified_risk_checks": gettext_noop("Card risk findings not rectified"),
+    "overdue_tickets": gettext_noop("Online-banking tickets past T+3"),
+    "unconfirmed": gettext_noop("Two-person entries awaiting confirmation"),
+    "unvisited_service_points": gettext_noop("Service points not visited this month"),
+    "dormant_service_points": gettext_noop("Service points with no transaction for three months"),
+    "overdue_spot_checks": gettext_noop("Spot-check findings past their deadline"),
+}
+
+
+def digest_send(now: datetime.datetime | None = None) -> int:
+    """At 08:00: each person who chose the digest gets one message (by e-mail and WeCom, as they
+    chose) of the messages held for it since the last one and of what is open for them; the held
+    messages are then marked told in it. Nothing held and nothing open: no digest."""
+    from .templatetags.worklist import worklist_items
+
+    now = timezone.localtime(now or timezone.now())
+    told = 0
+    chosen = User.objects.filter(is_active=True, notification_settings__digest=True)
+    for user in chosen.select_related("branch"):
+        held = Notification.objects.filter(recipient=user, status=Notification.Status.HELD)
+        events = list(dict.fromkeys(held.order_by("created_at").values_list("subject", flat=True)))
+        items = worklist_items(user=user)
+        open_lines = [
+            f"· {_(label)}：{len(items[name])}" for name, label in OPEN_ITEMS.items() if items.get(name)
+        ]
+        if not events and not open_lines:
+            continue
+        parts = []
+        if events:
+            parts += [_("Since the last digest:"), *[f"· {subject}" for subject in events]]
+        if open_lines:
+            parts += [_("Open for you:"), *open_lines]
+        told += notify(
+            recipients=[user],
+            rule="digest",
+            key=f"{now.date()}",
+            subject=_("Daily digest, %(date)s") % {"date": now.date()},
+            body="\n".join(parts),
+            url=reverse("today"),
+            inbox=False,
+            hold=False,
+        )
+        held.update(status=Notification.Status.DIGESTED, sent_at=now, next_attempt_at=None)
+    return told

@@ -21,9 +21,29 @@ def assessment_quarter_end_task() -> int | None:
     return run.pk if run else None
 
 
-@shared_task(acks_late=True, time_limit=300)
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
 def reminders_evaluate_task() -> int:
-    """Every few minutes (Celery beat): tell each event once per person (reports/reminders.py)."""
+    """Every five minutes (Celery beat): tell each event once per person and channel
+    (reports/reminders.py), then send what is due, each channel by a task of its own (a channel
+    that is down delays only its own messages)."""
+    from ebank.notify.tasks import notifications_deliver_task
+
     from .reminders import reminders_evaluate
 
-    return reminders_evaluate()
+    told = reminders_evaluate()
+    for channel in ("email", "wecom"):
+        notifications_deliver_task.delay(channel)
+    return told
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=570)
+def reminders_digest_task() -> int:
+    """At 08:00 (Celery beat): each person's daily digest, then send it."""
+    from ebank.notify.tasks import notifications_deliver_task
+
+    from .reminders import digest_send
+
+    told = digest_send()
+    for channel in ("email", "wecom"):
+        notifications_deliver_task.delay(channel)
+    return told

@@ -1,21 +1,28 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from ebank.org.admin_base import ReadOnlyAdminMixin, ScopedAdminMixin
 
-from .models import Notification
+from . import services
+from .delivery import ChannelDown, wecom_post
+from .models import Notification, WeComRobot
 
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    """The log of every message: to whom, on which channel, by which rule, about what, when, read."""
+    """The log of every message: to whom, on which channel, by which rule, about what, when, and
+    how its delivery went (sent, retried with backoff, failed, held for the digest); staff send a
+    message again from here."""
 
-    list_display = ["created_at", "recipient", "channel", "rule", "subject", "read_at"]
-    list_filter = ["channel", "rule", "created_at"]
+    list_display = ["created_at", "recipient", "channel", "rule", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel", "rule", "created_at"]
     list_select_related = ["recipient"]
-    search_fields = ["recipient__username", "subject"]
+    search_fields = ["recipient__username", "recipient__last_name", "subject"]
+    actions = ["resend"]
     readonly_fields = [
         "recipient",
         "channel",
+        "robot",
         "rule",
         "key",
         "subject",
@@ -23,4 +30,52 @@ class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "url",
         "created_at",
         "read_at",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "error",
     ]
+
+    def has_resend_permission(self, request):
+        return request.user.has_perm("notify.resend_notification")
+
+    @admin.action(description=_("Send the selected messages again"), permissions=["resend"])
+    def resend(self, request, queryset):
+        count = services.notifications_resend(queryset=queryset)
+        self.message_user(
+            request,
+            _("%(count)d messages are sent again within five minutes (messages in the app are not sent).")
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(WeComRobot)
+class WeComRobotAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The WeCom group robots (企业微信群机器人): one per branch's group, one for the department's.
+    The webhook's key is shown only while it is entered; a test message tells whether it works."""
+
+    list_display = ["name", "branch", "webhook_masked", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["branch"]
+    actions = ["send_test"]
+
+    @admin.display(description=_("webhook address"))
+    def webhook_masked(self, robot):
+        return robot.webhook_masked
+
+    @admin.action(description=_("Send a test message"), permissions=["change"])
+    def send_test(self, request, queryset):
+        for robot in queryset:
+            try:
+                wecom_post(
+                    robot.webhook_url,
+                    str(_("**ebank test message**\nThis group will receive the reminders of ebank.")),
+                )
+            except ChannelDown as error:
+                message = _("%(robot)s: not sent (%(error)s)") % {"robot": robot, "error": error}
+                self.message_user(request, message, messages.ERROR)
+            else:
+                message = _("%(robot)s: test message sent.") % {"robot": robot}
+                self.message_user(request, message, messages.SUCCESS)

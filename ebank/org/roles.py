@@ -59,8 +59,12 @@ PLATFORM_ACCESS: dict[str, Access] = {
     "org.user": Access(staff=("view", "add", "change")),
     # Imports: only the department imports; union managers may read the record.
     # Every message told (the inbox is each person's own, served by ebank/notify/views.py): the
-    # department reads the log.
-    "notify.notification": Access(staff=VIEW, branch_owned=False),
+    # department reads the log and sends a failed message again.
+    "notify.notification": Access(staff=("view", "resend"), branch_owned=False),
+    # The WeCom group robots the department configures; each person's choice of channels is made
+    # on their own page (ebank/notify/views.py), not in the admin.
+    "notify.wecomrobot": Access(staff=READ_WRITE, branch_owned=False),
+    "notify.notificationsettings": Access(branch_owned=False),
     # A change of the targets or the plan made in the browser waits for a union manager's approval.
     "imports.importrun": Access(staff=("view", "add"), leader=("view", "approve"), branch_owned=False),
     # API tokens (each user gets their own by logging in): the department sees and revokes them.

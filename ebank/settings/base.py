@@ -324,6 +324,25 @@ CUSTODY_CONFIRM_HOURS = env.int("CUSTODY_CONFIRM_HOURS", default=24)
 APPEAL_WORKING_DAYS = env.int("APPEAL_WORKING_DAYS", default=5)
 APPEAL_ATTACHMENT_MAX_MB = env.int("APPEAL_ATTACHMENT_MAX_MB", default=10)
 
+# Reminders (ebank/notify): e-mail goes through the SMTP server EMAIL_URL names
+# (smtp+tls://user:password@smtp.example.cn:587, smtps://… for SSL); without it nobody is told by
+# e-mail, which is not an error. WeCom robots are configured on their page (系统管理). Links in
+# messages start with SITE_URL. A failed message is retried NOTIFY_RETRY_MINUTES later, twice as
+# late each time (at most two hours apart), NOTIFY_MAX_ATTEMPTS times in all.
+NOTIFY_EMAIL = bool(env.str("EMAIL_URL", default=""))
+if NOTIFY_EMAIL:
+    vars().update(env.email_url("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ebank 电子银行部 <ebank@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[ebank] ")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_SECONDS", default=10)
+WECOM_TIMEOUT = env.int("WECOM_TIMEOUT_SECONDS", default=5)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+NOTIFY_RETRY_MINUTES = env.int("NOTIFY_RETRY_MINUTES", default=5)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
+# The files a rule attaches to its e-mails.
+NOTIFY_ATTACHMENTS = {"result_published": "reports.reminders.publication_attachments"}
+
 # What a page may load and run (django-csp): only the site's own files and the scripts it writes
 # itself (each with the request's nonce; templates/admin/djcelery gives django-celery-beat's one);
 # inline style attributes are allowed, nothing else inline.

@@ -14,11 +14,9 @@ from terminals import selectors as terminal_selectors
 register = template.Library()
 
 
-@register.inclusion_tag("reports/worklist.html", takes_context=True)
-def worklist_panel(context):
-    user = context["request"].user
-    if not getattr(user, "role", "") and not user.is_superuser:
-        return {"items": None}
+def worklist_items(*, user) -> dict[str, list]:
+    """What the user's branches must act on, from every area: the home page's to-do list and
+    the 08:00 digest."""
     items = terminal_selectors.worklist(user=user)
     items["unrectified_risk_checks"] = list(
         cards_selectors.card_risk_checks_unrectified(
@@ -43,4 +41,13 @@ def worklist_panel(context):
             .select_related("started_by")
             .order_by("created_at")
         )
+    return items
+
+
+@register.inclusion_tag("reports/worklist.html", takes_context=True)
+def worklist_panel(context):
+    user = context["request"].user
+    if not getattr(user, "role", "") and not user.is_superuser:
+        return {"items": None}
+    items = worklist_items(user=user)
     return {"items": items, "total": sum(len(entries) for entries in items.values())}
