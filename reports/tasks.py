@@ -21,29 +21,32 @@ def assessment_quarter_end_task() -> int | None:
     return run.pk if run else None
 
 
-@shared_task(acks_late=True, time_limit=300, soft_time_limit=270)
-def reminders_evaluate_task() -> int:
-    """Every five minutes (Celery beat): tell each event once per person and channel
-    (reports/reminders.py), then send what is due, each channel by a task of its own (a channel
-    that is down delays only its own messages)."""
+def _deliver(task) -> None:
+    """Send what is due, each channel by a task of its own (a channel that is down delays only its
+    own messages), on the queue the reminders came from."""
     from ebank.notify.tasks import notifications_deliver_task
 
+    queue = (task.request.delivery_info or {}).get("routing_key")
+    for channel in ("email", "wecom"):
+        notifications_deliver_task.apply_async(args=[channel], queue=queue)
+
+
+@shared_task(bind=True, acks_late=True, time_limit=300, soft_time_limit=270)
+def reminders_evaluate_task(self) -> int:
+    """Every five minutes (Celery beat): tell each event once per person and channel
+    (reports/reminders.py), then send what is due."""
     from .reminders import reminders_evaluate
 
     told = reminders_evaluate()
-    for channel in ("email", "wecom"):
-        notifications_deliver_task.delay(channel)
+    _deliver(self)
     return told
 
 
-@shared_task(acks_late=True, time_limit=600, soft_time_limit=570)
-def reminders_digest_task() -> int:
+@shared_task(bind=True, acks_late=True, time_limit=600, soft_time_limit=570)
+def reminders_digest_task(self) -> int:
     """At 08:00 (Celery beat): each person's daily digest, then send it."""
-    from ebank.notify.tasks import notifications_deliver_task
-
     from .reminders import digest_send
 
     told = digest_send()
-    for channel in ("email", "wecom"):
-        notifications_deliver_task.delay(channel)
+    _deliver(self)
     return told

@@ -80,3 +80,32 @@ def write(tmp_path):
 def window_open_now(settings):
     """Two ATM inspection windows that cover the whole day, so that one is due whenever a test runs."""
     settings.ATM_INSPECTION_WINDOWS = {"morning": "00:00-11:59:59", "evening": "12:00-23:59:59"}
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on loopback, and the settings that send e-mail through it."""
+    from tests.notify.servers import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 2
+    settings.NOTIFY_EMAIL = True
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def wecom_server(settings):
+    """A stand-in for WeCom's robot webhook (a real HTTP server on loopback)."""
+    from tests.notify.servers import WeComServer
+
+    server = WeComServer()
+    server.start()
+    settings.WECOM_TIMEOUT = 1
+    yield server
+    server.stop()

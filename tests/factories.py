@@ -281,6 +281,16 @@ def _make_notification():
     )
 
 
+def _make_robot():
+    from ebank.notify.models import WeComRobot
+
+    return WeComRobot.objects.create(
+        name=f"机器人{next(_serial)}",
+        branch=BranchFactory(),
+        webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=test",
+    )
+
+
 def _make_campaign(branch):
     import datetime as _dt
 
@@ -312,6 +322,7 @@ OBJECT_MAKERS = {
     "imports.importrun": _make_import_run,
     "terminals.inspectioncampaign": _make_campaign,
     "notify.notification": lambda branch: _make_notification(),
+    "notify.wecomrobot": lambda branch: _make_robot(),
     **_card_makers(),
     **_netbanking_makers(),
     **_terminal_makers(),

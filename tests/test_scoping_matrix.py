@@ -447,6 +447,10 @@ PAGES.update(
             "the user's own notification, else 404: "
             "tests/reports/test_reminders.py::test_the_inbox_is_ones_own"
         ),
+        "/inbox/settings/": (
+            "every logged-in user: their own channels, digest and quiet hours only: "
+            "tests/notify/test_channels.py::test_each_person_chooses_their_own_channels"
+        ),
     }
 )
 OTHER_PAGES = {

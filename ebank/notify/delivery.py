@@ -151,7 +151,8 @@ def wecom_markdown(rows: list[Notification]) -> str:
     if first.body:
         parts.append(first.body)
     if first.url:
-        parts.append(f"[{_('Open in ebank')}]({link(first)})")
+        label = _("Open in ebank")
+        parts.append(f"[{label}]({link(first)})")
     names = []
     for row in rows:
         account, person = settings_for(row.recipient).wecom_userid, row.recipient
