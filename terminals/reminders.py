@@ -15,6 +15,7 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ebank.notify import people
@@ -205,7 +206,7 @@ def dormant_month(now: datetime.datetime) -> int:
             rule="dormant_month",
             key=f"{as_of:%Y-%m}",
             subject=_("%(month)s: %(pos)s POS and %(points)s service points idle for three months")
-            % {"month": f"{as_of:%Y-%m}", "pos": len(pos), "points": len(points)},
+            % {"month": date_format(as_of, "YEAR_MONTH_FORMAT"), "pos": len(pos), "points": len(points)},
             body=_listed(lines),
             url=reverse("today"),
         )

@@ -75,3 +75,43 @@ def test_the_inbox_is_ones_own(quarter, leader, leader_client, manager_client, s
     assert notification.read_at is not None
     assert 'id="unread-count"' not in leader_client.get(reverse("admin:index")).content.decode()
     assert "待审批" not in manager_client.get(reverse("inbox")).content.decode()
+
+
+def test_a_published_result_is_emailed_with_its_pdf_and_xlsx_of_the_recipients_own_lines(
+    quarter, leader, tree, smtp_server
+):
+    import io
+
+    import openpyxl
+    import pypdf
+
+    mine = user_with_role(Role.BRANCH_MANAGER, tree["a"], username="mgr-101", email="mgr-101@example.cn")
+    leader.email = "leader@example.cn"
+    leader.save()
+    run = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=4).pk)
+    services.assessment_publish(run=run, note="第四季度考核结果，请核对。", by=leader)
+    tasks.reminders_evaluate_task()
+    tasks.reminders_evaluate_task()
+    by_address = dict(zip((to for (to,) in smtp_server.recipients), smtp_server.messages, strict=True))
+    assert sorted(by_address) == ["leader@example.cn", "mgr-101@example.cn"]  # each once
+
+    def files(message):
+        return {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+
+    def sheet_text(content):
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        return " ".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+
+    def pdf_text(content):
+        return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+    theirs = files(by_address["mgr-101@example.cn"])
+    assert sorted(theirs) == ["assessment-2011Q4.pdf", "assessment-2011Q4.xlsx"]
+    assert "城关信用社" in sheet_text(theirs["assessment-2011Q4.xlsx"])
+    assert "北山信用社" not in sheet_text(theirs["assessment-2011Q4.xlsx"])  # never another branch's
+    assert "城关信用社" in pdf_text(theirs["assessment-2011Q4.pdf"])
+    assert "北山信用社" not in pdf_text(theirs["assessment-2011Q4.pdf"])
+    union = files(by_address["leader@example.cn"])
+    assert "北山信用社" in sheet_text(union["assessment-2011Q4.xlsx"])
+    text = by_address["mgr-101@example.cn"].get_body().get_content()
+    assert f"本网点：第 1 名，总得分 {Decimal('52.00')}。" in text
