@@ -6,6 +6,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ebank.notify import people
 from ebank.notify.services import notify
@@ -64,3 +65,7 @@ def ticket_overdue(now: datetime.datetime) -> int:
 
 
 RULES = [ticket_due_tomorrow, ticket_overdue]
+LABELS = {
+    "ticket_due_tomorrow": gettext_lazy("Ticket due the next working day"),
+    "ticket_overdue": gettext_lazy("Ticket past T+3"),
+}

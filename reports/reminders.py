@@ -16,7 +16,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from ebank.imports.models import ImportRun
 from ebank.notify import people
@@ -125,6 +125,14 @@ RULES = [
     results_published,
     summary_finalised,
 ]
+
+
+LABELS = {
+    "change_awaiting_approval": gettext_lazy("Change of the targets or the plan awaiting approval"),
+    "result_published": gettext_lazy("Assessment published"),
+    "summary_finalised": gettext_lazy("Year-end summary finalised"),
+    "digest": gettext_lazy("Daily digest"),
+}
 
 
 def reminders_evaluate(now: datetime.datetime | None = None) -> int:

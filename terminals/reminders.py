@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ebank.notify import people
 from ebank.notify.services import notify
@@ -179,6 +180,15 @@ def fault_open_long(now: datetime.datetime) -> int:
     return told
 
 
+def _dormant_subject(as_of: datetime.date, *, pos: int, points: int) -> str:
+    values = {"month": date_format(as_of, "YEAR_MONTH_FORMAT"), "pos": pos, "points": points}
+    if pos and points:
+        return _("%(month)s: %(pos)s POS and %(points)s service points idle for three months") % values
+    if pos:
+        return _("%(month)s: %(pos)s POS idle for three months") % values
+    return _("%(month)s: %(points)s service points idle for three months") % values
+
+
 def dormant_month(now: datetime.datetime) -> int:
     """On the 1st: each manager's POS and service points with no transaction in the three months
     to the end of the month before."""
@@ -205,8 +215,7 @@ def dormant_month(now: datetime.datetime) -> int:
             recipients=[manager],
             rule="dormant_month",
             key=f"{as_of:%Y-%m}",
-            subject=_("%(month)s: %(pos)s POS and %(points)s service points idle for three months")
-            % {"month": date_format(as_of, "YEAR_MONTH_FORMAT"), "pos": len(pos), "points": len(points)},
+            subject=_dormant_subject(as_of, pos=len(pos), points=len(points)),
             body=_listed(lines),
             url=reverse("today"),
         )
@@ -214,3 +223,12 @@ def dormant_month(now: datetime.datetime) -> int:
 
 
 RULES = [inspection_window_closing, inspection_missed, fault_open_long, dormant_month]
+# What the log calls each rule (ebank/notify gathers every area's).
+LABELS = {
+    "inspection_window_closing": gettext_lazy("ATM inspection window closing"),
+    "inspection_missed": gettext_lazy("ATM inspection missed"),
+    "inspection_missed_escalated": gettext_lazy("ATM inspection still missed an hour later"),
+    "fault_open_long": gettext_lazy("ATM fault open too long"),
+    "fault_open_long_escalated": gettext_lazy("ATM fault open twice too long"),
+    "dormant_month": gettext_lazy("The month's idle POS and service points"),
+}

@@ -3,9 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 from ebank.org.admin_base import ReadOnlyAdminMixin, ScopedAdminMixin
 
-from . import services
+from . import selectors, services
 from .delivery import ChannelDown, wecom_post
 from .models import Notification, WeComRobot
+
+
+class RuleFilter(admin.SimpleListFilter):
+    title = _("rule")
+    parameter_name = "rule"
+
+    def lookups(self, request, model_admin):
+        return sorted(selectors.rule_labels().items(), key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(rule=self.value()) if self.value() else queryset
 
 
 @admin.register(Notification)
@@ -14,8 +25,8 @@ class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     how its delivery went (sent, retried with backoff, failed, held for the digest); staff send a
     message again from here."""
 
-    list_display = ["created_at", "recipient", "channel", "rule", "subject", "status", "attempts", "sent_at"]
-    list_filter = ["status", "channel", "rule", "created_at"]
+    list_display = ["created_at", "recipient", "channel", "rule_label", "subject", "status"]
+    list_filter = ["status", "channel", RuleFilter, "created_at"]
     list_select_related = ["recipient"]
     search_fields = ["recipient__username", "recipient__last_name", "subject"]
     actions = ["resend"]
@@ -36,6 +47,10 @@ class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "sent_at",
         "error",
     ]
+
+    @admin.display(description=_("rule"), ordering="rule")
+    def rule_label(self, notification):
+        return selectors.rule_labels().get(notification.rule, notification.rule)
 
     def has_resend_permission(self, request):
         return request.user.has_perm("notify.resend_notification")

@@ -96,9 +96,7 @@ def notify(
     for the person's group) is left out, which is not an error."""
     subject, body = pii.text_mask_numbers(subject)[0], pii.text_mask_numbers(body)[0]
     now = timezone.now()
-    already = set(
-        Notification.objects.filter(rule=rule, key=key).values_list("recipient_id", "channel")
-    )
+    already = set(Notification.objects.filter(rule=rule, key=key).values_list("recipient_id", "channel"))
     new, told = [], set()
     for user in {user.pk: user for user in recipients}.values():
         for fields in _outside(user, inbox=inbox, hold=hold, now=now):
@@ -125,9 +123,9 @@ def notification_read(*, notification: Notification, user) -> Notification:
 
 def notifications_read_all(*, user) -> int:
     """Mark every unread notification of the user read; return how many."""
-    return Notification.objects.filter(
-        recipient=user, channel=Channel.INAPP, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    return Notification.objects.filter(recipient=user, channel=Channel.INAPP, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def notifications_resend(*, queryset) -> int:

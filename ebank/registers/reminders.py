@@ -6,6 +6,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ebank.notify.services import notify
 
@@ -45,3 +46,4 @@ def confirmation_waiting(now: datetime.datetime) -> int:
 
 
 RULES = [confirmation_waiting]
+LABELS = {"confirmation_waiting": gettext_lazy("Two-person entry awaiting confirmation")}

@@ -85,7 +85,7 @@ def test_a_published_result_is_emailed_with_its_pdf_and_xlsx_of_the_recipients_o
     import openpyxl
     import pypdf
 
-    mine = user_with_role(Role.BRANCH_MANAGER, tree["a"], username="mgr-101", email="mgr-101@example.cn")
+    user_with_role(Role.BRANCH_MANAGER, tree["a"], username="mgr-101", email="mgr-101@example.cn")
     leader.email = "leader@example.cn"
     leader.save()
     run = services.assessment_compute(run_id=AssessmentRun.objects.create(year=2011, quarter=4).pk)
@@ -100,7 +100,8 @@ def test_a_published_result_is_emailed_with_its_pdf_and_xlsx_of_the_recipients_o
 
     def sheet_text(content):
         book = openpyxl.load_workbook(io.BytesIO(content))
-        return " ".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+        rows = (row for sheet in book for row in sheet.iter_rows(values_only=True))
+        return " ".join(str(cell) for row in rows for cell in row)
 
     def pdf_text(content):
         return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
