@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from ebank.notify import people
 from ebank.notify.services import notify
+from ebank.org.scoping import user_may_use_branch
 
 from . import selectors
 from .models import Ticket
@@ -17,8 +18,14 @@ from .models import Ticket
 
 def _tell(ticket: Ticket, *, rule: str, subject: str) -> int:
     recipients = people.department()
-    if ticket.assigned_to is not None and ticket.assigned_to.is_active:
-        recipients.append(ticket.assigned_to)
+    assignee = ticket.assigned_to
+    # The assignee, if they may see the ticket's branch (a branch manager of another never is).
+    if (
+        assignee is not None
+        and assignee.is_active
+        and user_may_use_branch(user=assignee, branch=ticket.branch)
+    ):
+        recipients.append(assignee)
     return notify(
         recipients=recipients,
         rule=rule,
