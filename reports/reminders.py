@@ -12,7 +12,9 @@ summary's rules, the published result's attachments, and the 08:00 digest:
   is open for them, in place of single messages."""
 
 import datetime
+import logging
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +33,13 @@ from terminals import reminders as terminals_reminders
 
 from . import exports
 from .models import AssessmentPublication, YearSummary
+
+logger = logging.getLogger(__name__)
+
+
+# A publication or a finalised summary is told for this long after it happened (an installation
+# that starts telling does not tell every one of the past years).
+RECENT = datetime.timedelta(days=30)
 
 
 def changes_awaiting_approval(now: datetime.datetime) -> int:
@@ -55,7 +64,9 @@ def results_published(now: datetime.datetime) -> int:
     """Each publication of a quarter's result: to the union managers, and to the managers of each
     assessed branch with that branch's own rank and total (never another branch's)."""
     told = 0
-    for publication in AssessmentPublication.objects.select_related("run"):
+    for publication in AssessmentPublication.objects.filter(published_at__gte=now - RECENT).select_related(
+        "run"
+    ):
         run, key = publication.run, f"publication:{publication.pk}"
         title = _("%(year)s Q%(quarter)s assessment published") % {"year": run.year, "quarter": run.quarter}
         url = reverse("admin:reports_assessmentrun_change", args=[run.pk])
@@ -67,7 +78,7 @@ def results_published(now: datetime.datetime) -> int:
             body=publication.note,
             url=url,
         )
-        lines = run.results.values_list("branch_id", "rank", "total_score").distinct()
+        lines = run.results.order_by().values_list("branch_id", "rank", "total_score").distinct()
         for branch_id, rank, total in lines:
             told += notify(
                 recipients=User.objects.filter(role=Role.BRANCH_MANAGER, branch_id=branch_id, is_active=True),
@@ -103,7 +114,8 @@ def publication_attachments(notification: Notification) -> list[tuple[str, bytes
 def summary_finalised(now: datetime.datetime) -> int:
     """A year-end summary finalised, to the union managers (finalised again: told again)."""
     told = 0
-    for summary in YearSummary.objects.filter(finalised_at__isnull=False).select_related("finalised_by"):
+    finalised = YearSummary.objects.filter(finalised_at__gte=now - RECENT)
+    for summary in finalised.select_related("finalised_by"):
         by = summary.finalised_by
         told += notify(
             recipients=people.leaders(),
@@ -138,7 +150,14 @@ LABELS = {
 def reminders_evaluate(now: datetime.datetime | None = None) -> int:
     """Every rule once (idempotent: a rerun tells nobody twice); return how many were told now."""
     now = timezone.localtime(now or timezone.now())
-    return sum(rule(now) for rule in RULES)
+    told = 0
+    for rule in RULES:
+        try:
+            with transaction.atomic():
+                told += rule(now)
+        except Exception:  # one rule's failure leaves the others, and the sending, going on
+            logger.exception("reminder rule %s failed", rule.__name__)
+    return told
 
 
 # The digest's lines on what is open, by the to-do list's lists (reports/worklist.html's titles).
@@ -168,28 +187,49 @@ def digest_send(now: datetime.datetime | None = None) -> int:
     told = 0
     chosen = User.objects.filter(is_active=True, notification_settings__digest=True)
     for user in chosen.select_related("branch"):
-        held = Notification.objects.filter(recipient=user, status=Notification.Status.HELD)
-        events = list(dict.fromkeys(held.order_by("created_at").values_list("subject", flat=True)))
-        items = worklist_items(user=user)
-        open_lines = [
-            f"· {_(label)}：{len(items[name])}" for name, label in OPEN_ITEMS.items() if items.get(name)
-        ]
-        if not events and not open_lines:
-            continue
-        parts = []
-        if events:
-            parts += [_("Since the last digest:"), *[f"· {subject}" for subject in events]]
-        if open_lines:
-            parts += [_("Open for you:"), *open_lines]
-        told += notify(
-            recipients=[user],
-            rule="digest",
-            key=f"{now.date()}",
-            subject=_("Daily digest, %(date)s") % {"date": now.date()},
-            body="\n".join(parts),
-            url=reverse("today"),
-            inbox=False,
-            hold=False,
-        )
-        held.update(status=Notification.Status.DIGESTED, sent_at=now, next_attempt_at=None)
+        try:
+            told += _digest(user, now, worklist_items)
+        except Exception:  # one person's digest failing leaves the others'
+            logger.exception("the digest of user %s failed", user.pk)
+    return told
+
+
+def _digest(user, now: datetime.datetime, worklist_items) -> int:
+    key = f"{now.date()}"
+    if Notification.objects.filter(recipient=user, rule="digest", key=key).exists():
+        return 0  # today's is made: what is held since waits for tomorrow's
+    held = list(
+        Notification.objects.filter(recipient=user, status=Notification.Status.HELD)
+        .order_by("created_at")
+        .values_list("pk", "channel", "subject")
+    )
+    events = list(dict.fromkeys(subject for _pk, _channel, subject in held))
+    items = worklist_items(user=user)
+    open_lines = [
+        f"· {_(label)}：{len(items[name])}" for name, label in OPEN_ITEMS.items() if items.get(name)
+    ]
+    if not events and not open_lines:
+        return 0
+    parts = []
+    if events:
+        parts += [_("Since the last digest:"), *[f"· {subject}" for subject in events]]
+    if open_lines:
+        parts += [_("Open for you:"), *open_lines]
+    told = notify(
+        recipients=[user],
+        rule="digest",
+        key=key,
+        subject=_("Daily digest, %(date)s") % {"date": now.date()},
+        body="\n".join(parts),
+        url=reverse("today"),
+        inbox=False,
+        hold=False,
+    )
+    # What was held is told in it, on the channels the digest went to (the rest stays held).
+    channels = set(
+        Notification.objects.filter(recipient=user, rule="digest", key=key).values_list("channel", flat=True)
+    )
+    Notification.objects.filter(pk__in=[pk for pk, channel, _subject in held if channel in channels]).update(
+        status=Notification.Status.DIGESTED, sent_at=now, next_attempt_at=None
+    )
     return told

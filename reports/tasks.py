@@ -37,9 +37,10 @@ def reminders_evaluate_task(self) -> int:
     (reports/reminders.py), then send what is due."""
     from .reminders import reminders_evaluate
 
-    told = reminders_evaluate()
-    _deliver(self)
-    return told
+    try:
+        return reminders_evaluate()
+    finally:  # whatever the rules did, what is due is sent (retries, resends)
+        _deliver(self)
 
 
 @shared_task(bind=True, acks_late=True, time_limit=600, soft_time_limit=570)
@@ -47,6 +48,7 @@ def reminders_digest_task(self) -> int:
     """At 08:00 (Celery beat): each person's daily digest, then send it."""
     from .reminders import digest_send
 
-    told = digest_send()
-    _deliver(self)
-    return told
+    try:
+        return digest_send()
+    finally:
+        _deliver(self)

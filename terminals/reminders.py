@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ebank.notify import people
+from ebank.notify.models import Notification
 from ebank.notify.services import notify
-from ebank.org.scoping import scope_queryset, user_branch_ids
+from ebank.org.scoping import user_branch_ids
 
 from . import selectors
 from .models import AtmFault, AtmInspection, ServicePoint, Terminal
@@ -45,6 +46,12 @@ def _listed(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _not_told(managers: list, *, rule: str, key: str) -> list:
+    """The managers not yet told of the event (so that a rerun computes nothing for them)."""
+    told = set(Notification.objects.filter(rule=rule, key=key).values_list("recipient_id", flat=True))
+    return [manager for manager in managers if manager.pk not in told]
+
+
 def _atm(atm: Terminal) -> str:
     return f"{atm.terminal_no} {atm.location}".strip()
 
@@ -56,7 +63,9 @@ def inspection_window_closing(now: datetime.datetime) -> int:
         opens, closes = selectors.window_moments(now.date(), shift, now.tzinfo)
         if not closes - CLOSING_SOON <= now < closes:
             continue
-        for manager in people.branch_managers():
+        for manager in _not_told(
+            people.branch_managers(), rule="inspection_window_closing", key=f"{now.date()}:{shift}"
+        ):
             due = [
                 row["atm"]
                 for row in selectors.atm_windows_today(user=manager, now=now)
@@ -195,18 +204,24 @@ def dormant_month(now: datetime.datetime) -> int:
     if now.day != 1:
         return 0
     as_of = now.date() - datetime.timedelta(days=1)
+    key = f"{as_of:%Y-%m}"
+    managers = _not_told(people.branch_managers(), rule="dormant_month", key=key)
+    if not managers:
+        return 0
+    # The union's idle ones once, then each manager's share (not two queries per manager per run).
+    all_pos = list(
+        selectors.dormant_pos(queryset=Terminal.objects.all(), as_of=as_of).order_by("terminal_no")
+    )
+    all_points = list(
+        selectors.dormant_service_points(queryset=ServicePoint.objects.all(), as_of=as_of).order_by(
+            "point_no"
+        )
+    )
     told = 0
-    for manager in people.branch_managers():
-        pos = list(
-            selectors.dormant_pos(
-                queryset=scope_queryset(user=manager, queryset=Terminal.objects.all()), as_of=as_of
-            ).order_by("terminal_no")
-        )
-        points = list(
-            selectors.dormant_service_points(
-                queryset=scope_queryset(user=manager, queryset=ServicePoint.objects.all()), as_of=as_of
-            ).order_by("point_no")
-        )
+    for manager in managers:
+        theirs = set(user_branch_ids(user=manager))
+        pos = [terminal for terminal in all_pos if terminal.branch_id in theirs]
+        points = [point for point in all_points if point.branch_id in theirs]
         if not pos and not points:
             continue
         lines = [f"POS {terminal.terminal_no} {terminal.location}".strip() for terminal in pos]
@@ -214,7 +229,7 @@ def dormant_month(now: datetime.datetime) -> int:
         told += notify(
             recipients=[manager],
             rule="dormant_month",
-            key=f"{as_of:%Y-%m}",
+            key=key,
             subject=_dormant_subject(as_of, pos=len(pos), points=len(points)),
             body=_listed(lines),
             url=reverse("today"),

@@ -5,6 +5,7 @@ backoff (NOTIFY_RETRY_MINUTES, doubling, at most two hours apart) until NOTIFY_M
 kept as failed — the log shows each, and staff can send it again."""
 
 import datetime
+import http.client
 import json
 import logging
 import smtplib
@@ -30,7 +31,7 @@ Channel, Status = Notification.Channel, Notification.Status
 # A worker that dies while sending leaves its claim; the message is due again after this.
 CLAIM = datetime.timedelta(minutes=10)
 BACKOFF_CAP = datetime.timedelta(hours=2)
-BATCH = 500
+BATCH = 200
 WECOM_MAX_BYTES = 4000  # a robot's Markdown message holds 4,096 bytes
 
 
@@ -104,38 +105,66 @@ def _email(row: Notification, connection) -> EmailMessage:
     return message
 
 
+def _quiet(row: Notification, now: datetime.datetime, choices: dict) -> bool:
+    """Whether the recipient's quiet hours hold the message now (a retry or a resend too, and by
+    their settings of today); if so it waits for their end."""
+    from .services import quiet_until, settings_for
+
+    if row.recipient_id not in choices:
+        choices[row.recipient_id] = settings_for(row.recipient)
+    later = quiet_until(choices[row.recipient_id], now)
+    if later is None:
+        return False
+    Notification.objects.filter(pk=row.pk, status=row.status, next_attempt_at=row.next_attempt_at).update(
+        next_attempt_at=later
+    )
+    return True
+
+
+def _due_now(channel: str, now: datetime.datetime) -> list[Notification]:
+    choices: dict = {}
+    return [row for row in _due(channel, now) if not _quiet(row, now, choices)]
+
+
 def deliver_email(*, now: datetime.datetime | None = None) -> int:
-    """Send the e-mails that are due, through one connection; return how many went."""
+    """Send the e-mails that are due, through one connection, each claimed just before it is sent;
+    return how many went. A message that cannot be made or sent is retried later, and never
+    stops the others; the server gone, the rest wait for the next round."""
     now = now or timezone.now()
     if not settings.NOTIFY_EMAIL:  # EMAIL_URL removed since: the e-mails wait, nothing fails
         logger.info("e-mail is not configured (EMAIL_URL): no e-mail is sent")
         return 0
-    rows = [row for row in _due(Channel.EMAIL, now) if _claim(row, now)]
+    rows = _due_now(Channel.EMAIL, now)
     if not rows:
         return 0
-    sent = 0
+    sent, down = 0, None
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as error:
-        _failed(rows, now, _("SMTP server unreachable: %(error)s") % {"error": error})
-        return 0
+        down = _("SMTP server unreachable: %(error)s") % {"error": error}
     try:
-        for index, row in enumerate(rows):
-            if not row.recipient.email or not row.recipient.is_active:
+        for row in rows:
+            if not _claim(row, now):
+                continue  # another worker has it
+            if down is not None:
+                _failed([row], now, down)
+            elif not row.recipient.email or not row.recipient.is_active:
                 _failed([row], now, _("The recipient has no e-mail address."))
-                continue
-            try:
-                _email(row, connection).send()
-            except (smtplib.SMTPServerDisconnected, OSError) as error:
-                # The server went away: this and the rest wait for the next attempt.
-                _failed(rows[index:], now, _("SMTP server unreachable: %(error)s") % {"error": error})
-                break
-            except smtplib.SMTPException as error:
-                _failed([row], now, _("SMTP server refused: %(error)s") % {"error": error})
             else:
-                _sent([row], now)
-                sent += 1
+                try:
+                    _email(row, connection).send()
+                except (smtplib.SMTPServerDisconnected, OSError) as error:
+                    down = _("SMTP server unreachable: %(error)s") % {"error": error}
+                    _failed([row], now, down)
+                except smtplib.SMTPException as error:
+                    _failed([row], now, _("SMTP server refused: %(error)s") % {"error": error})
+                except Exception as error:  # an attachment that cannot be made, a time limit
+                    logger.exception("notification %s could not be sent", row.pk)
+                    _failed([row], now, f"{type(error).__name__}: {error}")
+                else:
+                    _sent([row], now)
+                    sent += 1
     finally:
         try:
             connection.close()
@@ -184,19 +213,21 @@ def wecom_post(url: str, content: str) -> None:
     except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as error:
         reason = getattr(error, "reason", error)
         raise ChannelDown(_("webhook unreachable: %(error)s") % {"error": reason}) from None
-    except ValueError:
+    except (ValueError, http.client.HTTPException):
         raise ChannelDown(_("the webhook did not answer in JSON")) from None
+    if not isinstance(answer, dict):
+        raise ChannelDown(_("the webhook did not answer in JSON"))
     if answer.get("errcode", 0) != 0:
         raise ChannelDown(f"errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
 
 
 def deliver_wecom(*, now: datetime.datetime | None = None) -> int:
     """Post the WeCom messages that are due: one post per group robot and event, mentioning every
-    person it is for; a robot that does not answer is not tried again in this round. Return how
-    many messages went."""
+    person it is for; a robot that does not answer is not tried again in this round. A message
+    that fails is retried later and never stops the others. Return how many messages went."""
     now = now or timezone.now()
     groups: dict[tuple, list[Notification]] = defaultdict(list)
-    for row in _due(Channel.WECOM, now):
+    for row in _due_now(Channel.WECOM, now):
         groups[(row.robot_id, row.rule, row.key, row.subject, row.body, row.url)].append(row)
     down: dict[int, str] = {}
     sent = 0
@@ -216,6 +247,9 @@ def deliver_wecom(*, now: datetime.datetime | None = None) -> int:
         except ChannelDown as error:
             down[robot_id] = str(error)
             _failed(rows, now, str(error))
+        except Exception as error:  # a time limit, anything unforeseen: this group only
+            logger.exception("WeCom message to robot %s could not be sent", robot_id)
+            _failed(rows, now, type(error).__name__)
         else:
             _sent(rows, now)
             sent += len(rows)

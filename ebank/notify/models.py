@@ -76,8 +76,8 @@ class Notification(models.Model):
 class WeComRobot(models.Model):
     """A WeCom group robot (企业微信群机器人): its webhook posts Markdown messages into a group chat —
     a branch's group, or the department's when no branch is named. A branch manager's messages go
-    to their branch's robot (a sub-branch without one: its parent's); the department's and the
-    union managers' to the department's."""
+    to their own branch's robot (none elsewhere); the department's and the union managers' to the
+    department's."""
 
     name = models.CharField(_("name"), max_length=60)
     branch = models.OneToOneField(

@@ -33,17 +33,12 @@ def email_configured() -> bool:
 
 
 def robot_for(user) -> WeComRobot | None:
-    """The WeCom robot of the user's group: a branch manager's branch's (or, for a sub-branch
-    without one, the nearest parent's); the department's for its staff and the union managers."""
+    """The WeCom robot of the user's group: a branch manager's own branch's (none of its own: no
+    WeCom — a parent's group holds other sub-branches' people); the department's for its staff and
+    the union managers."""
     robots = WeComRobot.objects.filter(is_active=True)
     if user.role == Role.BRANCH_MANAGER:
-        branch = user.branch
-        while branch is not None:
-            robot = robots.filter(branch=branch).first()
-            if robot is not None:
-                return robot
-            branch = branch.parent
-        return None
+        return robots.filter(branch_id=user.branch_id).first()
     return robots.filter(branch__isnull=True).first()
 
 
@@ -94,14 +89,18 @@ def notify(
     `hold=False` never holds a message for the digest. Card and ID numbers never reach a
     message: any in the text are masked. A channel the server lacks (no SMTP server, no robot
     for the person's group) is left out, which is not an error."""
+    # A person told of the event already is never told again, on any channel: a channel chosen
+    # (or configured) later does not bring back old events. Checked first, so that a rerun costs
+    # one query per event.
+    already = set(Notification.objects.filter(rule=rule, key=key).values_list("recipient_id", flat=True))
+    fresh = [user for user in {user.pk: user for user in recipients}.values() if user.pk not in already]
+    if not fresh:
+        return 0
     subject, body = pii.text_mask_numbers(subject)[0], pii.text_mask_numbers(body)[0]
     now = timezone.now()
-    already = set(Notification.objects.filter(rule=rule, key=key).values_list("recipient_id", "channel"))
     new, told = [], set()
-    for user in {user.pk: user for user in recipients}.values():
+    for user in fresh:
         for fields in _outside(user, inbox=inbox, hold=hold, now=now):
-            if (user.pk, fields["channel"]) in already:
-                continue
             new.append(
                 Notification(
                     recipient=user, rule=rule, key=key, subject=subject[:200], body=body, url=url, **fields
@@ -138,10 +137,16 @@ def notifications_resend(*, queryset) -> int:
     )
 
 
+@transaction.atomic
 def notification_settings_save(*, user, **values) -> NotificationSettings:
+    """Save the user's choices; the digest turned off, what was held for it is sent now."""
     choice = settings_for(user)
     for name, value in values.items():
         setattr(choice, name, value)
     choice.full_clean()
     choice.save()
+    if not choice.digest:
+        Notification.objects.filter(recipient=user, status=Status.HELD).update(
+            status=Status.PENDING, next_attempt_at=timezone.now()
+        )
     return choice

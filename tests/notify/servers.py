@@ -65,11 +65,13 @@ class SmtpServer:
 
 class WeComServer:
     """A stand-in for WeCom's webhook on 127.0.0.1:port: `posts` holds (path with query, payload)
-    of each post; `mode` is "ok" (errcode 0), "error" (HTTP 500) or "hang" (answers too late)."""
+    of each post it took, `arrivals` how many posts arrived (taken or not); `mode` is "ok"
+    (errcode 0), "error" (HTTP 500), "hang" (answers too late) or "list" (answers a JSON list)."""
 
     def __init__(self):
         self.port = free_port()
         self.posts: list[tuple[str, dict]] = []
+        self.arrivals = 0
         self.mode = "ok"
         server = self
 
@@ -77,14 +79,18 @@ class WeComServer:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 payload = json.loads(self.rfile.read(length))
+                server.arrivals += 1
                 if server.mode == "hang":
                     time.sleep(3)
                 if server.mode == "error":
                     self.send_response(500)
                     self.end_headers()
                     return
-                server.posts.append((self.path, payload))
-                body = json.dumps({"errcode": 0, "errmsg": "ok"}).encode()
+                if server.mode == "list":
+                    body = b"[]"
+                else:
+                    server.posts.append((self.path, payload))
+                    body = json.dumps({"errcode": 0, "errmsg": "ok"}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

@@ -4,8 +4,11 @@ quiet hours and digest; a channel the server lacks is left out without an error;
 is down is retried with backoff while the others go on; staff read the log and send again."""
 
 import datetime
+import threading
 
 import time_machine
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +17,7 @@ from ebank.notify.models import Notification, NotificationSettings, WeComRobot
 from ebank.notify.services import notify
 from ebank.org.roles import Role
 from reports import reminders
+from tests import processes
 from tests.factories import user_with_role
 
 Channel, Status = Notification.Channel, Notification.Status
@@ -64,13 +68,12 @@ def test_a_wecom_group_gets_one_markdown_post_per_event_mentioning_each_person(t
     sub_branch = user_with_role(Role.BRANCH_MANAGER, tree["a1"], username="mgr-10101")
     sibling = user_with_role(Role.BRANCH_MANAGER, tree["b"], username="mgr-201")
     _tell([first, second, sub_branch, sibling])
-    assert delivery.deliver_wecom() == 3
-    posts = sorted(wecom_server.posts)
-    assert [path for path, _payload in posts] == [
-        "/cgi-bin/webhook/send?key=a-key",  # the sub-branch has no robot: its parent's group
-        "/cgi-bin/webhook/send?key=dept-key",  # one post for both of the department
-    ]
-    department = posts[1][1]
+    assert delivery.deliver_wecom() == 2
+    # One post for both of the department; the sub-branch has no robot of its own, and its
+    # parent's group (城关's, where other sub-branches' people are) is not its own: no WeCom.
+    ((path, department),) = wecom_server.posts
+    assert path == "/cgi-bin/webhook/send?key=dept-key"
+    assert _rows(sub_branch) == [("inapp", "sent")]
     assert department["msgtype"] == "markdown"
     content = department["markdown"]["content"]
     assert content.startswith(
@@ -101,9 +104,12 @@ def test_each_person_chooses_their_own_channels(tree, manager, manager_client, s
     choice = NotificationSettings.objects.get(user=manager)
     assert (choice.by_email, choice.by_wecom, choice.wecom_userid) == (False, True, "zhangsan")
     assert (choice.quiet_from, choice.quiet_until) == (datetime.time(22), datetime.time(7))
-    # Only their own: another user's page shows their own choices.
+    # Only their own: another person's page shows that person's choices, untouched.
     other = user_with_role(Role.STAFF, username="staff-x")
-    assert NotificationSettings.objects.filter(user=other).count() == 0
+    client = Client()
+    client.force_login(other)
+    assert "zhangsan" not in client.get(reverse("notification-settings")).content.decode()
+    assert not NotificationSettings.objects.filter(user=other).exists()
     with time_machine.travel(datetime.datetime(2026, 12, 1, 15, 0, tzinfo=SHANGHAI), tick=False):
         _tell([manager])
     assert _rows(manager) == [("inapp", "sent"), ("wecom", "pending")]  # no e-mail: they turned it off
@@ -236,20 +242,35 @@ def test_a_webhook_that_hangs_is_retried_and_its_key_is_never_logged(tree, staff
     assert {row.status for row in rows} == {Status.RETRYING}
     assert all("timed out" in row.error for row in rows)
     # The robot was tried once in the round, not once per message.
-    assert len(wecom_server.posts) == 0
+    assert wecom_server.arrivals == 1
     text = " ".join(row.error for row in rows) + caplog.text
     assert "secret-robot-key" not in text
 
 
-def test_two_workers_never_send_a_message_twice(tree, manager, smtp_server):
-    manager.email = "mgr@example.cn"
-    manager.save()
-    _tell([manager])
-    row = Notification.objects.get(recipient=manager, channel=Channel.EMAIL)
-    assert delivery._claim(row, timezone.now())  # one worker takes it
-    assert not delivery._claim(row, timezone.now())  # the other finds it taken
-    assert delivery.deliver_email() == 0
-    assert smtp_server.messages == []
+def test_two_workers_at_once_send_each_message_once(transactional_db, tree, smtp_server):
+    """Two deliveries running at the same moment on PostgreSQL (two workers): each message is
+    claimed by one of them just before it is sent."""
+    processes.require_postgresql_and_broker()
+    users = [
+        user_with_role(Role.STAFF, username=f"staff-{i}", email=f"staff-{i}@example.cn") for i in range(40)
+    ]
+    _tell(users)
+    start, results = threading.Barrier(2), []
+
+    def worker():
+        try:
+            start.wait()
+            results.append(delivery.deliver_email())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(results) == 40
+    assert sorted(to for (to,) in smtp_server.recipients) == sorted(user.email for user in users)
 
 
 def test_the_robots_page_masks_the_key_and_sends_a_test_message(tree, staff_client, wecom_server):
