@@ -251,6 +251,11 @@ def test_two_workers_at_once_send_each_message_once(transactional_db, tree, smtp
     """Two deliveries running at the same moment on PostgreSQL (two workers): each message is
     claimed by one of them just before it is sent."""
     processes.require_postgresql_and_broker()
+    from django.apps import apps
+
+    from ebank.org.roles import groups_sync
+
+    groups_sync(apps)  # the role groups, which an earlier transactional test's flush removed
     users = [
         user_with_role(Role.STAFF, username=f"staff-{i}", email=f"staff-{i}@example.cn") for i in range(40)
     ]

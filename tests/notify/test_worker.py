@@ -23,6 +23,11 @@ def test_a_real_worker_tells_and_sends_each_message_once(
     transactional_db, tree, smtp_server, wecom_server, monkeypatch
 ):
     database_url = processes.require_postgresql_and_broker(BROKER or None)
+    from django.apps import apps
+
+    from ebank.org.roles import groups_sync
+
+    groups_sync(apps)  # the role groups, which an earlier transactional test's flush removed
     monkeypatch.setenv("EMAIL_URL", f"smtp://127.0.0.1:{smtp_server.port}")
     monkeypatch.setenv("SITE_URL", "https://ebank.example.cn")
     staff = user_with_role(Role.STAFF, username="staff", email="staff@example.cn")
