@@ -78,10 +78,21 @@ def results_published(now: datetime.datetime) -> int:
             body=publication.note,
             url=url,
         )
+        # Each assessed branch's managers not told yet (three queries a publication once all are).
+        already = set(
+            Notification.objects.filter(rule="result_published", key=key).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        managers: dict[int, list] = {}
+        for manager in User.objects.filter(role=Role.BRANCH_MANAGER, is_active=True).exclude(pk__in=already):
+            managers.setdefault(manager.branch_id, []).append(manager)
         lines = run.results.order_by().values_list("branch_id", "rank", "total_score").distinct()
         for branch_id, rank, total in lines:
+            if branch_id not in managers:
+                continue
             told += notify(
-                recipients=User.objects.filter(role=Role.BRANCH_MANAGER, branch_id=branch_id, is_active=True),
+                recipients=managers[branch_id],
                 rule="result_published",
                 key=key,
                 subject=title,

@@ -157,6 +157,7 @@ class NotificationSettings(models.Model):
                 condition=Q(quiet_from__isnull=True, quiet_until__isnull=True)
                 | Q(quiet_from__isnull=False, quiet_until__isnull=False),
                 name="notify_quiet_hours_both_or_none",
+                violation_error_message=_("Give both ends of the quiet hours, or neither."),
             )
         ]
 

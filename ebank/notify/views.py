@@ -57,12 +57,6 @@ class SettingsForm(forms.ModelForm):
             "quiet_from": _("Nothing by e-mail or WeCom between these two times (it waits until they end)."),
         }
 
-    def clean(self):
-        data = super().clean()
-        if (data.get("quiet_from") is None) != (data.get("quiet_until") is None):
-            raise forms.ValidationError(_("Give both ends of the quiet hours, or neither."))
-        return data
-
 
 @staff_member_required
 def notification_settings(request):
