@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ebank.org.admin_base import ReadOnlyAdminMixin, ScopedAdminMixin
@@ -38,7 +39,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "key",
         "subject",
         "body",
-        "url",
+        "object_link",
         "created_at",
         "read_at",
         "status",
@@ -51,6 +52,12 @@ class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("rule"), ordering="rule")
     def rule_label(self, notification):
         return selectors.rule_labels().get(notification.rule, notification.rule)
+
+    @admin.display(description=_("link"))
+    def object_link(self, notification):
+        if not notification.url:
+            return "—"
+        return format_html('<a href="{}">{}</a>', notification.url, notification.url)
 
     def has_resend_permission(self, request):
         return request.user.has_perm("notify.resend_notification")

@@ -216,6 +216,8 @@ def test_staff_see_a_failed_message_in_the_log_and_send_it_again(
         reverse("admin:notify_notification_changelist") + "?status=failed"
     ).content.decode()
     assert "ATM 城关01 故障已超过 48 小时" in log and "发送失败" in log
+    detail = staff_client.get(reverse("admin:notify_notification_change", args=[row.pk])).content.decode()
+    assert '<a href="/x/">/x/</a>' in detail and "无法连接邮件服务器（SMTP）" in detail
     smtp_server.start()
     response = staff_client.post(
         reverse("admin:notify_notification_changelist"),
