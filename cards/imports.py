@@ -3,11 +3,12 @@
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ebank import pii
 from ebank.imports import columns as c
 from ebank.imports.engine import CHANGED
-from ebank.imports.spec import Extract, Reference, register
+from ebank.imports.spec import Extract, Reference, end_date_problems, register
 from ebank.org.models import Branch
 
 from .models import BalanceRevision, Card, CardBalance, Disbursement
@@ -54,13 +55,15 @@ class CardsExtract(Extract):
     references = [_branch_reference()]
 
     def stage(self, v):
-        errors = []
-        if v["status"] == "closed" and v["closed_on"] is None:
-            errors.append(("closed_on", _("required when the status is closed")))
-        if v["status"] != "closed" and v["closed_on"] is not None:
-            errors.append(("closed_on", _("only a closed card has a closing date")))
-        if v["closed_on"] and v["closed_on"] < v["issued_on"]:
-            errors.append(("closed_on", _("must not be before issued_on")))
+        errors = end_date_problems(
+            v,
+            status="closed",
+            end="closed_on",
+            start="issued_on",
+            required=gettext_noop("required when the status is closed"),
+            only=gettext_noop("only a closed card has a closing date"),
+            before=gettext_noop("must not be before issued_on"),
+        )
         if v["sms_alert"] and v["sms_since"] is None:
             errors.append(("sms_since", _("required when sms_alert is 1")))
         if not v["sms_alert"] and v["sms_since"] is not None:

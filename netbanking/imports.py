@@ -3,10 +3,11 @@
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ebank.imports import columns as c
 from ebank.imports.engine import CHANGED, CREATED
-from ebank.imports.spec import Extract, Reference, register
+from ebank.imports.spec import Extract, Reference, end_date_problems, register
 from ebank.org.models import Branch
 
 from .models import Customer, SecurityMedium, Transfer
@@ -54,13 +55,15 @@ class CustomersExtract(Extract):
     references = [Reference("branch_code", "branch_code", Branch, "code", "branch_id")]
 
     def stage(self, v):
-        errors = []
-        if v["status"] == "closed" and v["closed_on"] is None:
-            errors.append(("closed_on", _("required when the status is closed")))
-        if v["status"] != "closed" and v["closed_on"] is not None:
-            errors.append(("closed_on", _("only a closed customer has a closing date")))
-        if v["closed_on"] and v["closed_on"] < v["signed_on"]:
-            errors.append(("closed_on", _("must not be before signed_on")))
+        errors = end_date_problems(
+            v,
+            status="closed",
+            end="closed_on",
+            start="signed_on",
+            required=gettext_noop("required when the status is closed"),
+            only=gettext_noop("only a closed customer has a closing date"),
+            before=gettext_noop("must not be before signed_on"),
+        )
         if errors:
             return {}, errors
         return {

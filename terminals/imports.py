@@ -3,11 +3,11 @@ service points' `service_points` and `service_point_txns`."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from ebank import pii
 from ebank.imports import columns as c
-from ebank.imports.spec import Extract, Reference, register
+from ebank.imports.spec import Extract, Reference, end_date_problems, register
 from ebank.org.models import Branch
 
 from .models import Merchant, ServicePoint, ServicePointTxn, Terminal, TerminalStatusPeriod, TerminalTxn
@@ -47,13 +47,15 @@ class MerchantsExtract(Extract):
     references = [_branch()]
 
     def stage(self, v):
-        errors = []
-        if v["status"] == "terminated" and v["terminated_on"] is None:
-            errors.append(("terminated_on", _("required when the status is terminated")))
-        if v["status"] != "terminated" and v["terminated_on"] is not None:
-            errors.append(("terminated_on", _("only a terminated merchant has this date")))
-        if v["terminated_on"] and v["terminated_on"] < v["signed_on"]:
-            errors.append(("terminated_on", _("must not be before signed_on")))
+        errors = end_date_problems(
+            v,
+            status="terminated",
+            end="terminated_on",
+            start="signed_on",
+            required=gettext_noop("required when the status is terminated"),
+            only=gettext_noop("only a terminated merchant has this date"),
+            before=gettext_noop("must not be before signed_on"),
+        )
         return ({} if errors else dict(v)), errors
 
 
@@ -98,12 +100,15 @@ class TerminalsExtract(Extract):
             errors.append(("merchant_no", _("required for a POS")))
         if v["kind"] != "pos" and v["merchant_no"] is not None:
             errors.append(("merchant_no", _("only a POS stands at a merchant")))
-        if v["status"] == "removed" and v["removed_on"] is None:
-            errors.append(("removed_on", _("required when the status is removed")))
-        if v["status"] != "removed" and v["removed_on"] is not None:
-            errors.append(("removed_on", _("only a removed terminal has this date")))
-        if v["removed_on"] and v["removed_on"] < v["installed_on"]:
-            errors.append(("removed_on", _("must not be before installed_on")))
+        errors += end_date_problems(
+            v,
+            status="removed",
+            end="removed_on",
+            start="installed_on",
+            required=gettext_noop("required when the status is removed"),
+            only=gettext_noop("only a removed terminal has this date"),
+            before=gettext_noop("must not be before installed_on"),
+        )
         return ({} if errors else dict(v)), errors
 
     def write(self, staging, *, by, reason: str) -> None:
@@ -202,13 +207,15 @@ class ServicePointsExtract(Extract):
     references = [_branch()]
 
     def stage(self, v):
-        errors = []
-        if v["status"] == "closed" and v["closed_on"] is None:
-            errors.append(("closed_on", _("required when the status is closed")))
-        if v["status"] != "closed" and v["closed_on"] is not None:
-            errors.append(("closed_on", _("only a closed service point has this date")))
-        if v["closed_on"] and v["closed_on"] < v["opened_on"]:
-            errors.append(("closed_on", _("must not be before opened_on")))
+        errors = end_date_problems(
+            v,
+            status="closed",
+            end="closed_on",
+            start="opened_on",
+            required=gettext_noop("required when the status is closed"),
+            only=gettext_noop("only a closed service point has this date"),
+            before=gettext_noop("must not be before opened_on"),
+        )
         return ({} if errors else dict(v)), errors
 
 

@@ -8,10 +8,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from .columns import Column
 
 _REGISTRY: dict[str, "Extract"] = {}
+
+
+def end_date_problems(
+    row: dict, *, status: str, end: str, start: str, required: str, only: str, before: str
+) -> list[tuple[str, str]]:
+    """The rule of a row that can end (a card closed, a terminal removed, a merchant terminated):
+    its `end` date is given when, and only when, its status is `status`, and is not before its
+    `start`. The reasons are the extract's own words, marked with gettext_noop where it calls
+    this and translated only when a row breaks the rule (this runs for every row of a file)."""
+    errors = []
+    if row["status"] == status and row[end] is None:
+        errors.append((end, _(required)))
+    if row["status"] != status and row[end] is not None:
+        errors.append((end, _(only)))
+    if row[end] and row[end] < row[start]:
+        errors.append((end, _(before)))
+    return errors
 
 
 @dataclass(frozen=True)
