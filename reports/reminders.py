@@ -1,4 +1,5 @@
-"""Reminders (提醒): every rule of every area, evaluated by Celery beat every few minutes, each
+"""Reminders (提醒): every rule of every area (each app's reminders.py declares its RULES and
+LABELS; ebank/notify/selectors.py finds them), evaluated by Celery beat every few minutes, each
 telling an event once per person and channel (ebank/notify); then the e-mails and WeCom messages
 due are sent, each channel by a task of its own. This module holds the assessment's and the
 summary's rules, the published result's attachments, and the 08:00 digest:
@@ -23,13 +24,11 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from ebank.imports.models import ImportRun
 from ebank.notify import people
 from ebank.notify.models import Notification
+from ebank.notify.selectors import recipients_told, reminder_rules
 from ebank.notify.services import notify
 from ebank.org.models import User
 from ebank.org.roles import Role
 from ebank.org.scoping import scope_queryset
-from ebank.registers import reminders as registers_reminders
-from netbanking import reminders as netbanking_reminders
-from terminals import reminders as terminals_reminders
 
 from . import exports
 from .models import AssessmentPublication, YearSummary
@@ -79,11 +78,7 @@ def results_published(now: datetime.datetime) -> int:
             url=url,
         )
         # Each assessed branch's managers not told yet (three queries a publication once all are).
-        already = set(
-            Notification.objects.filter(rule="result_published", key=key).values_list(
-                "recipient_id", flat=True
-            )
-        )
+        already = recipients_told(rule="result_published", key=key)
         managers: dict[int, list] = {}
         for manager in User.objects.filter(role=Role.BRANCH_MANAGER, is_active=True).exclude(pk__in=already):
             managers.setdefault(manager.branch_id, []).append(manager)
@@ -140,14 +135,7 @@ def summary_finalised(now: datetime.datetime) -> int:
     return told
 
 
-RULES = [
-    *terminals_reminders.RULES,
-    *netbanking_reminders.RULES,
-    *registers_reminders.RULES,
-    changes_awaiting_approval,
-    results_published,
-    summary_finalised,
-]
+RULES = [changes_awaiting_approval, results_published, summary_finalised]
 
 
 LABELS = {
@@ -162,7 +150,7 @@ def reminders_evaluate(now: datetime.datetime | None = None) -> int:
     """Every rule once (idempotent: a rerun tells nobody twice); return how many were told now."""
     now = timezone.localtime(now or timezone.now())
     told = 0
-    for rule in RULES:
+    for rule in reminder_rules():
         try:
             with transaction.atomic():
                 told += rule(now)

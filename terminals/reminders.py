@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ebank.notify import people
-from ebank.notify.models import Notification
+from ebank.notify.selectors import recipients_told
 from ebank.notify.services import notify
 from ebank.org.scoping import user_branch_ids
 
@@ -48,8 +48,8 @@ def _listed(lines: list[str]) -> str:
 
 def _not_told(managers: list, *, rule: str, key: str) -> list:
     """The managers not yet told of the event (so that a rerun computes nothing for them)."""
-    told = set(Notification.objects.filter(rule=rule, key=key).values_list("recipient_id", flat=True))
-    return [manager for manager in managers if manager.pk not in told]
+    already = recipients_told(rule=rule, key=key)
+    return [manager for manager in managers if manager.pk not in already]
 
 
 def _atm(atm: Terminal) -> str:

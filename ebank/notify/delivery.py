@@ -121,9 +121,10 @@ def _quiet(row: Notification, now: datetime.datetime, choices: dict) -> bool:
     return True
 
 
-def _due_now(channel: str, now: datetime.datetime) -> list[Notification]:
+def _due_now(channel: str, now: datetime.datetime) -> tuple[list[Notification], dict]:
+    """The messages due and not held by quiet hours, and their recipients' settings (by id)."""
     choices: dict = {}
-    return [row for row in _due(channel, now) if not _quiet(row, now, choices)]
+    return [row for row in _due(channel, now) if not _quiet(row, now, choices)], choices
 
 
 def deliver_email(*, now: datetime.datetime | None = None) -> int:
@@ -134,7 +135,7 @@ def deliver_email(*, now: datetime.datetime | None = None) -> int:
     if not settings.NOTIFY_EMAIL:  # EMAIL_URL removed since: the e-mails wait, nothing fails
         logger.info("e-mail is not configured (EMAIL_URL): no e-mail is sent")
         return 0
-    rows = _due_now(Channel.EMAIL, now)
+    rows, _choices = _due_now(Channel.EMAIL, now)
     if not rows:
         return 0
     sent, down = 0, None
@@ -173,11 +174,9 @@ def deliver_email(*, now: datetime.datetime | None = None) -> int:
     return sent
 
 
-def wecom_markdown(rows: list[Notification]) -> str:
+def wecom_markdown(rows: list[Notification], choices: dict) -> str:
     """One Markdown message for a group: the subject, the text, the link, and the people it is for
-    (mentioned by their WeCom account where they gave one)."""
-    from .services import settings_for
-
+    (mentioned by their WeCom account where they gave one; `choices`: their settings by id)."""
     first = rows[0]
     parts = [f"**{first.subject}**"]
     if first.body:
@@ -187,7 +186,7 @@ def wecom_markdown(rows: list[Notification]) -> str:
         parts.append(f"[{label}]({link(first)})")
     names = []
     for row in rows:
-        account, person = settings_for(row.recipient).wecom_userid, row.recipient
+        account, person = choices[row.recipient_id].wecom_userid, row.recipient
         names.append(f"<@{account}>" if account else (person.get_full_name() or person.username))
     parts.append(_("For: %(names)s") % {"names": "、".join(names)})
     text = "\n".join(parts)
@@ -227,7 +226,8 @@ def deliver_wecom(*, now: datetime.datetime | None = None) -> int:
     that fails is retried later and never stops the others. Return how many messages went."""
     now = now or timezone.now()
     groups: dict[tuple, list[Notification]] = defaultdict(list)
-    for row in _due_now(Channel.WECOM, now):
+    rows_due, choices = _due_now(Channel.WECOM, now)
+    for row in rows_due:
         groups[(row.robot_id, row.rule, row.key, row.subject, row.body, row.url)].append(row)
     down: dict[int, str] = {}
     sent = 0
@@ -243,7 +243,7 @@ def deliver_wecom(*, now: datetime.datetime | None = None) -> int:
             _failed(rows, now, down[robot_id])
             continue
         try:
-            wecom_post(robot.webhook_url, wecom_markdown(rows))
+            wecom_post(robot.webhook_url, wecom_markdown(rows, choices))
         except ChannelDown as error:
             down[robot_id] = str(error)
             _failed(rows, now, str(error))

@@ -14,6 +14,7 @@ from ebank import pii
 from ebank.org.roles import Role
 
 from .models import Notification, NotificationSettings, WeComRobot
+from .selectors import recipients_told
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def notify(
     # A person told of the event already is never told again, on any channel: a channel chosen
     # (or configured) later does not bring back old events. Checked first, so that a rerun costs
     # one query per event.
-    already = set(Notification.objects.filter(rule=rule, key=key).values_list("recipient_id", flat=True))
+    already = recipients_told(rule=rule, key=key)
     fresh = [user for user in {user.pk: user for user in recipients}.values() if user.pk not in already]
     if not fresh:
         return 0

@@ -45,7 +45,7 @@ def test_a_failing_rule_leaves_the_others_and_the_sending_going_on(
     def working(now):
         return _tell([staff], key="k2", subject="另一件事")
 
-    monkeypatch.setattr(reminders, "RULES", [broken, working])
+    monkeypatch.setattr(reminders, "reminder_rules", lambda: [broken, working])
     assert tasks.reminders_evaluate_task() == 1
     assert "reminder rule broken failed" in caplog.text
     assert sorted(to for (to,) in smtp_server.recipients) == ["staff@example.cn"] * 2  # both sent
