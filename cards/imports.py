@@ -2,13 +2,21 @@
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
-from ebank import pii
 from ebank.imports import columns as c
 from ebank.imports.engine import CHANGED
-from ebank.imports.spec import Extract, Reference, end_date_problems, register
+from ebank.imports.rules import (
+    CardMasked,
+    Hashed,
+    Last4,
+    ResidentIdHashed,
+    ResidentIdMasked,
+    Rule,
+    col,
+    end_date_rules,
+)
+from ebank.imports.spec import Extract, Reference, register
 from ebank.org.models import Branch
 
 from .models import BalanceRevision, Card, CardBalance, Disbursement
@@ -54,39 +62,34 @@ class CardsExtract(Extract):
     extra = {"branch_code": "text"}
     references = [_branch_reference()]
 
-    def stage(self, v):
-        errors = end_date_problems(
-            v,
+    rules = [
+        *end_date_rules(
             status="closed",
             end="closed_on",
             start="issued_on",
-            required=gettext_noop("required when the status is closed"),
+            required=pgettext_lazy("cards", "required when the status is closed"),
             only=gettext_noop("only a closed card has a closing date"),
             before=gettext_noop("must not be before issued_on"),
-        )
-        if v["sms_alert"] and v["sms_since"] is None:
-            errors.append(("sms_since", _("required when sms_alert is 1")))
-        if not v["sms_alert"] and v["sms_since"] is not None:
-            errors.append(("sms_since", _("only given when sms_alert is 1")))
-        if v["sms_since"] and v["sms_since"] < v["issued_on"]:
-            errors.append(("sms_since", _("must not be before issued_on")))
-        if errors:
-            return {}, errors
-        number, id_no = v["card_no"], v["holder_id_no"]
-        return {
-            "number_hash": pii.keyed_hash(number),
-            "number_masked": pii.card_mask(number),
-            "last4": number[-4:],
-            "holder_name": v["holder_name"],
-            "holder_id_hash": pii.resident_id_hash(id_no),
-            "holder_id_masked": pii.resident_id_mask(id_no),
-            "branch_code": v["branch_code"],
-            "issued_on": v["issued_on"],
-            "status": v["status"],
-            "closed_on": v["closed_on"],
-            "sms_alert": v["sms_alert"],
-            "sms_since": v["sms_since"],
-        }, []
+        ),
+        Rule(
+            "sms_since",
+            gettext_noop("required when sms_alert is 1"),
+            col("sms_alert").is_true() & col("sms_since").is_null(),
+        ),
+        Rule(
+            "sms_since",
+            gettext_noop("only given when sms_alert is 1"),
+            ~col("sms_alert").is_true() & col("sms_since").not_null(),
+        ),
+        Rule("sms_since", gettext_noop("must not be before issued_on"), col("sms_since") < col("issued_on")),
+    ]
+    derived = {
+        "number_hash": Hashed("card_no"),
+        "number_masked": CardMasked("card_no"),
+        "last4": Last4("card_no"),
+        "holder_id_hash": ResidentIdHashed("holder_id_no"),
+        "holder_id_masked": ResidentIdMasked("holder_id_no"),
+    }
 
 
 @register
@@ -110,14 +113,7 @@ class CardBalancesExtract(Extract):
     references = [Reference("card_no", "card_hash", Card, "number_hash", "card_id", display="card_masked")]
     record = None
 
-    def stage(self, v):
-        number = v["card_no"]
-        return {
-            "card_hash": pii.keyed_hash(number),
-            "card_masked": pii.card_mask(number),
-            "as_of": v["as_of"],
-            "balance": v["balance"],
-        }, []
+    derived = {"card_hash": Hashed("card_no"), "card_masked": CardMasked("card_no")}
 
     def write(self, staging, *, by, reason):
         revisions = BalanceRevision._meta.db_table
@@ -154,6 +150,3 @@ class DisbursementsExtract(Extract):
     fields = ("program", "paid_on", "branch_id", "households", "amount")
     extra = {"branch_code": "text"}
     references = [_branch_reference()]
-
-    def stage(self, v):
-        return {name: v[name] for name in ("program", "paid_on", "branch_code", "households", "amount")}, []

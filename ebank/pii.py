@@ -53,7 +53,19 @@ def resident_id_problem(number: str) -> str | None:
     if len(number) != 18:
         return gettext_noop("must be 18 characters")
     body, check = number[:17], number[17].upper()
-    if not body.isdigit() or not (check.isdigit() or check == "X"):
+    if not (body.isascii() and body.isdigit()) or check not in (
+        "0",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9",
+        "X",
+    ):
         return gettext_noop("must be 17 digits and a digit or X")
     try:
         born = datetime.date(int(body[6:10]), int(body[10:12]), int(body[12:14]))

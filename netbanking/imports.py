@@ -3,11 +3,13 @@
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from ebank.imports import columns as c
 from ebank.imports.engine import CHANGED, CREATED
-from ebank.imports.spec import Extract, Reference, end_date_problems, register
+from ebank.imports.rules import DateOf, end_date_rules
+from ebank.imports.spec import Extract, Reference, register
+from ebank.imports.sql import lit, strip
 from ebank.org.models import Branch
 
 from .models import Customer, SecurityMedium, Transfer
@@ -15,12 +17,33 @@ from .models import Customer, SecurityMedium, Transfer
 MEDIA = [kind.value for kind in SecurityMedium.Kind]
 
 
-def security_media(value: str) -> str:
-    kinds = [part.strip() for part in value.split("|")]
-    unknown = [kind for kind in kinds if kind not in MEDIA]
-    if unknown or not kinds:
-        raise ValueError(_("must be one or more of %(choices)s joined by |") % {"choices": ", ".join(MEDIA)})
-    return "|".join(sorted(set(kinds)))
+class SecurityMedia(c.Kind):
+    """One or more kinds of security medium joined by |, kept sorted and without repeats."""
+
+    def reason(self) -> str:
+        return _("must be one or more of %(choices)s joined by |") % {"choices": ", ".join(MEDIA)}
+
+    def parse(self, value):
+        kinds = [part.strip() for part in value.split("|")]
+        if any(kind not in MEDIA for kind in kinds):
+            raise ValueError(self.reason())
+        return "|".join(sorted(set(kinds)))
+
+    def sql_checks(self, cell):
+        parts = f"unnest(string_to_array({cell}, '|'))"
+        known = ", ".join(lit(kind) for kind in MEDIA)
+        return [
+            (f"EXISTS (SELECT 1 FROM {parts} AS k WHERE {strip('k')} NOT IN ({known}))", lit(self.reason()))
+        ]
+
+    def sql_value(self, cell):
+        return (
+            f'(SELECT string_agg(DISTINCT {strip("k")} COLLATE "C", \'|\' ORDER BY {strip("k")} COLLATE "C") '
+            f"FROM unnest(string_to_array({cell}, '|')) AS k)"
+        )
+
+
+security_media = SecurityMedia()
 
 
 @register
@@ -54,31 +77,14 @@ class CustomersExtract(Extract):
     extra = {"branch_code": "text"}
     references = [Reference("branch_code", "branch_code", Branch, "code", "branch_id")]
 
-    def stage(self, v):
-        errors = end_date_problems(
-            v,
-            status="closed",
-            end="closed_on",
-            start="signed_on",
-            required=gettext_noop("required when the status is closed"),
-            only=gettext_noop("only a closed customer has a closing date"),
-            before=gettext_noop("must not be before signed_on"),
-        )
-        if errors:
-            return {}, errors
-        return {
-            name: v[name]
-            for name in (
-                "customer_no",
-                "kind",
-                "name",
-                "branch_code",
-                "signed_on",
-                "status",
-                "closed_on",
-                "security_media",
-            )
-        }, []
+    rules = end_date_rules(
+        status="closed",
+        end="closed_on",
+        start="signed_on",
+        required=pgettext_lazy("online banking customers", "required when the status is closed"),
+        only=gettext_noop("only a closed customer has a closing date"),
+        before=gettext_noop("must not be before signed_on"),
+    )
 
     def write(self, staging, *, by, reason):
         super().write(staging, by=by, reason=reason)
@@ -134,15 +140,7 @@ class TransfersExtract(Extract):
     references = [Reference("customer_no", "customer_no", Customer, "customer_no", "customer_id")]
     record = None
 
-    def stage(self, v):
-        return {
-            "reference": v["reference"],
-            "customer_no": v["customer_no"],
-            "txn_at": v["txn_at"],
-            "txn_date": v["txn_at"].date(),
-            "channel": v["channel"],
-            "amount": v["amount"],
-        }, []
+    derived = {"txn_date": DateOf("txn_at")}
 
     def check(self, staging):
         early = staging.fetch(

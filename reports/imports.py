@@ -3,12 +3,14 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from ebank import formatting
 from ebank.imports import columns as c
 from ebank.imports.engine import CHANGED, CREATED
+from ebank.imports.rules import Choose, Rule, col
 from ebank.imports.spec import Extract, Reference, register
+from ebank.imports.sql import lit
 from ebank.org.models import Branch
 
 from .metrics import BY_CODE
@@ -39,18 +41,34 @@ def _wait_for_publishing(staging) -> None:
     list(AssessmentRun.objects.select_for_update().filter(year__in=years).values_list("pk", flat=True))
 
 
-def metric(value: str) -> str:
-    if value not in BY_CODE or not BY_CODE[value].assessable:
-        raise ValueError(_("is not a metric code of docs/kpi.md"))
-    return value
+class MetricCode(c.Kind):
+    """A metric code of docs/kpi.md: one assessed against targets, or (`deductions`) also one that
+    may be deducted (a plan line's mode decides which it must be)."""
+
+    def __init__(self, *, deductions: bool = False):
+        self.deductions = deductions
+
+    def codes(self) -> list[str]:
+        return [code for code, m in BY_CODE.items() if m.assessable or (self.deductions and m.deduction)]
+
+    def parse(self, value):
+        if value not in self.codes():
+            raise ValueError(_("is not a metric code of docs/kpi.md"))
+        return value
+
+    def sql_checks(self, cell):
+        return [
+            (
+                f"{cell} NOT IN ({', '.join(lit(code) for code in self.codes())})",
+                lit(_("is not a metric code of docs/kpi.md")),
+            )
+        ]
 
 
-def plan_metric(value: str) -> str:
-    """A metric a plan line may name: one assessed against targets, or one that may be deducted
-    (the mode column decides which it must be)."""
-    if value not in BY_CODE or not (BY_CODE[value].assessable or BY_CODE[value].deduction):
-        raise ValueError(_("is not a metric code of docs/kpi.md"))
-    return value
+metric, plan_metric = MetricCode(), MetricCode(deductions=True)
+ASSESSABLE = [code for code, m in BY_CODE.items() if m.assessable]
+DEDUCTIBLE = [code for code, m in BY_CODE.items() if m.deduction]
+_TARGET_MODE = col("mode") == PlanItem.Mode.TARGET
 
 
 @register
@@ -68,25 +86,32 @@ class PlanExtract(Extract):
         c.Column("metric", "指标", plan_metric),
         c.Column("weight", "权重分", c.decimal_number(greater_than=Decimal(0))),
         c.Column("cap", "封顶完成率", c.decimal_number(greater_than=Decimal(0)), required=False),
-        c.Column("mode", "考核方式", c.choice("target", "deduction"), required=False),
+        c.Column("mode", "考核方式", c.choice("target", "deduction"), required=False, default="target"),
     ]
     natural_key = ("year", "metric")
     key_column = "metric"
     key = ("year", "metric")
     fields = ("year", "metric", "mode", "weight", "cap")
 
-    def stage(self, v):
-        mode = v["mode"] or PlanItem.Mode.TARGET
-        metric_ = BY_CODE[v["metric"]]
-        if mode == PlanItem.Mode.TARGET:
-            if not metric_.assessable:
-                return {}, [("metric", _("is not assessed against targets: give mode deduction"))]
-            if v["cap"] is not None and v["cap"] < 1:
-                return {}, [("cap", _("must be at least 1 for a line assessed against targets"))]
-            return {**v, "mode": mode, "cap": v["cap"] if v["cap"] is not None else Decimal("1.2")}, []
-        if not metric_.deduction:
-            return {}, [("mode", _("this metric cannot be a deduction"))]
-        return {**v, "mode": mode}, []
+    rules = [
+        Rule(
+            "metric",
+            gettext_noop("is not assessed against targets: give mode deduction"),
+            _TARGET_MODE & ~col("metric").in_(ASSESSABLE),
+        ),
+        Rule(
+            "cap",
+            gettext_noop("must be at least 1 for a line assessed against targets"),
+            _TARGET_MODE & col("metric").in_(ASSESSABLE) & (col("cap") < 1),
+        ),
+        Rule(
+            "mode",
+            gettext_noop("this metric cannot be a deduction"),
+            ~_TARGET_MODE & ~col("metric").in_(DEDUCTIBLE),
+        ),
+    ]
+    # A line assessed against targets is capped at 1.2 unless it says otherwise.
+    derived = {"cap": Choose(_TARGET_MODE & col("cap").is_null(), Decimal("1.2"), "cap")}
 
     def changes(self, staging):
         """Each line added or changed: the year and metric, its mode, weight and cap before and after."""
@@ -139,7 +164,7 @@ class TargetsExtract(Extract):
         c.Column("branch_code", "机构号", c.text(12)),
         c.Column("metric", "指标", metric),
         c.Column("target", "目标值", c.decimal_number(greater_than=Decimal(0))),
-        c.Column("reason", "修改原因", c.text(200), required=False),
+        c.Column("reason", "修改原因", c.text(200), required=False, default=""),
     ]
     natural_key = ("year", "quarter", "branch_code", "metric")
     key_column = "metric"
@@ -147,9 +172,6 @@ class TargetsExtract(Extract):
     fields = ("year", "quarter", "branch_id", "metric", "target", "reason")
     extra = {"branch_code": "text"}
     references = [Reference("branch_code", "branch_code", Branch, "code", "branch_id")]
-
-    def stage(self, v):
-        return {**v, "reason": v["reason"] or ""}, []
 
     def check(self, staging):
         """A branch and a branch below it may not both have a target for the same year, quarter

@@ -3,11 +3,11 @@ service points' `service_points` and `service_point_txns`."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
-from ebank import pii
 from ebank.imports import columns as c
-from ebank.imports.spec import Extract, Reference, end_date_problems, register
+from ebank.imports.rules import CardMasked, DateOf, Hashed, Rule, col, end_date_rules
+from ebank.imports.spec import Extract, Reference, register
 from ebank.org.models import Branch
 
 from .models import Merchant, ServicePoint, ServicePointTxn, Terminal, TerminalStatusPeriod, TerminalTxn
@@ -17,6 +17,11 @@ TYPES_BY_KIND = {
     "pos": ("purchase", "refund"),
     "atm": ("withdrawal", "deposit", "transfer", "inquiry"),
 }
+INQUIRY_RULE = Rule(
+    "amount",
+    gettext_noop("must be 0 for a balance inquiry"),
+    (col("txn_type") == "inquiry") & (col("amount") != 0),
+)
 
 
 def _branch():
@@ -34,7 +39,7 @@ class MerchantsExtract(Extract):
         ),
         c.Column("name", "商户名称", c.text(100)),
         c.Column("branch_code", "签约机构", c.text(12)),
-        c.Column("mcc", "商户类别码", c.pattern(r"\d{4}", gettext_lazy("4 digits"))),
+        c.Column("mcc", "商户类别码", c.pattern(r"[0-9]{4}", gettext_lazy("4 digits"))),
         c.Column("signed_on", "签约日期", c.date),
         c.Column("status", "状态", c.choice("active", "terminated")),
         c.Column("terminated_on", "解约日期", c.date, required=False),
@@ -46,17 +51,14 @@ class MerchantsExtract(Extract):
     extra = {"branch_code": "text"}
     references = [_branch()]
 
-    def stage(self, v):
-        errors = end_date_problems(
-            v,
-            status="terminated",
-            end="terminated_on",
-            start="signed_on",
-            required=gettext_noop("required when the status is terminated"),
-            only=gettext_noop("only a terminated merchant has this date"),
-            before=gettext_noop("must not be before signed_on"),
-        )
-        return ({} if errors else dict(v)), errors
+    rules = end_date_rules(
+        status="terminated",
+        end="terminated_on",
+        start="signed_on",
+        required=gettext_noop("required when the status is terminated"),
+        only=gettext_noop("only a terminated merchant has this date"),
+        before=gettext_noop("must not be before signed_on"),
+    )
 
 
 @register
@@ -94,22 +96,26 @@ class TerminalsExtract(Extract):
     extra = {"branch_code": "text", "merchant_no": "text"}
     references = [_branch(), Reference("merchant_no", "merchant_no", Merchant, "merchant_no", "merchant_id")]
 
-    def stage(self, v):
-        errors = []
-        if v["kind"] == "pos" and v["merchant_no"] is None:
-            errors.append(("merchant_no", _("required for a POS")))
-        if v["kind"] != "pos" and v["merchant_no"] is not None:
-            errors.append(("merchant_no", _("only a POS stands at a merchant")))
-        errors += end_date_problems(
-            v,
+    rules = [
+        Rule(
+            "merchant_no",
+            gettext_noop("required for a POS"),
+            (col("kind") == "pos") & col("merchant_no").is_null(),
+        ),
+        Rule(
+            "merchant_no",
+            gettext_noop("only a POS stands at a merchant"),
+            (col("kind") != "pos") & col("merchant_no").not_null(),
+        ),
+        *end_date_rules(
             status="removed",
             end="removed_on",
             start="installed_on",
             required=gettext_noop("required when the status is removed"),
             only=gettext_noop("only a removed terminal has this date"),
             before=gettext_noop("must not be before installed_on"),
-        )
-        return ({} if errors else dict(v)), errors
+        ),
+    ]
 
     def write(self, staging, *, by, reason: str) -> None:
         """The rows, then each terminal's status periods: a new terminal is in service from its
@@ -144,21 +150,12 @@ class TerminalTxnsExtract(Extract):
     references = [Reference("terminal_no", "terminal_no", Terminal, "terminal_no", "terminal_id")]
     record = None
 
-    def stage(self, v):
-        if v["txn_type"] == "inquiry" and v["amount"] != 0:
-            return {}, [("amount", _("must be 0 for a balance inquiry"))]
-        number = v["card_no"]
-        return {
-            "reference": v["reference"],
-            "terminal_no": v["terminal_no"],
-            "txn_at": v["txn_at"],
-            "txn_date": v["txn_at"].date(),
-            "txn_type": v["txn_type"],
-            "amount": v["amount"],
-            "fee": v["fee"],
-            "card_hash": pii.keyed_hash(number) if number else "",
-            "card_masked": pii.card_mask(number) if number else "",
-        }, []
+    rules = [INQUIRY_RULE]
+    derived = {
+        "txn_date": DateOf("txn_at"),
+        "card_hash": Hashed("card_no", empty=""),
+        "card_masked": CardMasked("card_no", empty=""),
+    }
 
     def check(self, staging):
         terminals = Terminal._meta.db_table
@@ -206,17 +203,14 @@ class ServicePointsExtract(Extract):
     extra = {"branch_code": "text"}
     references = [_branch()]
 
-    def stage(self, v):
-        errors = end_date_problems(
-            v,
-            status="closed",
-            end="closed_on",
-            start="opened_on",
-            required=gettext_noop("required when the status is closed"),
-            only=gettext_noop("only a closed service point has this date"),
-            before=gettext_noop("must not be before opened_on"),
-        )
-        return ({} if errors else dict(v)), errors
+    rules = end_date_rules(
+        status="closed",
+        end="closed_on",
+        start="opened_on",
+        required=pgettext_lazy("service points", "required when the status is closed"),
+        only=gettext_noop("only a closed service point has this date"),
+        before=gettext_noop("must not be before opened_on"),
+    )
 
 
 @register
@@ -242,20 +236,12 @@ class ServicePointTxnsExtract(Extract):
     references = [Reference("point_no", "point_no", ServicePoint, "point_no", "point_id")]
     record = None
 
-    def stage(self, v):
-        if v["txn_type"] == "inquiry" and v["amount"] != 0:
-            return {}, [("amount", _("must be 0 for a balance inquiry"))]
-        number = v["card_no"]
-        return {
-            "reference": v["reference"],
-            "point_no": v["point_no"],
-            "txn_at": v["txn_at"],
-            "txn_date": v["txn_at"].date(),
-            "txn_type": v["txn_type"],
-            "amount": v["amount"],
-            "card_hash": pii.keyed_hash(number) if number else "",
-            "card_masked": pii.card_mask(number) if number else "",
-        }, []
+    rules = [INQUIRY_RULE]
+    derived = {
+        "txn_date": DateOf("txn_at"),
+        "card_hash": Hashed("card_no", empty=""),
+        "card_masked": CardMasked("card_no", empty=""),
+    }
 
     def check(self, staging):
         early = staging.fetch(

@@ -1,23 +1,57 @@
-"""Column parsers for the extracts: each takes the cell's text (stripped, non-empty) and returns the
-typed value, or raises ValueError with a reason a person can act on (never the value itself when
-it is a card or ID number)."""
+"""How a cell of an extract is read, declared once for both ways of reading a file.
+
+Each kind of cell is an object: `parse(text)` reads one cell in Python (SQLite, and the fallback),
+returning the typed value or raising ValueError with a reason a person can act on (never the value
+itself when it is a card or ID number); `sql_checks(cell)` says the same rules as SQL over a whole
+staging table at once (PostgreSQL: engine.py's database path), in the same order and with the same
+reasons, and `sql_value(cell)` the typed value once they pass. A kind is called like a function
+(`columns.date("2024-01-31")`). Digits are ASCII digits in both: a full-width ２ is no digit here.
+"""
 
 import datetime
 import re
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from ebank import pii
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
-_AMOUNT = re.compile(r"^-?\d{1,16}(\.\d{1,2})?$")
-_INTEGER = re.compile(r"^-?\d{1,18}$")
+from .sql import lit, shape, text_around
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+DATE_SHAPE, DATETIME_SHAPE = "9999-99-99", "9999-99-99 99:99:99"
+_AMOUNT = r"-?[0-9]{1,16}(\.[0-9]{1,2})?"
+_INTEGER = r"-?[0-9]{1,18}"
+_DECIMAL = r"[0-9]{1,14}(\.[0-9]{1,4})?"
+
+
+def _shape(value: str) -> str:
+    return value.translate(_SHAPES)
+
+
+_SHAPES = str.maketrans("0123456789", "9999999999")
+
+
+class Kind:
+    """A kind of cell. Subclasses give parse() and its SQL twins."""
+
+    def __call__(self, value: str) -> Any:
+        return self.parse(value)
+
+    def parse(self, value: str) -> Any:
+        raise NotImplementedError
+
+    def sql_checks(self, cell: str) -> list[tuple[str, str]]:
+        """[(condition true when the cell breaks a rule, SQL text of the reason)], in the order
+        parse() checks them; `cell` is an SQL expression of the stripped, non-empty text."""
+        raise NotImplementedError
+
+    def sql_value(self, cell: str) -> str:
+        """The typed value, as SQL, of a cell that passed every check."""
+        return cell
 
 
 @dataclass(frozen=True)
@@ -26,125 +60,325 @@ class Column:
 
     name: str
     label: str
-    parse: Callable[[str], Any]
+    parse: Kind
     required: bool = True
     # Cells with a clear card or ID number: errors and previews show them masked.
     sensitive: bool = field(default=False)
+    # The value of an empty cell of an optional column (None: NULL).
+    default: Any = None
 
 
-def text(max_length: int, min_length: int = 1):
-    def parse(value: str) -> str:
-        if not min_length <= len(value) <= max_length:
-            raise ValueError(
-                _("must be %(min)d to %(max)d characters") % {"min": min_length, "max": max_length}
-            )
+class _Regex(Kind):
+    """A cell that must match a regular expression (written for both Python and PostgreSQL)."""
+
+    def __init__(self, regex: str):
+        self.regex = regex
+        self.compiled = re.compile(regex, re.ASCII)
+
+    def matches(self, value: str) -> bool:
+        return self.compiled.fullmatch(value) is not None
+
+    def sql_mismatch(self, cell: str) -> str:
+        return f"{cell} !~ {lit('^(' + self.regex + ')$')}"
+
+
+class text(Kind):
+    def __init__(self, max_length: int, min_length: int = 1):
+        self.min, self.max = min_length, max_length
+
+    def reason(self) -> str:
+        return _("must be %(min)d to %(max)d characters") % {"min": self.min, "max": self.max}
+
+    def parse(self, value):
+        if not self.min <= len(value) <= self.max:
+            raise ValueError(self.reason())
         return value
 
-    return parse
+    def sql_checks(self, cell):
+        return [(f"char_length({cell}) NOT BETWEEN {self.min} AND {self.max}", lit(self.reason()))]
 
 
-def pattern(regex: str, description: str):
-    compiled = re.compile(regex)
+class pattern(_Regex):
+    def __init__(self, regex: str, description):
+        super().__init__(regex)
+        self.description = description
 
-    def parse(value: str) -> str:
-        if not compiled.fullmatch(value):
-            raise ValueError(_("must be %(what)s") % {"what": description})
+    def reason(self) -> str:
+        return _("must be %(what)s") % {"what": self.description}
+
+    def parse(self, value):
+        if not self.matches(value):
+            raise ValueError(self.reason())
         return value
 
-    return parse
+    def sql_checks(self, cell):
+        return [(self.sql_mismatch(cell), lit(self.reason()))]
 
 
-def choice(*choices: str):
-    def parse(value: str) -> str:
-        if value not in choices:
-            raise ValueError(_("must be one of %(choices)s") % {"choices": ", ".join(choices)})
+class choice(Kind):
+    def __init__(self, *choices: str):
+        self.choices = choices
+
+    def reason(self) -> str:
+        return _("must be one of %(choices)s") % {"choices": ", ".join(self.choices)}
+
+    def parse(self, value):
+        if value not in self.choices:
+            raise ValueError(self.reason())
         return value
 
-    return parse
+    def sql_checks(self, cell):
+        return [(f"{cell} NOT IN ({', '.join(lit(c) for c in self.choices)})", lit(self.reason()))]
 
 
-def date(value: str) -> datetime.date:
-    if _DATETIME.match(value) and value.endswith(" 00:00:00"):
-        value = value[:10]  # an Excel date cell
-    if not _DATE.match(value):
-        raise ValueError(_("must be a date YYYY-MM-DD"))
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(_("is not a real date")) from None
+def _real_date_sql(text: str) -> str:
+    """A YYYY-MM-DD text (its shape already checked) that is a day of the calendar, as SQL."""
+    y, m, d = (f"substr({text}, {start}, {length})::int" for start, length in ((1, 4), (6, 2), (9, 2)))
+    return (
+        f"({y} BETWEEN 1 AND 9999 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND CASE "
+        f"WHEN {m} IN (4, 6, 9, 11) THEN 30 WHEN {m} = 2 THEN CASE WHEN (mod({y}, 4) = 0 AND mod({y}, 100) <> 0) "
+        f"OR mod({y}, 400) = 0 THEN 29 ELSE 28 END ELSE 31 END)"
+    )
 
 
-def date_time(value: str) -> datetime.datetime:
-    if not _DATETIME.match(value):
-        raise ValueError(_("must be a date-time YYYY-MM-DD HH:MM:SS"))
-    try:
-        return datetime.datetime.fromisoformat(value).replace(tzinfo=SHANGHAI)
-    except ValueError:
-        raise ValueError(_("is not a real date-time")) from None
+class _Date(Kind):
+    def parse(self, value):
+        if _shape(value) == DATETIME_SHAPE and value.endswith(" 00:00:00"):
+            value = value[:10]  # an Excel date cell
+        if _shape(value) != DATE_SHAPE:
+            raise ValueError(_("must be a date YYYY-MM-DD"))
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(_("is not a real date")) from None
+
+    @staticmethod
+    def _text(cell: str) -> str:
+        return (
+            f"(CASE WHEN {shape(cell)} = '{DATETIME_SHAPE}' AND right({cell}, 9) = ' 00:00:00' "
+            f"THEN left({cell}, 10) ELSE {cell} END)"
+        )
+
+    def sql_checks(self, cell):
+        day = self._text(cell)
+        return [
+            (f"{shape(day)} <> '{DATE_SHAPE}'", lit(_("must be a date YYYY-MM-DD"))),
+            (f"NOT {_real_date_sql(day)}", lit(_("is not a real date"))),
+        ]
+
+    def sql_value(self, cell):
+        return f"{self._text(cell)}::date"
 
 
-def amount(*, minimum: Decimal | None = Decimal(0), strictly_positive: bool = False):
-    def parse(value: str) -> Decimal:
-        if not _AMOUNT.match(value):
+class _DateTime(Kind):
+    def parse(self, value):
+        if _shape(value) != DATETIME_SHAPE:
+            raise ValueError(_("must be a date-time YYYY-MM-DD HH:MM:SS"))
+        try:
+            return datetime.datetime.fromisoformat(value).replace(tzinfo=SHANGHAI)
+        except ValueError:
+            raise ValueError(_("is not a real date-time")) from None
+
+    def sql_checks(self, cell):
+        hour, minute, second = (f"substr({cell}, {start}, 2)::int" for start in (12, 15, 18))
+        return [
+            (f"{shape(cell)} <> '{DATETIME_SHAPE}'", lit(_("must be a date-time YYYY-MM-DD HH:MM:SS"))),
+            (
+                f"NOT ({_real_date_sql(cell)} AND {hour} < 24 AND {minute} < 60 AND {second} < 60)",
+                lit(_("is not a real date-time")),
+            ),
+        ]
+
+    def sql_value(self, cell):
+        return f"({cell}::timestamp AT TIME ZONE 'Asia/Shanghai')"
+
+
+class amount(_Regex):
+    def __init__(self, *, minimum: Decimal | None = Decimal(0), strictly_positive: bool = False):
+        super().__init__(_AMOUNT)
+        self.minimum, self.strictly_positive = minimum, strictly_positive
+
+    def parse(self, value):
+        if not self.matches(value):
             raise ValueError(_("must be an amount in yuan with at most 2 decimals"))
         result = Decimal(value)
-        if strictly_positive and result <= 0:
+        if self.strictly_positive and result <= 0:
             raise ValueError(_("must be greater than 0"))
-        if minimum is not None and result < minimum:
+        if self.minimum is not None and result < self.minimum:
             raise ValueError(_("must not be negative"))
         return result
 
-    return parse
+    def sql_checks(self, cell):
+        checks = [(self.sql_mismatch(cell), lit(_("must be an amount in yuan with at most 2 decimals")))]
+        if self.strictly_positive:
+            checks.append((f"{cell}::numeric <= 0", lit(_("must be greater than 0"))))
+        if self.minimum is not None:
+            checks.append((f"{cell}::numeric < {lit(self.minimum)}", lit(_("must not be negative"))))
+        return checks
+
+    def sql_value(self, cell):
+        return f"{cell}::numeric"
 
 
-def integer(*, minimum: int | None = 0, maximum: int | None = None):
-    def parse(value: str) -> int:
-        if not _INTEGER.match(value):
-            raise ValueError(_("must be a whole number"))
+class integer(_Regex):
+    def __init__(self, *, minimum: int | None = 0, maximum: int | None = None):
+        super().__init__(_INTEGER)
+        self.minimum, self.maximum = minimum, maximum
+
+    def _reasons(self):
+        return (
+            _("must be a whole number"),
+            _("must be at least %(minimum)d") % {"minimum": self.minimum} if self.minimum is not None else "",
+            _("must be at most %(maximum)d") % {"maximum": self.maximum} if self.maximum is not None else "",
+        )
+
+    def parse(self, value):
+        whole, low, high = self._reasons()
+        if not self.matches(value):
+            raise ValueError(whole)
         result = int(value)
-        if minimum is not None and result < minimum:
-            raise ValueError(_("must be at least %(minimum)d") % {"minimum": minimum})
-        if maximum is not None and result > maximum:
-            raise ValueError(_("must be at most %(maximum)d") % {"maximum": maximum})
+        if self.minimum is not None and result < self.minimum:
+            raise ValueError(low)
+        if self.maximum is not None and result > self.maximum:
+            raise ValueError(high)
         return result
 
-    return parse
+    def sql_checks(self, cell):
+        whole, low, high = self._reasons()
+        checks = [(self.sql_mismatch(cell), lit(whole))]
+        if self.minimum is not None:
+            checks.append((f"{cell}::numeric < {self.minimum}", lit(low)))
+        if self.maximum is not None:
+            checks.append((f"{cell}::numeric > {self.maximum}", lit(high)))
+        return checks
+
+    def sql_value(self, cell):
+        return f"{cell}::bigint"
 
 
-def decimal_number(*, greater_than: Decimal | None = None, at_least: Decimal | None = None):
-    def parse(value: str) -> Decimal:
-        if not re.fullmatch(r"\d{1,14}(\.\d{1,4})?", value):
-            raise ValueError(_("must be a number"))
+class decimal_number(_Regex):
+    def __init__(self, *, greater_than: Decimal | None = None, at_least: Decimal | None = None):
+        super().__init__(_DECIMAL)
+        self.greater_than, self.at_least = greater_than, at_least
+
+    def _reasons(self):
+        return (
+            _("must be a number"),
+            _("must be greater than %(limit)s") % {"limit": self.greater_than},
+            _("must be at least %(limit)s") % {"limit": self.at_least},
+        )
+
+    def parse(self, value):
+        number, above, least = self._reasons()
+        if not self.matches(value):
+            raise ValueError(number)
         result = Decimal(value)
-        if greater_than is not None and result <= greater_than:
-            raise ValueError(_("must be greater than %(limit)s") % {"limit": greater_than})
-        if at_least is not None and result < at_least:
-            raise ValueError(_("must be at least %(limit)s") % {"limit": at_least})
+        if self.greater_than is not None and result <= self.greater_than:
+            raise ValueError(above)
+        if self.at_least is not None and result < self.at_least:
+            raise ValueError(least)
         return result
 
-    return parse
+    def sql_checks(self, cell):
+        number, above, least = self._reasons()
+        checks = [(self.sql_mismatch(cell), lit(number))]
+        if self.greater_than is not None:
+            checks.append((f"{cell}::numeric <= {lit(self.greater_than)}", lit(above)))
+        if self.at_least is not None:
+            checks.append((f"{cell}::numeric < {lit(self.at_least)}", lit(least)))
+        return checks
+
+    def sql_value(self, cell):
+        return f"{cell}::numeric"
 
 
-def boolean(value: str) -> bool:
-    if value not in ("0", "1"):
-        raise ValueError(_("must be 1 or 0"))
-    return value == "1"
+class _Boolean(Kind):
+    def parse(self, value):
+        if value not in ("0", "1"):
+            raise ValueError(_("must be 1 or 0"))
+        return value == "1"
+
+    def sql_checks(self, cell):
+        return [(f"{cell} NOT IN ('0', '1')", lit(_("must be 1 or 0")))]
+
+    def sql_value(self, cell):
+        return f"({cell} = '1')"
 
 
-def card_number(value: str) -> str:
-    if not value.isdigit() or not 16 <= len(value) <= 19:
-        raise ValueError(_("a card number must be 16 to 19 digits"))
-    if not pii.luhn_valid(value):
-        masked = pii.card_mask(value)
-        raise ValueError(_("card number %(masked)s fails the Luhn check") % {"masked": masked})
-    return value
+def card_mask_sql(number: str) -> str:
+    """pii.card_mask as SQL."""
+    return f"(left({number}, 6) || repeat('*', char_length({number}) - 10) || right({number}, 4))"
 
 
-def resident_id(value: str) -> str:
-    problem = pii.resident_id_problem(value)
-    if problem == "check digit is wrong":
-        masked = pii.resident_id_mask(value)
-        raise ValueError(_("the check digit of ID number %(masked)s is wrong") % {"masked": masked})
-    if problem is not None:
-        raise ValueError(_("ID number: %(problem)s") % {"problem": _(problem)})
-    return value.upper()
+def resident_id_mask_sql(number: str) -> str:
+    """pii.resident_id_mask as SQL."""
+    return f"(left({number}, 6) || '********' || upper(substr({number}, 15)))"
+
+
+class _CardNumber(Kind):
+    def parse(self, value):
+        if not (value.isascii() and value.isdigit()) or not 16 <= len(value) <= 19:
+            raise ValueError(_("a card number must be 16 to 19 digits"))
+        if not pii.luhn_valid(value):
+            masked = pii.card_mask(value)
+            raise ValueError(_("card number %(masked)s fails the Luhn check") % {"masked": masked})
+        return value
+
+    def sql_checks(self, cell):
+        return [
+            (f"{cell} !~ '^[0-9]{{16,19}}$'", lit(_("a card number must be 16 to 19 digits"))),
+            (
+                f"NOT ebank_luhn_valid({cell})",
+                text_around(_("card number %(masked)s fails the Luhn check"), "masked", card_mask_sql(cell)),
+            ),
+        ]
+
+
+class _ResidentId(Kind):
+    """An 18-character resident ID number; its checks are pii.resident_id_problem's."""
+
+    def parse(self, value):
+        problem = pii.resident_id_problem(value)
+        if problem == "check digit is wrong":
+            masked = pii.resident_id_mask(value)
+            raise ValueError(_("the check digit of ID number %(masked)s is wrong") % {"masked": masked})
+        if problem is not None:
+            raise ValueError(_("ID number: %(problem)s") % {"problem": _(problem)})
+        return value.upper()
+
+    def sql_checks(self, cell):
+        def problem(reason):
+            return lit(_("ID number: %(problem)s") % {"problem": _(reason)})
+
+        body, check = f"left({cell}, 17)", f"upper(substr({cell}, 18, 1))"
+        born = f"substr({cell}, 7, 4) || '-' || substr({cell}, 11, 2) || '-' || substr({cell}, 13, 2)"
+        return [
+            (f"char_length({cell}) <> 18", problem("must be 18 characters")),
+            (
+                f"({body} !~ '^[0-9]{{17}}$' OR {check} !~ '^[0-9X]$')",
+                problem("must be 17 digits and a digit or X"),
+            ),
+            (f"NOT {_real_date_sql(f'({born})')}", problem("birth date is not a date")),
+            (
+                f"(substr({cell}, 7, 4)::int < 1900 OR ({born})::date > %(today)s)",
+                problem("birth date is out of range"),
+            ),
+            (
+                f"{check} <> ebank_resident_id_check({body})",
+                text_around(
+                    _("the check digit of ID number %(masked)s is wrong"),
+                    "masked",
+                    resident_id_mask_sql(cell),
+                ),
+            ),
+        ]
+
+    def sql_value(self, cell):
+        return f"upper({cell})"
+
+
+date = _Date()
+date_time = _DateTime()
+boolean = _Boolean()
+card_number = _CardNumber()
+resident_id = _ResidentId()

@@ -1,7 +1,10 @@
 """The import engine: read, check and write an extract, all or nothing, in a few set-based steps.
 
-1. Stream the file; parse every cell (columns.py) and the row's own rules (Extract.stage).
-2. Load the parsed rows into a temporary staging table in batches (PostgreSQL: COPY).
+1. Read every cell by its column's kind (columns.py) and each row by the extract's rules and
+   derived values (rules.py): in PostgreSQL, set-based after COPY of the file (indatabase.py);
+   in SQLite, row by row in Python, loading the parsed rows into the staging table in batches.
+2. Either way the staging table then holds the typed rows, and the same (row, column, reason)
+   errors, with the same words, for the same file.
 3. Check in SQL what needs the database or the whole file: references, duplicate keys, the
    extract's own checks.
 4. Any invalid row: roll back and report every one as (row, column, reason). Otherwise count
@@ -25,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from ebank import pii
 
+from .indatabase import FileInDatabase
 from .readers import CellProblem, FileRefused, UnreadableFile, open_table
 from .spec import Extract, extract_for
 
@@ -114,7 +118,7 @@ def _same(left: str, right: str) -> str:
 class Staging:
     """The temporary table one import loads its rows into, and the SQL run against it."""
 
-    def __init__(self, extract: Extract):
+    def __init__(self, extract: Extract, *, problems: bool = False):
         self.extract = extract
         self.model = extract.model
         self.table = f"stg_{extract.kind}_{uuid.uuid4().hex[:8]}"
@@ -127,6 +131,8 @@ class Staging:
         for name, kind in extract.extra.items():
             definitions.append(f"{_quote(name)} {_EXTRA_TYPES[kind]}")
         definitions += ["target_id bigint", "action smallint", "invalid boolean"]
+        if problems:  # the database path: each invalid row's "column<TAB>reason" list
+            definitions.append("problems text[]")
         self.execute(f"CREATE TEMPORARY TABLE {self.table} ({', '.join(definitions)})")
 
     def _field_name(self, attname: str) -> str:
@@ -374,7 +380,13 @@ def extract_import(
         return outcome.refuse(header_errors)
     try:
         with transaction.atomic():
-            _run(extract, table, mapping, outcome, dry_run, by, reason, progress, keep_errors)
+            if parse_in_database():
+                staging, errors = _read_in_database(
+                    extract, Path(path), file_name, table, mapping, outcome, progress, keep_errors
+                )
+            else:
+                staging, errors = _read_in_python(extract, table, mapping, outcome, progress, keep_errors)
+            _check_and_write(extract, staging, errors, outcome, dry_run, by, reason)
     except _Rollback as rollback:
         return rollback.outcome
     except DataError as error:
@@ -397,7 +409,26 @@ def extract_import(
     return outcome
 
 
-def _run(extract, table, mapping, outcome, dry_run, by, reason, progress, keep_errors):
+def parse_in_database() -> bool:
+    """PostgreSQL reads the file's cells itself (indatabase.py); SQLite reads them in Python."""
+    return connection.vendor == "postgresql" and settings.IMPORT_PARSE_IN_DATABASE
+
+
+def _read_in_database(extract, path, file_name, table, mapping, outcome, progress, keep_errors):
+    staging = Staging(extract, problems=True)
+    errors = _Errors(keep_errors)
+    file = FileInDatabase(extract, staging, mapping)
+    file.load(path, file_name, table, progress)
+    outcome.rows = file.read()
+    outcome.preview = [
+        [_shown(column, cell) for column, cell in zip(extract.columns, row)] for row in file.preview
+    ]
+    for row, column_name, reason_text in file.problems():
+        errors.add(row, column_name, reason_text)
+    return staging, errors
+
+
+def _read_in_python(extract, table, mapping, outcome, progress, keep_errors):
     staging = Staging(extract)
     errors = _Errors(keep_errors)
     batch: list[tuple[int, dict[str, Any]]] = []
@@ -417,7 +448,7 @@ def _run(extract, table, mapping, outcome, dry_run, by, reason, progress, keep_e
                     errors.add(number, column.name, _("a value is required"))
                     bad = True
                     faulty.add(column.name)
-                values[column.name] = None
+                values[column.name] = column.default
                 continue
             try:
                 values[column.name] = column.parse(text)
@@ -454,6 +485,10 @@ def _run(extract, table, mapping, outcome, dry_run, by, reason, progress, keep_e
     staging.load(batch)
     if progress:
         progress(outcome.rows, table.size, table.size)
+    return staging, errors
+
+
+def _check_and_write(extract, staging, errors, outcome, dry_run, by, reason):
     staging.analyze()
     staging.resolve_references(errors)
     staging.find_duplicates(errors)

@@ -48,6 +48,8 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]  # (row number from 1, cells as stripped text)
     size: int
     position: callable  # bytes read so far (for progress)
+    encoding: str | None = None  # a CSV's text encoding
+    close: callable = lambda: None  # release the file when its rows are not read here
 
 
 _UTF16_OR_32 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -80,7 +82,7 @@ def open_table(path: Path, file_name: str | None = None) -> Table:
     raise UnreadableFile(_("the file must be a .csv or .xlsx file"))
 
 
-def _text_cell(text: str) -> str:
+def text_cell(text: str) -> str:
     """A cell as the engine reads it: stripped, or the reason it cannot be a value."""
     if len(text) > MAX_CELL_CHARS:
         return CellProblem(_("the cell holds more than %(n)s characters") % {"n": f"{MAX_CELL_CHARS:,}"})
@@ -131,7 +133,7 @@ def _open_csv(path: Path) -> Table:
                 if len(cells) > MAX_COLUMNS:
                     raise _too_wide(number)
                 if any(cell.strip() for cell in cells):
-                    yield number, [_text_cell(cell) for cell in cells]
+                    yield number, [text_cell(cell) for cell in cells]
         except csv.Error as error:
             raise UnreadableFile(
                 _("row %(row)d: the CSV is malformed: %(error)s") % {"row": reader.line_num, "error": error}
@@ -141,7 +143,7 @@ def _open_csv(path: Path) -> Table:
         finally:
             stream.close()
 
-    return Table([_text_cell(cell) for cell in header], rows(), size, raw.tell)
+    return Table([text_cell(cell) for cell in header], rows(), size, raw.tell, encoding, stream.close)
 
 
 def _xlsx_cell(value) -> str:
@@ -162,7 +164,7 @@ def _xlsx_cell(value) -> str:
         )
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return _text_cell(str(value))
+    return text_cell(str(value))
 
 
 def _megabytes(size: int) -> str:

@@ -8,28 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext as _
 
 from .columns import Column
+from .rules import Choose, Derived, Rule, reason_text
 
 _REGISTRY: dict[str, "Extract"] = {}
-
-
-def end_date_problems(
-    row: dict, *, status: str, end: str, start: str, required: str, only: str, before: str
-) -> list[tuple[str, str]]:
-    """The rule of a row that can end (a card closed, a terminal removed, a merchant terminated):
-    its `end` date is given when, and only when, its status is `status`, and is not before its
-    `start`. The reasons are the extract's own words, marked with gettext_noop where it calls
-    this and translated only when a row breaks the rule (this runs for every row of a file)."""
-    errors = []
-    if row["status"] == status and row[end] is None:
-        errors.append((end, _(required)))
-    if row["status"] != status and row[end] is not None:
-        errors.append((end, _(only)))
-    if row[end] and row[end] < row[start]:
-        errors.append((end, _(before)))
-    return errors
 
 
 @dataclass(frozen=True)
@@ -78,13 +61,28 @@ class Extract:
     # it) is applied only once a second person approves it; the command line applies directly.
     approval: bool = False
 
-    def stage(self, values: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        """Turn one parsed row into staging values, or return (column, reason) errors.
+    # The extract's own rules (rules.py), tested on each row whose every cell was read.
+    rules: list[Rule] = []
+    # Staging values computed from the columns (a hash, a mask, a date); every other staging
+    # column named like an extract column receives that column's value.
+    derived: dict[str, Derived | Choose] = {}
 
-        `values` holds every column's parsed value (None when empty). Rules that span columns
-        (required-iff, one date not before another) live here.
-        """
-        raise NotImplementedError
+    def staged_names(self) -> list[str]:
+        """The staging columns a row fills (the references' targets are filled later)."""
+        names = {column.name for column in self.columns}
+        return [n for n in (*self.fields, *self.extra) if n in self.derived or n in names]
+
+    def stage(self, values: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """Turn one parsed row into staging values, or return its (column, reason) errors.
+
+        `values` holds every column's parsed value (an empty cell: the column's default)."""
+        errors = [(rule.column, reason_text(rule.reason)) for rule in self.rules if rule.when.test(values)]
+        if errors:
+            return {}, errors
+        return {
+            name: self.derived[name].value(values) if name in self.derived else values[name]
+            for name in self.staged_names()
+        }, []
 
     def changes(self, staging) -> list[list[str]]:
         """What the file would change, as a reviewer reads it: [what, old value, new value] per

@@ -1,8 +1,10 @@
 """The `branches` extract (docs/extracts.md): the branch tree, key `code`."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ebank.imports import columns as c
+from ebank.imports.rules import Rule, col
 from ebank.imports.spec import Extract, Reference, register
 
 from .models import Branch
@@ -29,10 +31,13 @@ class BranchesExtract(Extract):
         ),
     ]
 
-    def stage(self, values):
-        if values["parent_code"] == values["code"]:
-            return {}, [("parent_code", _("a branch cannot be its own parent"))]
-        return {"code": values["code"], "name": values["name"], "parent_code": values["parent_code"]}, []
+    rules = [
+        Rule(
+            "parent_code",
+            gettext_noop("a branch cannot be its own parent"),
+            col("parent_code") == col("code"),
+        )
+    ]
 
     def check(self, staging):
         rows = staging.fetch(

@@ -193,6 +193,9 @@ IMPORT_DIR = env.str("IMPORT_DIR", default=str(Path(MEDIA_ROOT) / "imports"))
 # the most an XLSX may expand to when unzipped (Excel's million rows of an extract stay below it).
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=4096)
 IMPORT_XLSX_MAX_MB = env.int("IMPORT_XLSX_MAX_MB", default=2048)
+# PostgreSQL reads an extract's cells itself after COPY (ebank/imports/indatabase.py); off, it reads
+# them in Python as SQLite does (same errors, slower): for comparing the two.
+IMPORT_PARSE_IN_DATABASE = env.bool("IMPORT_PARSE_IN_DATABASE", default=True)
 FILE_UPLOAD_HANDLERS = ["ebank.imports.uploads.LimitedUploadHandler"]
 
 # Every handler masks card and ID numbers (ebank/redaction.py): Django's own handlers (its console
