@@ -16,6 +16,17 @@ from .dataset import file_head
 from .report import Line, Report, ratio_line, seconds
 
 SMALL_FILE = 10_000  # below this, a load's fixed cost dominates: the ratio is shown, not judged
+# The goals of a first import against COPY of the same file (docs/performance.md): the cards carry
+# twelve indexes; every other extract at most 5× (3× is the aim, shown beside it).
+IMPORT_LIMITS = {"cards": 10.0}
+IMPORT_LIMIT, IMPORT_AIM = 5.0, 3.0
+
+
+def import_goal(kind: str) -> tuple[str, float]:
+    limit = IMPORT_LIMITS.get(kind, IMPORT_LIMIT)
+    if kind in IMPORT_LIMITS:
+        return f"≤ {limit:g}× COPY", limit
+    return f"≤ {limit:g}× COPY (aim {IMPORT_AIM:g}×)", limit
 
 
 def copy_seconds(*, path: Path, table: str) -> float:
@@ -51,6 +62,7 @@ def loads_measure(*, report: Report, files: dict[str, Path], rows: dict[str, int
         copied = copy_seconds(path=path, table=f"bench_copy_{kind}")
         first, outcome = _timed_import(kind, path, by=by)
         small = rows[kind] < SMALL_FILE
+        goal, limit = import_goal(kind)
         report.add(
             ratio_line(
                 key=f"import:{kind}",
@@ -58,8 +70,8 @@ def loads_measure(*, report: Report, files: dict[str, Path], rows: dict[str, int
                 value=first,
                 reference=copied,
                 reference_label="COPY",
-                goal="≤ 3× COPY",
-                limit=3.0,
+                goal=goal,
+                limit=limit,
                 judged=not small,
                 why_not="small file: fixed cost dominates" if small else "",
                 data={"rows": rows[kind], "created": outcome.created, "updated": outcome.updated},
@@ -73,8 +85,8 @@ def loads_measure(*, report: Report, files: dict[str, Path], rows: dict[str, int
             value=again,
             reference=first,
             reference_label="first",
-            goal="≤ 1.2× first, writes nothing",
-            limit=1.2,
+            goal="≤ 1× first, writes nothing",
+            limit=1.0,
             judged=not small,
             why_not="small file: fixed cost dominates" if small else "",
             data={"rows": rows[kind], "created": outcome.created, "updated": outcome.updated},
