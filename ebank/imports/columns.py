@@ -136,8 +136,8 @@ def _real_date_sql(text: str) -> str:
     y, m, d = (f"substr({text}, {start}, {length})::int" for start, length in ((1, 4), (6, 2), (9, 2)))
     return (
         f"({y} BETWEEN 1 AND 9999 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND CASE "
-        f"WHEN {m} IN (4, 6, 9, 11) THEN 30 WHEN {m} = 2 THEN CASE WHEN (mod({y}, 4) = 0 AND mod({y}, 100) <> 0) "
-        f"OR mod({y}, 400) = 0 THEN 29 ELSE 28 END ELSE 31 END)"
+        f"WHEN {m} IN (4, 6, 9, 11) THEN 30 WHEN {m} = 2 THEN CASE "
+        f"WHEN (mod({y}, 4) = 0 AND mod({y}, 100) <> 0) OR mod({y}, 400) = 0 THEN 29 ELSE 28 END ELSE 31 END)"
     )
 
 

@@ -417,7 +417,7 @@ def parse_in_database() -> bool:
 def _read_in_database(extract, path, file_name, table, mapping, outcome, progress, keep_errors):
     staging = Staging(extract, problems=True)
     errors = _Errors(keep_errors)
-    file = FileInDatabase(extract, staging, mapping)
+    file = FileInDatabase(extract, staging, mapping, preview_rows=PREVIEW_ROWS)
     file.load(path, file_name, table, progress)
     outcome.rows = file.read()
     outcome.preview = [

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
-from .readers import MAX_CELL_CHARS, CellProblem, Table, text_cell
+from .readers import MAX_CELL_CHARS, CellProblem, Table, open_table, text_cell
 from .rules import reason_text
 from .sql import lit, strip
 
@@ -77,8 +77,9 @@ def _straight(path, file_name, table: Table) -> bool:
 class FileInDatabase:
     """One import's raw table and the statement that reads it into the staging table."""
 
-    def __init__(self, extract, staging, mapping: list[int | None]):
+    def __init__(self, extract, staging, mapping: list[int | None], *, preview_rows: int):
         self.extract, self.staging, self.mapping = extract, staging, mapping
+        self.preview_rows = preview_rows
         self.raw = f"raw_{extract.kind}_{uuid.uuid4().hex[:8]}"
         self.straight = False
         self.width = 0
@@ -103,8 +104,6 @@ class FileInDatabase:
                 self.straight = True
             except DatabaseError:
                 # COPY refused the file's shape: the reader reads it as the Python path does.
-                from .readers import open_table
-
                 table = open_table(path, file_name)
         if not self.straight:
             self._transcode(table, progress)
@@ -117,15 +116,13 @@ class FileInDatabase:
         return sorted({p for p in self.mapping if p is not None})
 
     def _transcode(self, table: Table, progress) -> None:
-        from .engine import PREVIEW_ROWS
-
         positions = self._mapped()
         names = ", ".join(["row_no", *(f"c{p}" for p in positions), "problems"])
         buffer, count, rows = io.StringIO(), 0, 0
         writer = csv.writer(buffer)
         for number, cells in table.rows:
             rows += 1
-            if len(self.preview) < PREVIEW_ROWS:
+            if len(self.preview) < self.preview_rows:
                 self.preview.append(
                     [cells[p] if p is not None and p < len(cells) else "" for p in self.mapping]
                 )
@@ -155,13 +152,11 @@ class FileInDatabase:
 
     def _read_preview(self) -> None:
         """The first rows as the Python reader gives them (the preview shows them)."""
-        from .engine import PREVIEW_ROWS
-
         if not self.straight:
             return
         rows = self._fetch(
             f"SELECT {self._all()} FROM {self.raw} WHERE NOT {self._blank()} "
-            f"ORDER BY row_no LIMIT {PREVIEW_ROWS}"
+            f"ORDER BY row_no LIMIT {self.preview_rows}"
         )
         for raw in rows:
             cells = [text_cell(value or "") for value in raw]
