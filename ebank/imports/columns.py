@@ -9,11 +9,12 @@ reasons, and `sql_value(cell)` the typed value once they pass. A kind is called 
 """
 
 import datetime
+import operator
 import re
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from django.utils.translation import gettext as _
 
@@ -193,103 +194,86 @@ class _DateTime(Kind):
         return f"({cell}::timestamp AT TIME ZONE 'Asia/Shanghai')"
 
 
-class amount(_Regex):
+class _Number(_Regex):
+    """A number written as `regex`, then held to its bounds: each bound is (operator, limit, the
+    reason when the value is not `operator` the limit), checked in order; a reason is translated
+    only for a cell that breaks it."""
+
+    whole_reason: Callable[[], str]
+    convert: Callable[[str], Any] = Decimal
+    cast = "numeric"
+
+    def __init__(self, regex: str, bounds: list[tuple[str, Any, Callable[[], str]]]):
+        super().__init__(regex)
+        self.bounds = bounds
+
+    def parse(self, value):
+        if not self.matches(value):
+            raise ValueError(self.whole_reason())
+        result = self.convert(value)
+        for op, limit, reason in self.bounds:
+            if not _COMPARE[op](result, limit):
+                raise ValueError(reason())
+        return result
+
+    def sql_checks(self, cell):
+        checks = [(self.sql_mismatch(cell), lit(self.whole_reason()))]
+        checks += [
+            (f"NOT ({cell}::numeric {op} {lit(limit)})", lit(reason())) for op, limit, reason in self.bounds
+        ]
+        return checks
+
+    def sql_value(self, cell):
+        return f"{cell}::{self.cast}"
+
+
+_COMPARE = {">": operator.gt, ">=": operator.ge, "<=": operator.le}
+
+
+class amount(_Number):
     def __init__(self, *, minimum: Decimal | None = Decimal(0), strictly_positive: bool = False):
-        super().__init__(_AMOUNT)
-        self.minimum, self.strictly_positive = minimum, strictly_positive
+        bounds = []
+        if strictly_positive:
+            bounds.append((">", Decimal(0), lambda: _("must be greater than 0")))
+        if minimum is not None:
+            bounds.append((">=", minimum, lambda: _("must not be negative")))
+        super().__init__(_AMOUNT, bounds)
 
-    def parse(self, value):
-        if not self.matches(value):
-            raise ValueError(_("must be an amount in yuan with at most 2 decimals"))
-        result = Decimal(value)
-        if self.strictly_positive and result <= 0:
-            raise ValueError(_("must be greater than 0"))
-        if self.minimum is not None and result < self.minimum:
-            raise ValueError(_("must not be negative"))
-        return result
-
-    def sql_checks(self, cell):
-        checks = [(self.sql_mismatch(cell), lit(_("must be an amount in yuan with at most 2 decimals")))]
-        if self.strictly_positive:
-            checks.append((f"{cell}::numeric <= 0", lit(_("must be greater than 0"))))
-        if self.minimum is not None:
-            checks.append((f"{cell}::numeric < {lit(self.minimum)}", lit(_("must not be negative"))))
-        return checks
-
-    def sql_value(self, cell):
-        return f"{cell}::numeric"
+    @staticmethod
+    def whole_reason():
+        return _("must be an amount in yuan with at most 2 decimals")
 
 
-class integer(_Regex):
+class integer(_Number):
+    convert, cast = int, "bigint"
+
     def __init__(self, *, minimum: int | None = 0, maximum: int | None = None):
-        super().__init__(_INTEGER)
-        self.minimum, self.maximum = minimum, maximum
+        bounds = []
+        if minimum is not None:
+            bounds.append((">=", minimum, lambda: _("must be at least %(minimum)d") % {"minimum": minimum}))
+        if maximum is not None:
+            bounds.append(("<=", maximum, lambda: _("must be at most %(maximum)d") % {"maximum": maximum}))
+        super().__init__(_INTEGER, bounds)
 
-    def _reasons(self):
-        return (
-            _("must be a whole number"),
-            _("must be at least %(minimum)d") % {"minimum": self.minimum} if self.minimum is not None else "",
-            _("must be at most %(maximum)d") % {"maximum": self.maximum} if self.maximum is not None else "",
-        )
-
-    def parse(self, value):
-        whole, low, high = self._reasons()
-        if not self.matches(value):
-            raise ValueError(whole)
-        result = int(value)
-        if self.minimum is not None and result < self.minimum:
-            raise ValueError(low)
-        if self.maximum is not None and result > self.maximum:
-            raise ValueError(high)
-        return result
-
-    def sql_checks(self, cell):
-        whole, low, high = self._reasons()
-        checks = [(self.sql_mismatch(cell), lit(whole))]
-        if self.minimum is not None:
-            checks.append((f"{cell}::numeric < {self.minimum}", lit(low)))
-        if self.maximum is not None:
-            checks.append((f"{cell}::numeric > {self.maximum}", lit(high)))
-        return checks
-
-    def sql_value(self, cell):
-        return f"{cell}::bigint"
+    @staticmethod
+    def whole_reason():
+        return _("must be a whole number")
 
 
-class decimal_number(_Regex):
+class decimal_number(_Number):
     def __init__(self, *, greater_than: Decimal | None = None, at_least: Decimal | None = None):
-        super().__init__(_DECIMAL)
-        self.greater_than, self.at_least = greater_than, at_least
+        bounds = []
+        if greater_than is not None:
+            bounds.append(
+                (">", greater_than, lambda: _("must be greater than %(limit)s") % {"limit": greater_than})
+            )
+        if at_least is not None:
+            bounds.append((">=", at_least, lambda: _("must be at least %(limit)s") % {"limit": at_least}))
+        super().__init__(_DECIMAL, bounds)
 
-    def _reasons(self):
-        return (
-            _("must be a number"),
-            _("must be greater than %(limit)s") % {"limit": self.greater_than},
-            _("must be at least %(limit)s") % {"limit": self.at_least},
-        )
-
-    def parse(self, value):
-        number, above, least = self._reasons()
-        if not self.matches(value):
-            raise ValueError(number)
-        result = Decimal(value)
-        if self.greater_than is not None and result <= self.greater_than:
-            raise ValueError(above)
-        if self.at_least is not None and result < self.at_least:
-            raise ValueError(least)
-        return result
-
-    def sql_checks(self, cell):
-        number, above, least = self._reasons()
-        checks = [(self.sql_mismatch(cell), lit(number))]
-        if self.greater_than is not None:
-            checks.append((f"{cell}::numeric <= {lit(self.greater_than)}", lit(above)))
-        if self.at_least is not None:
-            checks.append((f"{cell}::numeric < {lit(self.at_least)}", lit(least)))
-        return checks
-
-    def sql_value(self, cell):
-        return f"{cell}::numeric"
+    @staticmethod
+    def whole_reason():
+        return _("must be a number")
 
 
 class _Boolean(Kind):
