@@ -20,13 +20,11 @@ from django.utils.translation import gettext as _
 
 from ebank import pii
 
-from .sql import lit, shape, text_around
+from .sql import digits_removed, lit, shape, text_around
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+_DIGITS_OR_X = ", ".join(f"'{ch}'" for ch in "0123456789X")
 DATE_SHAPE, DATETIME_SHAPE = "9999-99-99", "9999-99-99 99:99:99"
-_AMOUNT = r"-?[0-9]{1,16}(\.[0-9]{1,2})?"
-_INTEGER = r"-?[0-9]{1,18}"
-_DECIMAL = r"[0-9]{1,14}(\.[0-9]{1,4})?"
 
 
 def _shape(value: str) -> str:
@@ -38,6 +36,10 @@ _SHAPES = str.maketrans("0123456789", "9999999999")
 
 class Kind:
     """A kind of cell. Subclasses give parse() and its SQL twins."""
+
+    # Checked once per distinct value rather than per row (a costly check whose values repeat: a
+    # card number appears in every month's balances); indatabase.py.
+    per_value = False
 
     def __call__(self, value: str) -> Any:
         return self.parse(value)
@@ -134,7 +136,12 @@ class choice(Kind):
 
 def _real_date_sql(text: str) -> str:
     """A YYYY-MM-DD text (its shape already checked) that is a day of the calendar, as SQL."""
-    y, m, d = (f"substr({text}, {start}, {length})::int" for start, length in ((1, 4), (6, 2), (9, 2)))
+    return _real_day_sql(f"substr({text}, 1, 4)", f"substr({text}, 6, 2)", f"substr({text}, 9, 2)")
+
+
+def _real_day_sql(year: str, month: str, day: str) -> str:
+    """Year, month and day (texts of digits) that make a day of the calendar, as SQL."""
+    y, m, d = (f"{part}::int" for part in (year, month, day))
     return (
         f"({y} BETWEEN 1 AND 9999 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND CASE "
         f"WHEN {m} IN (4, 6, 9, 11) THEN 30 WHEN {m} = 2 THEN CASE "
@@ -143,6 +150,9 @@ def _real_date_sql(text: str) -> str:
 
 
 class _Date(Kind):
+    # Few distinct days in a file of many rows (a month's balances hold one): checked once each.
+    per_value = True
+
     def parse(self, value):
         if _shape(value) == DATETIME_SHAPE and value.endswith(" 00:00:00"):
             value = value[:10]  # an Excel date cell
@@ -153,22 +163,16 @@ class _Date(Kind):
         except ValueError:
             raise ValueError(_("is not a real date")) from None
 
-    @staticmethod
-    def _text(cell: str) -> str:
-        return (
-            f"(CASE WHEN {shape(cell)} = '{DATETIME_SHAPE}' AND right({cell}, 9) = ' 00:00:00' "
-            f"THEN left({cell}, 10) ELSE {cell} END)"
-        )
-
     def sql_checks(self, cell):
-        day = self._text(cell)
+        # An Excel date cell (YYYY-MM-DD 00:00:00) holds its date in its first ten characters too.
+        excel = f"({shape(cell)} = '{DATETIME_SHAPE}' AND right({cell}, 9) = ' 00:00:00')"
         return [
-            (f"{shape(day)} <> '{DATE_SHAPE}'", lit(_("must be a date YYYY-MM-DD"))),
-            (f"NOT {_real_date_sql(day)}", lit(_("is not a real date"))),
+            (f"NOT ({shape(cell)} = '{DATE_SHAPE}' OR {excel})", lit(_("must be a date YYYY-MM-DD"))),
+            (f"NOT {_real_date_sql(cell)}", lit(_("is not a real date"))),
         ]
 
     def sql_value(self, cell):
-        return f"{self._text(cell)}::date"
+        return f"left({cell}, 10)::date"
 
 
 class _DateTime(Kind):
@@ -195,16 +199,20 @@ class _DateTime(Kind):
 
 
 class _Number(_Regex):
-    """A number written as `regex`, then held to its bounds: each bound is (operator, limit, the
-    reason when the value is not `operator` the limit), checked in order; a reason is translated
-    only for a cell that breaks it."""
+    """A number of at most `whole` digits before the point and `decimals` after it (a minus sign
+    if `signed`), then held to its bounds: each bound is (operator, limit, the reason when the
+    value is not `operator` the limit), checked in order; a reason is translated only for a cell
+    that breaks it. Python reads the shape with a regular expression, PostgreSQL with translate()
+    and split_part() (a regular expression costs it about 1.3 µs a cell, these a third of that)."""
 
     whole_reason: Callable[[], str]
     convert: Callable[[str], Any] = Decimal
     cast = "numeric"
 
-    def __init__(self, regex: str, bounds: list[tuple[str, Any, Callable[[], str]]]):
-        super().__init__(regex)
+    def __init__(self, *, signed: bool, whole: int, decimals: int, bounds):
+        fraction = rf"(\.[0-9]{{1,{decimals}}})?" if decimals else ""
+        super().__init__(("-?" if signed else "") + rf"[0-9]{{1,{whole}}}" + fraction)
+        self.signed, self.whole, self.decimals = signed, whole, decimals
         self.bounds = bounds
 
     def parse(self, value):
@@ -216,8 +224,20 @@ class _Number(_Regex):
                 raise ValueError(reason())
         return result
 
+    def sql_shape_ok(self, cell: str) -> str:
+        body = cell
+        if self.signed:
+            body = f"(CASE WHEN left({cell}, 1) = '-' THEN substr({cell}, 2) ELSE {cell} END)"
+        if not self.decimals:
+            return f"(char_length({body}) BETWEEN 1 AND {self.whole} AND {digits_removed(body)} = '')"
+        return (
+            f"({digits_removed(body)} IN ('', '.') AND char_length(split_part({body}, '.', 1)) "
+            f"BETWEEN 1 AND {self.whole} AND (strpos({body}, '.') = 0 OR "
+            f"char_length(split_part({body}, '.', 2)) BETWEEN 1 AND {self.decimals}))"
+        )
+
     def sql_checks(self, cell):
-        checks = [(self.sql_mismatch(cell), lit(self.whole_reason()))]
+        checks = [(f"NOT {self.sql_shape_ok(cell)}", lit(self.whole_reason()))]
         checks += [
             (f"NOT ({cell}::numeric {op} {lit(limit)})", lit(reason())) for op, limit, reason in self.bounds
         ]
@@ -237,7 +257,7 @@ class amount(_Number):
             bounds.append((">", Decimal(0), lambda: _("must be greater than 0")))
         if minimum is not None:
             bounds.append((">=", minimum, lambda: _("must not be negative")))
-        super().__init__(_AMOUNT, bounds)
+        super().__init__(signed=True, whole=16, decimals=2, bounds=bounds)
 
     @staticmethod
     def whole_reason():
@@ -253,7 +273,7 @@ class integer(_Number):
             bounds.append((">=", minimum, lambda: _("must be at least %(minimum)d") % {"minimum": minimum}))
         if maximum is not None:
             bounds.append(("<=", maximum, lambda: _("must be at most %(maximum)d") % {"maximum": maximum}))
-        super().__init__(_INTEGER, bounds)
+        super().__init__(signed=True, whole=18, decimals=0, bounds=bounds)
 
     @staticmethod
     def whole_reason():
@@ -269,7 +289,7 @@ class decimal_number(_Number):
             )
         if at_least is not None:
             bounds.append((">=", at_least, lambda: _("must be at least %(limit)s") % {"limit": at_least}))
-        super().__init__(_DECIMAL, bounds)
+        super().__init__(signed=False, whole=14, decimals=4, bounds=bounds)
 
     @staticmethod
     def whole_reason():
@@ -300,6 +320,8 @@ def resident_id_mask_sql(number: str) -> str:
 
 
 class _CardNumber(Kind):
+    per_value = True
+
     def parse(self, value):
         if not (value.isascii() and value.isdigit()) or not 16 <= len(value) <= 19:
             raise ValueError(_("a card number must be 16 to 19 digits"))
@@ -310,7 +332,10 @@ class _CardNumber(Kind):
 
     def sql_checks(self, cell):
         return [
-            (f"{cell} !~ '^[0-9]{{16,19}}$'", lit(_("a card number must be 16 to 19 digits"))),
+            (
+                f"(char_length({cell}) NOT BETWEEN 16 AND 19 OR {digits_removed(cell)} <> '')",
+                lit(_("a card number must be 16 to 19 digits")),
+            ),
             (
                 f"NOT ebank_luhn_valid({cell})",
                 text_around(_("card number %(masked)s fails the Luhn check"), "masked", card_mask_sql(cell)),
@@ -320,6 +345,8 @@ class _CardNumber(Kind):
 
 class _ResidentId(Kind):
     """An 18-character resident ID number; its checks are pii.resident_id_problem's."""
+
+    per_value = True
 
     def parse(self, value):
         problem = pii.resident_id_problem(value)
@@ -335,16 +362,17 @@ class _ResidentId(Kind):
             return lit(_("ID number: %(problem)s") % {"problem": _(reason)})
 
         body, check = f"left({cell}, 17)", f"upper(substr({cell}, 18, 1))"
-        born = f"substr({cell}, 7, 4) || '-' || substr({cell}, 11, 2) || '-' || substr({cell}, 13, 2)"
+        year, month, day = f"substr({cell}, 7, 4)", f"substr({cell}, 11, 2)", f"substr({cell}, 13, 2)"
         return [
             (f"char_length({cell}) <> 18", problem("must be 18 characters")),
             (
-                f"({body} !~ '^[0-9]{{17}}$' OR {check} !~ '^[0-9X]$')",
+                f"({digits_removed(body)} <> '' OR {check} NOT IN ({_DIGITS_OR_X}))",
                 problem("must be 17 digits and a digit or X"),
             ),
-            (f"NOT {_real_date_sql(f'({born})')}", problem("birth date is not a date")),
+            (f"NOT {_real_day_sql(year, month, day)}", problem("birth date is not a date")),
             (
-                f"(substr({cell}, 7, 4)::int < 1900 OR ({born})::date > %(today)s)",
+                # YYYYMMDD texts compare as their days do.
+                f"({year}::int < 1900 OR substr({cell}, 7, 8) > to_char(%(today)s::date, 'YYYYMMDD'))",
                 problem("birth date is out of range"),
             ),
             (

@@ -31,13 +31,21 @@ def lit(value) -> str:
 
 
 def strip(expression: str) -> str:
-    """str.strip() as SQL."""
-    return f"btrim({expression}, {lit(WHITESPACE)})"
+    """str.strip() as SQL. A text that begins and ends with a printable ASCII character (nearly
+    every cell) has nothing to strip: that is told from two character codes, where btrim() with
+    this many characters to strip costs about 0.7 µs a cell (half a county's balances' read)."""
+    printable = f"ascii({expression}) BETWEEN 33 AND 126 AND ascii(right({expression}, 1)) BETWEEN 33 AND 126"
+    return f"(CASE WHEN {printable} THEN {expression} ELSE btrim({expression}, {lit(WHITESPACE)}) END)"
 
 
 def shape(expression: str) -> str:
     """The text with each ASCII digit written 9: a date's shape is 9999-99-99."""
     return f"translate({expression}, '0123456789', '9999999999')"
+
+
+def digits_removed(expression: str) -> str:
+    """The text without its ASCII digits: empty for a string of digits."""
+    return f"translate({expression}, '0123456789', '')"
 
 
 def text_around(message: str, name: str, expression: str) -> str:

@@ -213,3 +213,47 @@ def test_random_damage_reads_the_same_on_both_paths(tree, write, numbers, settin
             text[rng.randint(1, len(text) - 1)] += ",extra"
         first, second = _both_paths(settings, "cards", write(f"damaged{round_}.csv", "\n".join(text) + "\n"))
         _same(first, second)
+
+
+NUMBER_CELLS = ["0", "1.5", "-0.01", "1.", ".5", "1.234", "--1", "-", "1..2", "1.2.3", "+1", "1e5", "１", "0.00"]
+NUMBER_CELLS += ["9" * 16 + ".99", "9" * 17, "-" + "9" * 16, "12 3", "١٢", "1,000"]
+
+
+@pytest.mark.parametrize("cell", NUMBER_CELLS)
+def test_a_number_cell_reads_the_same_on_both_paths(tree, write, settings, cell):
+    """An amount (16 digits, 2 decimals, a sign), a whole number (18 digits, a sign) and a plain
+    number (14 digits, 4 decimals): PostgreSQL reads their shape without a regular expression,
+    and must say what Python's reads say, cell for cell."""
+    text = (
+        "program,paid_on,branch_code,households,amount\n"
+        f"pension,2024-01-31,101,{cell},{cell}\n"
+        f"salary,2024-01-31,101,{cell.lstrip('-')},1\n"
+    )
+    first, second = _both_paths(settings, "disbursements", write("disbursements.csv", text))
+    _same(first, second)
+    text = f"year,metric,weight,cap,mode\n2024,cards_total,{cell},,\n"
+    first, second = _both_paths(settings, "assessment_plan", write("plan.csv", text))
+    _same(first, second)
+
+
+def test_the_check_digit_functions_agree_with_python(db):
+    """ebank_luhn_valid and ebank_resident_id_check (migrations imports/0004, 0005) say what
+    ebank.pii says, on numbers of every length a card number can have and on resident IDs."""
+    from django.db import connection
+
+    from ebank import pii
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the functions are PostgreSQL's")
+    rng = random.Random(5)
+    numbers = ["".join(rng.choice("0123456789") for _ in range(rng.randint(12, 19))) for _ in range(3000)]
+    bodies = ["".join(rng.choice("0123456789") for _ in range(17)) for _ in range(1000)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n, ebank_luhn_valid(n) FROM unnest(%s::text[]) AS n", [numbers])
+        luhn = dict(cursor.fetchall())
+        cursor.execute("SELECT b, ebank_resident_id_check(b) FROM unnest(%s::text[]) AS b", [bodies])
+        checks = dict(cursor.fetchall())
+    assert {n: pii.luhn_valid(n) for n in numbers} == luhn
+    assert 250 < sum(luhn.values()) < 350  # about one in ten passes
+    expected = {b: pii.ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(b, pii.ID_WEIGHTS)) % 11] for b in bodies}
+    assert expected == checks
