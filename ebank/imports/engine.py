@@ -30,7 +30,7 @@ from ebank import pii
 
 from .indatabase import FileInDatabase
 from .readers import CellProblem, FileRefused, UnreadableFile, open_table
-from .spec import Extract, extract_for
+from .spec import CHANGED, CREATED, UNCHANGED, Extract, extract_for
 
 BATCH = 10_000
 MAX_ERRORS = 10_000  # errors kept and shown; beyond this only the count grows
@@ -38,7 +38,6 @@ PREVIEW_ROWS = 20
 PREVIEW_CHARS = 60  # a preview cell is cut here: enough to recognise a value
 ERROR_CHARS = 300  # an error quoting a value is cut here
 ANALYZE_AFTER = 10_000  # rows written before the target's statistics are refreshed
-CREATED, CHANGED, UNCHANGED = 1, 2, 0
 _EXTRA_TYPES = {"text": "text", "id": "bigint", "date": "date"}
 
 
@@ -133,6 +132,9 @@ class Staging:
         definitions += ["target_id bigint", "action smallint", "invalid boolean"]
         if problems:  # the database path: each invalid row's "column<TAB>reason" list
             definitions.append("problems text[]")
+        # The database path looked up the references and the target's records as it filled the
+        # table (indatabase.py's _Lookups): they are not looked up again.
+        self.looked_up = False
         self.execute(f"CREATE TEMPORARY TABLE {self.table} ({', '.join(definitions)})")
 
     def _field_name(self, attname: str) -> str:
@@ -146,6 +148,15 @@ class Staging:
         if model_field.is_relation:
             return "bigint"
         return model_field.db_type(connection)
+
+    def value_type(self, name: str) -> str:
+        """The type a staging column's value is computed as: the column's own, a varchar's as text
+        (its length is checked by the column's kind, and a longer value refused, not cut)."""
+        if name in self.fields:
+            db_type = self._db_type(self.fields[name])
+        else:
+            db_type = _EXTRA_TYPES[self.extract.extra[name]]
+        return "text" if db_type.startswith("varchar") else db_type
 
     def execute(self, sql: str, params=()) -> int:
         with connection.cursor() as cursor:
@@ -198,10 +209,11 @@ class Staging:
     def resolve_references(self, errors: _Errors) -> None:
         for ref in self.extract.references:
             table = ref.model._meta.db_table
-            self.execute(
-                f"UPDATE {self.table} SET {_quote(ref.target)} = r.id FROM {table} AS r "
-                f"WHERE r.{_quote(ref.lookup)} = {self.table}.{_quote(ref.source)}"
-            )
+            if not self.looked_up:
+                self.execute(
+                    f"UPDATE {self.table} SET {_quote(ref.target)} = r.id FROM {table} AS r "
+                    f"WHERE r.{_quote(ref.lookup)} = {self.table}.{_quote(ref.source)}"
+                )
             shown = ref.display or ref.source
             earlier = ""
             if ref.earlier_in_file:
@@ -224,6 +236,12 @@ class Staging:
 
     def find_duplicates(self, errors: _Errors) -> None:
         keys = ", ".join(_quote(k) for k in self.extract.natural_key)
+        # Whether any key repeats, first: one pass of hashing, where numbering the rows of each
+        # key sorts the whole table (a few seconds over a year's 1.8 million balances).
+        if not self.fetch(
+            f"SELECT 1 FROM {self.table} WHERE invalid IS NULL GROUP BY {keys} HAVING COUNT(*) > 1 LIMIT 1"
+        ):
+            return
         duplicates = self.fetch(
             f"SELECT row_no, first_row FROM (SELECT row_no, MIN(row_no) OVER (PARTITION BY {keys}) "
             f"AS first_row FROM {self.table} WHERE invalid IS NULL) AS d WHERE row_no <> first_row "
@@ -238,6 +256,8 @@ class Staging:
 
     def classify(self) -> dict[int, int]:
         """Mark each row created, changed or unchanged; return the count of each."""
+        if self.looked_up:
+            return dict(self.fetch(f"SELECT action, COUNT(*) FROM {self.table} GROUP BY action"))
         match = " AND ".join(f"t.{_quote(k)} = {self.table}.{_quote(k)}" for k in self.extract.key)
         self.execute(f"UPDATE {self.table} SET target_id = t.id FROM {self.target} AS t WHERE {match}")
         self.execute(f"UPDATE {self.table} SET action = {CREATED} WHERE target_id IS NULL")
@@ -256,12 +276,16 @@ class Staging:
             f"WHERE {self.target}.id = s.target_id AND s.action = {CHANGED}"
         )
 
-    def insert_created(self) -> None:
+    def insert_created(self, *, ids: bool = True) -> None:
+        """Insert the created rows; with `ids`, note each one's new id in the staging table (the
+        history rows and an extract's own write read it: a second pass over every row written)."""
         names = ", ".join(_quote(f) for f in self.fields)
         self.execute(
             f"INSERT INTO {self.target} ({names}) SELECT {names} FROM {self.table} "
             f"WHERE action = {CREATED} ORDER BY row_no"
         )
+        if not ids:
+            return
         match = " AND ".join(f"t.{_quote(k)} = {self.table}.{_quote(k)}" for k in self.extract.key)
         self.execute(
             f"UPDATE {self.table} SET target_id = t.id FROM {self.target} AS t "

@@ -185,8 +185,10 @@ class Derived:
         value = values[self.name]
         return self.empty if value is None else self.python(value)
 
-    def sql_value(self, ref: Ref) -> str:
-        expression = self.sql(ref(self.name))
+    def sql_value(self, ref: Ref, computed: str | None = None) -> str:
+        """As SQL; `computed` is the expression of self.sql() when it was computed beforehand (once
+        per distinct value of the column: indatabase.py)."""
+        expression = computed or self.sql(ref(self.name))
         return expression if self.empty is None else f"COALESCE({expression}, {lit(self.empty)})"
 
     def python(self, value):

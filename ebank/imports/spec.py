@@ -14,6 +14,9 @@ from .rules import Choose, Derived, Rule, reason_text
 
 _REGISTRY: dict[str, "Extract"] = {}
 
+# What an import does with a row of the file (the staging table's `action`).
+CREATED, CHANGED, UNCHANGED = 1, 2, 0
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -96,7 +99,7 @@ class Extract:
     def write(self, staging, *, by, reason: str) -> None:
         """Write the checked rows: change what changed, create what is new, put it on record."""
         staging.update_changed()
-        staging.insert_created()
+        staging.insert_created(ids=self.record == "history")
         if self.record == "history":
             staging.record_history(by=by, reason=reason)
 
