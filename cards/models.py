@@ -21,14 +21,21 @@ class Card(models.Model):
         FROZEN = "frozen", pgettext_lazy("card status", "frozen")
         CLOSED = "closed", pgettext_lazy("card status", "closed")
 
-    number_hash = models.CharField(_("card number (keyed hash)"), max_length=64, unique=True)
+    # Indexed in Meta, not with unique=/db_index=: those add, on PostgreSQL, a second index of
+    # each column for LIKE 'x%' (varchar_pattern_ops) that no lookup here uses (all are exact), and
+    # copy an index of each onto the history table; every index costs each imported card.
+    number_hash = models.CharField(_("card number (keyed hash)"), max_length=64)
     number_masked = models.CharField(_("card number"), max_length=19)
-    last4 = models.CharField(_("last four digits"), max_length=4, db_index=True)
-    holder_name = models.CharField(_("card holder"), max_length=60, db_index=True)
-    holder_id_hash = models.CharField(_("ID number (keyed hash)"), max_length=64, db_index=True)
+    last4 = models.CharField(_("last four digits"), max_length=4)
+    holder_name = models.CharField(_("card holder"), max_length=60)
+    holder_id_hash = models.CharField(_("ID number (keyed hash)"), max_length=64)
     holder_id_masked = models.CharField(_("ID number"), max_length=18)
     branch = models.ForeignKey(
-        Branch, verbose_name=_("issuing branch"), on_delete=models.PROTECT, related_name="cards"
+        Branch,
+        verbose_name=_("issuing branch"),
+        on_delete=models.PROTECT,
+        related_name="cards",
+        db_index=False,  # (branch, issued_on) leads with it
     )
     issued_on = models.DateField(_("issued on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
@@ -47,8 +54,13 @@ class Card(models.Model):
             # Figures read cards in force by branch and date; the admin lists newest first.
             models.Index(fields=["branch", "issued_on"], name="card_branch_issued"),
             models.Index(fields=["issued_on"], name="card_issued"),
+            # The find box's exact lookups (cards/selectors.py).
+            models.Index(fields=["last4"], name="card_last4"),
+            models.Index(fields=["holder_name"], name="card_holder_name"),
+            models.Index(fields=["holder_id_hash"], name="card_holder_id_hash"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number_hash"], name="card_number_hash_unique"),
             present_iff("closed_on", status="closed", name="card_closed_iff_closed_on"),
             models.CheckConstraint(
                 condition=Q(sms_alert=False) | Q(sms_since__isnull=False),

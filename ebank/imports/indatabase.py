@@ -132,13 +132,14 @@ class _Lookups:
 
 def _single(reference) -> bool:
     """Whether a reference finds at most one row by a join (and never an earlier row of the file)."""
-    return not reference.earlier_in_file and reference.model._meta.get_field(reference.lookup).unique
+    meta = reference.model._meta
+    return not reference.earlier_in_file and _unique(meta, [meta.get_field(reference.lookup).attname])
 
 
 def _unique(meta, attnames) -> bool:
     """Whether the model holds this set of columns unique (a unique field, a constraint)."""
     wanted = set(attnames)
-    if len(wanted) == 1 and any(f.attname in wanted and f.unique for f in meta.concrete_fields):
+    if len(wanted) == 1 and any(f.attname in wanted and f.unique for f in meta.concrete_fields):  # or pk
         return True
     sets = [set(fields) for fields in meta.unique_together]
     sets += [
