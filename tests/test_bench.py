@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -73,3 +74,46 @@ def test_bench_refuses_anything_but_postgresql(tmp_path):
     assert result.returncode == 1
     assert "PostgreSQL only" in result.stderr
     assert not (tmp_path / "db.sqlite3").exists()
+
+
+def test_a_run_in_two_shards_prints_the_whole_table(tmp_path):
+    """A province run too long for one sitting: the imports' shard keeps its database and files
+    and says how to go on; the reads' shard runs over them, prints every line of the table (the
+    imports' lines first, from their JSON), and then drops the database and the files."""
+    url = database_url()
+    if not url:
+        pytest.skip("the benchmark runs on PostgreSQL only (.ci/run sets DATABASE_URL)")
+    imports_json, whole_json = tmp_path / "imports.json", tmp_path / "whole.json"
+
+    first = _bench("--scale", "tiny", "--only", "imports", "--json", str(imports_json), url=url)
+
+    assert first.returncode == 0, first.stdout + first.stderr
+    imports = json.loads(imports_json.read_text(encoding="utf-8"))
+    keys = [line["key"] for line in imports["lines"]]
+    assert keys == [k for k in EXPECTED if k.startswith(("import", "reimport", "memory"))]
+    database, files = imports["meta"]["database"], imports["meta"]["files"]
+    next_command = f"--only reads --database {database} --files {files} --with {imports_json}"
+    assert next_command in first.stdout
+    assert Path(files, "dataset.json").exists()
+
+    second = _bench("--scale", "tiny", *next_command.split(), "--json", str(whole_json), url=url)
+
+    assert second.returncode == 0, second.stdout + second.stderr
+    whole = json.loads(whole_json.read_text(encoding="utf-8"))
+    assert sorted(line["key"] for line in whole["lines"]) == sorted(EXPECTED)
+    for line in whole["lines"]:
+        assert line["label"] in second.stdout
+    assert whole["meta"]["earlier"]["database"] == database
+    lines = {line["key"]: line for line in whole["lines"]}
+    assert lines["figures:union"]["data"]["disagreements"] == []
+    assert lines["assessment"]["data"]["disagreements"] == []
+    assert f"using the kept database {database}" in second.stderr
+    assert f"dropped database {database}" in second.stderr
+    assert not Path(files).exists()
+
+
+def test_the_reads_shard_needs_the_kept_database_and_files(tmp_path):
+    result = _bench("--scale", "tiny", "--only", "reads", url=database_url() or "sqlite:///x", timeout=120)
+
+    assert result.returncode == 1
+    assert "--only reads needs --database and --files" in result.stderr

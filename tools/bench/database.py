@@ -55,22 +55,29 @@ def server_version(database: dict) -> str:
 
 
 @contextlib.contextmanager
-def bench_database(*, keep: bool, log):
+def bench_database(*, keep: bool, log, existing: str | None = None):
     """Create a database of the bench's own, migrate it, point Django's default connection at it for
-    the duration, and drop it afterwards (unless `keep`). Yield (its name, its DATABASE_URL)."""
+    the duration, and drop it afterwards (unless `keep`). Yield (its name, its DATABASE_URL).
+
+    `existing` names a bench database an earlier run kept (a sharded run's imports): it is used as
+    it is (and dropped afterwards unless `keep`)."""
     database = database_check()
-    name = f"ebank_bench_{uuid.uuid4().hex[:8]}"
-    if name == database["NAME"]:  # pragma: no cover - a random name
-        raise RuntimeError("the bench database would be the configured one")
-    with contextlib.closing(_server(database)) as server, server.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    log(f"created database {name} on {database.get('HOST') or 'localhost'}; migrating it")
+    name = existing or f"ebank_bench_{uuid.uuid4().hex[:8]}"
+    if not name.startswith("ebank_bench_") or name == database["NAME"]:
+        raise RuntimeError(f"{name} is not a bench database (ebank_bench_…)")
+    if existing:
+        log(f"using the kept database {name}")
+    else:
+        with contextlib.closing(_server(database)) as server, server.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        log(f"created database {name} on {database.get('HOST') or 'localhost'}; migrating it")
     connection = connections["default"]
     original = database["NAME"]
     connection.close()
     settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = name
     try:
-        call_command("migrate", verbosity=0, interactive=False)
+        if not existing:
+            call_command("migrate", verbosity=0, interactive=False)
         yield name, database_url(database, name)
     finally:
         connection.close()

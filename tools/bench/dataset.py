@@ -10,6 +10,7 @@ was issued or after it was closed), as a core-banking snapshot of all accounts w
 import calendar
 import csv
 import datetime
+import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -63,6 +64,29 @@ class Dataset:
     files: dict[str, Path] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
     branch_code: str = ""  # a credit union with 分社 below it: the figures of one branch
+
+
+def dataset_save(dataset: Dataset) -> Path:
+    """Describe the data set in its directory (dataset.json), for a later run over its database."""
+    path = dataset.directory / "dataset.json"
+    described = {
+        "files": {kind: file.name for kind, file in dataset.files.items()},
+        "rows": dataset.rows,
+        "branch_code": dataset.branch_code,
+    }
+    path.write_text(json.dumps(described, indent=2), encoding="utf-8")
+    return path
+
+
+def dataset_load(directory: Path) -> Dataset:
+    """The data set an earlier run generated and described in `directory` (dataset_save)."""
+    described = json.loads((directory / "dataset.json").read_text(encoding="utf-8"))
+    return Dataset(
+        directory=directory,
+        files={kind: directory / name for kind, name in described["files"].items()},
+        rows=described["rows"],
+        branch_code=described["branch_code"],
+    )
 
 
 def luhn_complete(body: str) -> str:

@@ -32,6 +32,12 @@ class Report:
         self.lines.append(line)
         return line
 
+    def merge(self, earlier: dict) -> None:
+        """Lead with the lines of an earlier shard's JSON (as_json), and carry what broke there."""
+        self.lines[:0] = [Line(**line) for line in earlier["lines"]]
+        self.broken[:0] = earlier["broken"]
+        self.meta["earlier"] = earlier["meta"]
+
     def fail(self, *, key: str, label: str, goal: str, error: str) -> None:
         """Record a measurement that could not be taken."""
         self.broken.append(f"{label}: {error}")
