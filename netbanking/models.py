@@ -118,6 +118,11 @@ class Transfer(models.Model):
         on_delete=models.PROTECT,
         related_name="transfers",
         db_index=False,
+        # No FOREIGN KEY in the database: its check locks the referenced row of each of millions of
+        # rows (docs/performance.md). The import resolves every reference
+        # by a join in the same transaction, and the referenced rows are never deleted (no delete
+        # in the admin, none by an extract); the ORM still applies on_delete.
+        db_constraint=False,
     )
     txn_at = models.DateTimeField(_("time"))
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)

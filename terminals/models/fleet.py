@@ -108,6 +108,11 @@ class TerminalTxn(models.Model):
         on_delete=models.PROTECT,
         related_name="transactions",
         db_index=False,
+        # No FOREIGN KEY in the database: its check locks the referenced row of each of millions of
+        # rows (docs/performance.md). The import resolves every reference
+        # by a join in the same transaction, and the referenced rows are never deleted (no delete
+        # in the admin, none by an extract); the ORM still applies on_delete.
+        db_constraint=False,
     )
     txn_at = models.DateTimeField(_("time"))
     txn_type = models.CharField(_("transaction type"), max_length=10, choices=Type.choices)
