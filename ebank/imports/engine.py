@@ -17,6 +17,7 @@ Everything happens in one transaction: a killed process or a lost connection lea
 import csv
 import io
 import uuid
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -404,6 +405,7 @@ def extract_import(
         return outcome.refuse(header_errors)
     try:
         with transaction.atomic():
+            _one_at_a_time(kind)
             if parse_in_database():
                 staging, errors = _read_in_database(
                     extract, Path(path), file_name, table, mapping, outcome, progress, keep_errors
@@ -431,6 +433,25 @@ def extract_import(
         outcome.created = outcome.updated = outcome.unchanged = 0
         return outcome.refuse([(0, "file", str(error))])
     return outcome
+
+
+# The advisory locks of imports: (this class, the crc32 of the extract's kind).
+LOCK_CLASS = 20_0101
+
+
+def _one_at_a_time(kind: str) -> None:
+    """Wait until no other import of this kind is running (PostgreSQL), for the rest of the
+    transaction. With several workers, two files of one kind would otherwise be checked against the
+    same records at once, and the second to write would fail on a key the first one created. Files
+    of different kinds still import side by side. (SQLite runs one writer at a time anyway.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, lock_key(kind)])
+
+
+def lock_key(kind: str) -> int:
+    """The second key of an import's advisory lock: a signed 32-bit number from the kind."""
+    return zlib.crc32(kind.encode()) - (1 << 31)
 
 
 def parse_in_database() -> bool:
