@@ -9,12 +9,17 @@ cell is checked and converted there, set-based, by the same declarations as the 
    - otherwise through the Python reader, converted on the way (GB18030 decoded, quoted cells
      split by the csv module, XLSX cells as the reader gives them), which is also where a file
      COPY refuses (a blank line, a short row) goes.
-2. One INSERT … SELECT reads every cell: the reason of each cell that breaks its column's rules
+2. A card number, an ID number or a date repeats (a card in each month's balances): the distinct
+   values of such a column are checked, hashed, masked and looked up once each, into a table of
+   their own (key, first broken rule, derived values, the id of what a value names).
+3. One INSERT … SELECT reads every cell: the reason of each cell that breaks its column's rules
    (the first one, as parse() reports it), the typed value of each other one, the extract's own
    rules on rows whose cells were all read, the derived values (pgcrypto's hmac() with the key
-   read from a table loaded by COPY, so it is in no statement, log or parameter list), and per
-   invalid row its (column, reason) list.
-3. The engine goes on as after the Python path: references, duplicates, checks, the merge.
+   read from a table loaded by COPY, so it is in no statement, log or parameter list), per
+   invalid row its (column, reason) list, and by joins the references and the target's record of
+   each row, so its action (where each join finds at most one row: _Lookups).
+4. The engine goes on as after the Python path: references not yet looked up, duplicates, the
+   extract's checks, the merge.
 """
 
 import csv
