@@ -215,7 +215,22 @@ def test_random_damage_reads_the_same_on_both_paths(tree, write, numbers, settin
         _same(first, second)
 
 
-NUMBER_CELLS = ["0", "1.5", "-0.01", "1.", ".5", "1.234", "--1", "-", "1..2", "1.2.3", "+1", "1e5", "１", "0.00"]
+NUMBER_CELLS = [
+    "0",
+    "1.5",
+    "-0.01",
+    "1.",
+    ".5",
+    "1.234",
+    "--1",
+    "-",
+    "1..2",
+    "1.2.3",
+    "+1",
+    "1e5",
+    "１",
+    "0.00",
+]
 NUMBER_CELLS += ["9" * 16 + ".99", "9" * 17, "-" + "9" * 16, "12 3", "١٢", "1,000"]
 
 
@@ -255,5 +270,7 @@ def test_the_check_digit_functions_agree_with_python(db):
         checks = dict(cursor.fetchall())
     assert {n: pii.luhn_valid(n) for n in numbers} == luhn
     assert 250 < sum(luhn.values()) < 350  # about one in ten passes
-    expected = {b: pii.ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(b, pii.ID_WEIGHTS)) % 11] for b in bodies}
+    expected = {
+        b: pii.ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(b, pii.ID_WEIGHTS)) % 11] for b in bodies
+    }
     assert expected == checks
