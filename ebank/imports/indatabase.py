@@ -35,7 +35,7 @@ from django.db.models import UniqueConstraint
 from django.utils.translation import gettext as _
 
 from .readers import MAX_CELL_CHARS, CellProblem, Table, open_table
-from .rules import reason_text
+from .rules import Derived, reason_text
 from .spec import CHANGED, CREATED, UNCHANGED
 from .sql import lit, strip
 
@@ -114,9 +114,7 @@ class _Lookups:
                 self.columns.append(reference.target)
                 self.values.append(found)
                 continue
-            table = reference.model._meta.db_table
-            lookup = f"ref{j}.{_quote(reference.lookup)}"
-            joins.append(f"LEFT JOIN {table} AS ref{j} ON {lookup} = {staged[reference.source]}")
+            joins.append(_reference_join(reference, f"ref{j}", staged[reference.source]))
             staged[reference.target] = f"ref{j}.id"
             self.columns.append(reference.target)
             self.values.append(f"ref{j}.id")
@@ -133,6 +131,14 @@ class _Lookups:
         ]
         self.joins = " ".join(joins)
         self.folded = True
+
+
+def _reference_join(reference, alias: str, value: str) -> str:
+    """The referenced table joined as `alias` on its looked-up field equal to `value`."""
+    return (
+        f"LEFT JOIN {reference.model._meta.db_table} AS {alias} "
+        f"ON {alias}.{_quote(reference.lookup)} = {value}"
+    )
 
 
 def _single(reference) -> bool:
@@ -254,11 +260,15 @@ class FileInDatabase:
     # -- 2. every cell read, in one statement ------------------------------------------------
 
     def read(self) -> int:
-        """Fill the staging table; return the number of rows read."""
+        """Fill the staging table; return the number of rows read. The hash key is loaded once for
+        both statements that hash (the per-value tables, the staging table's)."""
+        with self._key():
+            return self._read()
+
+    def _read(self) -> int:
         extract = self.extract
         columns = list(zip(extract.columns, self.mapping))
-        with self._key():
-            per_value = self._per_value_tables(columns)
+        per_value = self._per_value_tables(columns)
         required = _("a value is required")
         too_long = _("the cell holds more than %(n)s characters") % {"n": f"{MAX_CELL_CHARS:,}"}
         cells, errors, values, joins = [], [], [], []
@@ -319,7 +329,8 @@ class FileInDatabase:
         for name in extract.staged_names():
             if name in extract.derived:
                 derived = extract.derived[name]
-                computed = f"pv_{name}" if index.get(getattr(derived, "name", None)) in per_value else None
+                per_column = isinstance(derived, Derived) and index.get(derived.name) in per_value
+                computed = f"pv_{name}" if per_column else None
                 value = derived.sql_value(ref, computed) if computed else derived.sql_value(ref)
                 if computed:
                     names_computed.append(name)
@@ -373,8 +384,7 @@ class FileInDatabase:
             f"::text[], NULL) END "
             f"FROM {source} {looked.joins}"
         )
-        with self._key():
-            return self._execute(statement, {"today": datetime.date.today()})
+        return self._execute(statement, {"today": datetime.date.today()})
 
     def _cell(self, position: int | None) -> str:
         """The text of the cell at `position` (None: no such column), stripped, NULL when empty."""
@@ -397,7 +407,7 @@ class FileInDatabase:
             derived = [
                 f"CASE WHEN check{i} IS NULL THEN {d.sql(column.parse.sql_value(key))} END AS pv_{name}"
                 for name, d in self.extract.derived.items()
-                if getattr(d, "name", None) == column.name and hasattr(d, "sql")
+                if isinstance(d, Derived) and d.name == column.name
             ]
             table = f"{self.raw}_v{i}"
             values = (
@@ -408,12 +418,10 @@ class FileInDatabase:
             looked, joins = [], []
             for j, reference in enumerate(self.extract.references):
                 source = self.extract.derived.get(reference.source)
-                if getattr(source, "name", None) != column.name or not _single(reference):
+                if not isinstance(source, Derived) or source.name != column.name or not _single(reference):
                     continue
-                alias, table_ = f"ref{j}", reference.model._meta.db_table
-                lookup = f"{alias}.{_quote(reference.lookup)}"
-                joins.append(f"LEFT JOIN {table_} AS {alias} ON {lookup} = pv_{reference.source}")
-                looked.append(f"{alias}.id AS pr_{reference.target}")
+                joins.append(_reference_join(reference, f"ref{j}", f"pv_{reference.source}"))
+                looked.append(f"ref{j}.id AS pr_{reference.target}")
                 self.looked_up[reference.target] = f"pr_{reference.target}"
             self._execute(
                 f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS "
