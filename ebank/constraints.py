@@ -10,3 +10,14 @@ def present_iff(field: str, *, name: str, **when) -> models.CheckConstraint:
         condition=Q(**when, **{f"{field}__isnull": False}) | (~Q(**when) & Q(**{f"{field}__isnull": True})),
         name=name,
     )
+
+
+def fact_reference(to, **options) -> models.ForeignKey:
+    """The reference of a row of one of the biggest tables (balances, terminal and service-point
+    transactions, transfers) to what it is about: no FOREIGN KEY in the database, whose check
+    locks the referenced row for each of millions of imported rows (14 of the 21 s of inserting a
+    county year's balances: docs/performance.md). The import resolves every reference by a join in
+    the same transaction, and the referenced rows are never deleted (no delete in the admin, none
+    by an extract: tests/imports/test_fact_tables.py); the ORM still applies on_delete. Not
+    indexed alone: each table's own index leads with it."""
+    return models.ForeignKey(to, db_index=False, db_constraint=False, **options)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from ebank.constraints import present_iff
+from ebank.constraints import fact_reference, present_iff
 from ebank.org.models import Branch
 
 
@@ -112,17 +112,11 @@ class Transfer(models.Model):
         NXY = "nxy", _("rural credit network (农信银)")
 
     reference = models.CharField(_("reference"), max_length=40, unique=True)
-    customer = models.ForeignKey(
+    customer = fact_reference(
         Customer,
         verbose_name=_("customer"),
         on_delete=models.PROTECT,
         related_name="transfers",
-        db_index=False,
-        # No FOREIGN KEY in the database: its check locks the referenced row of each of millions of
-        # rows (docs/performance.md). The import resolves every reference
-        # by a join in the same transaction, and the referenced rows are never deleted (no delete
-        # in the admin, none by an extract); the ORM still applies on_delete.
-        db_constraint=False,
     )
     txn_at = models.DateTimeField(_("time"))
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from ebank.constraints import present_iff
+from ebank.constraints import fact_reference, present_iff
 from ebank.org.models import Branch
 
 
@@ -102,17 +102,11 @@ class TerminalTxn(models.Model):
         INQUIRY = "inquiry", _("balance inquiry")
 
     reference = models.CharField(_("reference"), max_length=40, unique=True)
-    terminal = models.ForeignKey(
+    terminal = fact_reference(
         Terminal,
         verbose_name=_("terminal"),
         on_delete=models.PROTECT,
         related_name="transactions",
-        db_index=False,
-        # No FOREIGN KEY in the database: its check locks the referenced row of each of millions of
-        # rows (docs/performance.md). The import resolves every reference
-        # by a join in the same transaction, and the referenced rows are never deleted (no delete
-        # in the admin, none by an extract); the ORM still applies on_delete.
-        db_constraint=False,
     )
     txn_at = models.DateTimeField(_("time"))
     txn_type = models.CharField(_("transaction type"), max_length=10, choices=Type.choices)
