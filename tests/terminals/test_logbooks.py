@@ -47,18 +47,22 @@ def test_an_entry_records_who_when_and_its_branch(atm, manager):
     assert entry.entered_at == local(2011, 6, 1, 8, 40) and not entry.is_late  # the server's clock
 
 
+ON_TIME = datetime.timedelta(minutes=10)
+NOW = -datetime.timedelta(hours=2)  # entered now, for two hours ahead (whatever the wall clock says)
+
+
 @pytest.mark.parametrize(
-    "when,shift,checks,field",
+    "when,shift,after,checks,field",
     [
-        (local(2011, 6, 1, 13, 0), "morning", {}, "occurred_at"),  # outside the morning window
-        (timezone.now() + datetime.timedelta(hours=2), "evening", {}, "occurred_at"),  # in the future
-        (local(211, 6, 1, 8, 0), "morning", {}, "occurred_at"),  # 0211 typed for 2011
-        (local(2011, 6, 1, 8, 0), "morning", {"no_skimmer": False}, "findings"),  # a failed check, no finding
+        (local(2011, 6, 1, 13, 0), "morning", ON_TIME, {}, "occurred_at"),  # outside the morning window
+        (timezone.now() + datetime.timedelta(hours=2), "evening", NOW, {}, "occurred_at"),  # in the future
+        (local(211, 6, 1, 8, 0), "morning", ON_TIME, {}, "occurred_at"),  # 0211 typed for 2011
+        (local(2011, 6, 1, 8, 0), "morning", ON_TIME, {"no_skimmer": False}, "findings"),  # no finding
     ],
 )
-def test_inspection_refusals(atm, manager, when, shift, checks, field):
+def test_inspection_refusals(atm, manager, when, shift, after, checks, field):
     with pytest.raises(ValidationError) as error:
-        inspect(atm, manager, when, shift, **checks)
+        inspect(atm, manager, when, shift, after=after, **checks)
     assert field in error.value.message_dict
 
 
