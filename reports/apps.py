@@ -11,3 +11,9 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Another app (one above reports: tools, a test app) may declare metrics in its metrics.py.
         autodiscover_modules("metrics")
+        # The rollups are recomputed around every import's write (reports/rollups.py).
+        from ebank.imports.spec import around_write
+
+        from .rollups import kept
+
+        around_write(kept)

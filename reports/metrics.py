@@ -106,6 +106,7 @@ class Computed:
 
     name: str
     compute: Callable[[Period, set | None, bool], dict]
+    dated: tuple[str, str] | None = None  # as Source.dated
 
 
 @dataclass(frozen=True)
@@ -182,25 +183,51 @@ def _sum(field: str, condition: Q = Q()) -> Coalesce:
 # --- the sources --------------------------------------------------------------------------------
 
 
-def _balances(period: Period) -> QuerySet:
-    """The month-end balances of the latest snapshot on or before the day, of the cards in force."""
+def _card_balance(period: Period, ids: set | None, by_branch: bool) -> dict:
+    """The month-end balances of the latest snapshot on or before the day, of the cards in force:
+    the snapshot's total per branch (its rollup, rollups.py), less the balances of its cards not
+    in force on the day (issued after it, or closed by it: a few, found from the cards)."""
     from django.db.models import Max
 
     from cards.models import CardBalance
 
-    latest = CardBalance.objects.filter(as_of__lte=period.as_of).aggregate(day=Max("as_of"))["day"]
+    from .rollups import CARD_BALANCES
+
+    totals = CARD_BALANCES.daily(datetime.date.min, period.as_of)
+    latest = totals.aggregate(day=Max("day"))["day"]
     if latest is None:
-        return CardBalance.objects.none()
-    return CardBalance.objects.filter(as_of=latest).filter(
+        return {}
+    totals = totals.filter(day=latest)
+    outside = CardBalance.objects.filter(as_of=latest).exclude(
         period.in_force("issued_on", "closed_on", "card__")
     )
+    if ids is not None:
+        totals, outside = totals.filter(branch__in=ids), outside.filter(card__branch__in=ids)
+    result: dict = {}
+    for rows, branch, field, sign in (
+        (totals, "branch", "amount", 1),
+        (outside, "card__branch", "balance", -1),
+    ):
+        if by_branch:
+            found = [
+                (r[branch], r["total"]) for r in rows.order_by().values(branch).annotate(total=Sum(field))
+            ]
+        else:
+            found = [(None, rows.aggregate(total=Sum(field))["total"])]
+        for key, total in found:
+            result.setdefault(key, {"card_balance": Decimal(0)})["card_balance"] += sign * (total or 0)
+    return result
 
 
-def _terminal_txns(period: Period) -> QuerySet:
-    from terminals.models import TerminalTxn
+def _daily(rollup_name: str) -> Callable[[Period], QuerySet]:
+    """A rollup's rows (rollups.py) from 1 January to the day."""
 
-    start, end = period.moments
-    return TerminalTxn.objects.filter(txn_at__gte=start, txn_at__lt=end)
+    def rows(period: Period) -> QuerySet:
+        from . import rollups
+
+        return getattr(rollups, rollup_name).daily(period.year_start, period.as_of)
+
+    return rows
 
 
 def _dormant_pos(period: Period) -> QuerySet:
@@ -208,13 +235,6 @@ def _dormant_pos(period: Period) -> QuerySet:
     from terminals.selectors import dormant_pos
 
     return dormant_pos(queryset=Terminal.objects.all(), as_of=period.as_of)
-
-
-def _transfers(period: Period) -> QuerySet:
-    from netbanking.models import Transfer
-
-    start, end = period.moments
-    return Transfer.objects.filter(txn_at__gte=start, txn_at__lt=end)
 
 
 def _mobile_active(period: Period) -> QuerySet:
@@ -227,13 +247,6 @@ def _mobile_active(period: Period) -> QuerySet:
     transfers = Transfer.objects.filter(customer=OuterRef("pk"), txn_at__gte=first, txn_at__lt=after)
     in_force = period.in_force("signed_on", "closed_on")
     return Customer.objects.filter(MOBILE & in_force).filter(Exists(transfers))
-
-
-def _service_point_txns(period: Period) -> QuerySet:
-    from terminals.models import ServicePointTxn
-
-    start, end = period.moments
-    return ServicePointTxn.objects.filter(txn_at__gte=start, txn_at__lt=end)
 
 
 def _dormant_service_points(period: Period) -> QuerySet:
@@ -250,15 +263,14 @@ def _disbursements(period: Period) -> QuerySet:
 
 
 CARDS = Source("cards", "cards.Card", dated=("cards.Card", "issued_on"))
-BALANCES = Source(
-    "card balances", rows_of=_balances, branch="card__branch", dated=("cards.CardBalance", "as_of")
-)
+BALANCES = Computed("card balances", _card_balance, dated=("cards.CardBalance", "as_of"))
 MERCHANTS = Source("merchants", "terminals.Merchant", dated=("terminals.Merchant", "signed_on"))
 TERMINALS = Source("terminals", "terminals.Terminal", dated=("terminals.Terminal", "installed_on"))
+# The three kinds of transaction are read from their rollups: per branch and day, the number of
+# rows and their sums by the terminal's kind (or the customer's) and the row's type (or channel).
 TERMINAL_TXNS = Source(
     "terminal transactions",
-    rows_of=_terminal_txns,
-    branch="terminal__branch",
+    rows_of=_daily("TERMINAL_TXNS"),
     dated=("terminals.TerminalTxn", "txn_at"),
 )
 DORMANT_POS = Source("dormant POS", rows_of=_dormant_pos)
@@ -267,8 +279,7 @@ CUSTOMERS = Source(
 )
 TRANSFERS = Source(
     "online-banking transfers",
-    rows_of=_transfers,
-    branch="customer__branch",
+    rows_of=_daily("TRANSFERS"),
     dated=("netbanking.Transfer", "txn_at"),
 )
 SERVICE_POINTS = Source(
@@ -276,8 +287,7 @@ SERVICE_POINTS = Source(
 )
 SERVICE_POINT_TXNS = Source(
     "service point transactions",
-    rows_of=_service_point_txns,
-    branch="point__branch",
+    rows_of=_daily("SERVICE_POINT_TXNS"),
     dated=("terminals.ServicePointTxn", "txn_at"),
 )
 DORMANT_SERVICE_POINTS = Source("dormant service points", rows_of=_dormant_service_points)
@@ -291,8 +301,13 @@ def _count(condition: Callable[[Period], Q]) -> Callable[[Period], Count]:
     return lambda period: Count("id", filter=condition(period))
 
 
-POS, ATM = Q(terminal__kind="pos"), Q(terminal__kind="atm")
-PURCHASE, REFUND = Q(txn_type="purchase"), Q(txn_type="refund")
+def _rows(condition: Q = Q()) -> Callable[[Period], Coalesce]:
+    """The number of a rollup's rows that meet `condition` (their `number` summed)."""
+    return lambda period: Coalesce(Sum("number", filter=condition), 0)
+
+
+POS, ATM = Q(kind="pos"), Q(kind="atm")
+PURCHASE, REFUND = Q(type="purchase"), Q(type="refund")
 
 register(
     Metric(
@@ -325,8 +340,7 @@ register(
         "卡存款余额",
         "deposit balance on cards",
         unit=YUAN,
-        source=BALANCES,
-        aggregate=lambda p: _sum("balance"),
+        computed=BALANCES,
         dashboard=3,
         trend=True,
         compared=True,
@@ -434,7 +448,7 @@ register(
         measure="笔",
         kind=FLOW,
         source=TERMINAL_TXNS,
-        aggregate=_count(lambda p: POS & PURCHASE),
+        aggregate=_rows(POS & PURCHASE),
         summary_table="terminals",
         summary_position=4,
         summary_label="POS交易笔数",
@@ -473,7 +487,7 @@ register(
         measure="笔",
         kind=FLOW,
         source=TERMINAL_TXNS,
-        aggregate=_count(lambda p: ATM & ~Q(txn_type="inquiry")),
+        aggregate=_rows(ATM & ~Q(type="inquiry")),
         summary_table="terminals",
         summary_position=9,
         summary_label="ATM交易笔数",
@@ -485,7 +499,7 @@ register(
         unit=YUAN,
         kind=FLOW,
         source=TERMINAL_TXNS,
-        aggregate=lambda p: _sum("amount", ATM & Q(txn_type="withdrawal")),
+        aggregate=lambda p: _sum("amount", ATM & Q(type="withdrawal")),
     ),
     Metric(
         "dormant_pos",
@@ -604,7 +618,7 @@ for _kind, (_kind_zh, _kind_en) in KINDS.items():
         ),
     )
     for _channel, (_channel_zh, _channel_en) in CHANNELS.items():
-        _which = Q(customer__kind=_kind, channel=_channel)
+        _which = Q(kind=_kind, type=_channel)
         register(
             Metric(
                 f"netbank_{_kind}_{_channel}_count",
@@ -613,7 +627,7 @@ for _kind, (_kind_zh, _kind_en) in KINDS.items():
                 measure="笔",
                 kind=FLOW,
                 source=TRANSFERS,
-                aggregate=(lambda which: lambda p: Count("id", filter=which))(_which),
+                aggregate=_rows(_which),
             ),
             Metric(
                 f"netbank_{_kind}_{_channel}_amount",
@@ -656,7 +670,7 @@ register(
         measure="笔",
         kind=FLOW,
         source=SERVICE_POINT_TXNS,
-        aggregate=_count(lambda p: ~Q(txn_type="inquiry")),
+        aggregate=_rows(~Q(type="inquiry")),
         summary_table="service_points",
     ),
     Metric(
@@ -666,7 +680,7 @@ register(
         unit=YUAN,
         kind=FLOW,
         source=SERVICE_POINT_TXNS,
-        aggregate=lambda p: _sum("amount", Q(txn_type="withdrawal")),
+        aggregate=lambda p: _sum("amount", Q(type="withdrawal")),
         summary_table="service_points",
     ),
     Metric(

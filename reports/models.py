@@ -363,3 +363,31 @@ class YearSummary(models.Model):
     @property
     def is_final(self) -> bool:
         return self.finalised_at is not None
+
+
+class DailyTotal(models.Model):
+    """A big source's rows summed per branch and day (reports/rollups.py): the figures read a
+    year of these, thousands of rows, instead of the millions they sum. Each day's rows equal the
+    source's own aggregates exactly; every import that writes the source, or moves its records to
+    another branch or kind, recomputes the days it touched, in its own transaction."""
+
+    source = models.CharField(_("source"), max_length=24)
+    day = models.DateField(_("day"))
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, blank=True)  # of the terminal, of the customer
+    type = models.CharField(_("type"), max_length=16, blank=True)  # the transaction type, the channel
+    number = models.BigIntegerField(_("number of rows"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=20, decimal_places=2)
+    fee = models.DecimalField(_("fee income (yuan)"), max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("daily total")
+        verbose_name_plural = _("daily totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "day", "branch", "kind", "type"], name="daily_total_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.day} {self.branch_id}"

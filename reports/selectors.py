@@ -98,7 +98,9 @@ def latest_day_with_data(*, today: datetime.date) -> datetime.date:
     database restored from an archive, or the demo county of 2011, shows its last day with data,
     not an empty today."""
     latest = None
-    tables = {metric.source.dated for metric in metrics() if metric.source and metric.source.dated}
+    tables = {
+        kit.dated for metric in metrics() for kit in (metric.source, metric.computed) if kit and kit.dated
+    }
     for table, field in sorted(tables):
         model = apps.get_model(table)
         if isinstance(model._meta.get_field(field), DateTimeField):

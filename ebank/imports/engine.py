@@ -18,6 +18,7 @@ import csv
 import io
 import uuid
 import zlib
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -31,7 +32,7 @@ from ebank import pii
 
 from .indatabase import FileInDatabase
 from .readers import CellProblem, FileRefused, UnreadableFile, open_table
-from .spec import CHANGED, CREATED, UNCHANGED, Extract, extract_for
+from .spec import CHANGED, CREATED, UNCHANGED, Extract, extract_for, write_hooks
 
 BATCH = 10_000
 MAX_ERRORS = 10_000  # errors kept and shown; beyond this only the count grows
@@ -554,9 +555,12 @@ def _check_and_write(extract, staging, errors, outcome, dry_run, by, reason):
                 outcome.changes = extract.changes(staging)
         raise _Rollback(outcome)
     if outcome.created or outcome.updated:
-        extract.write(staging, by=by, reason=reason)
-        if outcome.created + outcome.updated >= ANALYZE_AFTER:
-            staging.analyze_target()
+        with ExitStack() as hooks:
+            for hook in write_hooks():
+                hooks.enter_context(hook(extract, staging))
+            extract.write(staging, by=by, reason=reason)
+            if outcome.created + outcome.updated >= ANALYZE_AFTER:
+                staging.analyze_target()
     staging.drop()
     outcome.written = True
 

@@ -4,8 +4,9 @@ An app declares each extract it receives in its `imports.py` (a subclass of `Ext
 with `register`); the engine (engine.py) does the rest the same way for every kind.
 """
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from django.db import models
 
@@ -102,6 +103,22 @@ class Extract:
         staging.insert_created(ids=self.record == "history")
         if self.record == "history":
             staging.record_history(by=by, reason=reason)
+
+
+# What runs around every import's write, in its transaction: hook(extract, staging) is a context
+# manager entered before the write and left after it. Declared by what keeps something in step
+# with the imported tables (reports' rollups: reports/rollups.py), collected here.
+_AROUND_WRITE: list[Callable[[Extract, Any], AbstractContextManager]] = []
+
+
+def around_write(hook: Callable[[Extract, Any], AbstractContextManager]) -> None:
+    """Run `hook` around every import's write (once, however often it is declared)."""
+    if hook not in _AROUND_WRITE:
+        _AROUND_WRITE.append(hook)
+
+
+def write_hooks() -> list[Callable[[Extract, Any], AbstractContextManager]]:
+    return list(_AROUND_WRITE)
 
 
 def register(extract_class: type[Extract]) -> type[Extract]:

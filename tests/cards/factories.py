@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cards.models import BalanceRevision, Card, CardBalance, Disbursement
 from ebank import pii
+from tests.rolled_up import RolledUpFactory
 
 
 def card_number(prefix: str = "622848", length: int = 19, rng=random) -> str:
@@ -42,7 +43,7 @@ class CardFactory(factory.django.DjangoModelFactory):
     sms_alert = False
 
 
-class CardBalanceFactory(factory.django.DjangoModelFactory):
+class CardBalanceFactory(RolledUpFactory):
     class Meta:
         model = CardBalance
 

@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from netbanking.models import CalendarDay, Customer, SecurityMedium, SpotCheck, Ticket, Transfer
+from tests.rolled_up import RolledUpFactory
 
 _days = itertools.count()
 
@@ -32,7 +33,7 @@ class SecurityMediumFactory(factory.django.DjangoModelFactory):
     issued_on = datetime.date(2011, 2, 1)
 
 
-class TransferFactory(factory.django.DjangoModelFactory):
+class TransferFactory(RolledUpFactory):
     class Meta:
         model = Transfer
 

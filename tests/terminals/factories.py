@@ -13,6 +13,7 @@ from terminals.models import (
     Terminal,
     TerminalTxn,
 )
+from tests.rolled_up import RolledUpFactory
 
 
 class MerchantFactory(factory.django.DjangoModelFactory):
@@ -40,7 +41,7 @@ class TerminalFactory(factory.django.DjangoModelFactory):
     status = Terminal.Status.IN_SERVICE
 
 
-class TerminalTxnFactory(factory.django.DjangoModelFactory):
+class TerminalTxnFactory(RolledUpFactory):
     class Meta:
         model = TerminalTxn
 
@@ -77,7 +78,7 @@ class ServicePointFactory(factory.django.DjangoModelFactory):
     status = ServicePoint.Status.ACTIVE
 
 
-class ServicePointTxnFactory(factory.django.DjangoModelFactory):
+class ServicePointTxnFactory(RolledUpFactory):
     class Meta:
         model = ServicePointTxn
 

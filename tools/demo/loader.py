@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from reports.rollups import daily_totals_rebuild
+
 from . import cards, logbooks, netbank, org, pilot, plan, terminals
 from .common import Demo
 
@@ -93,6 +95,9 @@ def demo_load(*, password: str) -> DemoLoaded:
         plan.policies_load(demo)
         plan.targets_load(demo)
         _analyze()
+        # The rows above were written straight into their tables, not imported: their rollups
+        # are computed once, before the assessments and the summary read the figures.
+        daily_totals_rebuild()
         plan.assessments_load(demo)
         plan.summary_load(demo)
     return DemoLoaded(
