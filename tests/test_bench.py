@@ -24,6 +24,7 @@ EXPECTED = [
     "assessment:time",
     *(f"admin:{name}:{what}" for name in LISTS for what in ("page1", "pagefar", "far_vs_first", "count")),
     "api:cards",
+    *(f"partitions:{what}" for what in ("import", "snapshot", "card", "removal")),
 ]
 
 

@@ -23,7 +23,8 @@ from .database import bench_database, database_check, server_version
 from .dataset import KINDS, dataset_generate, dataset_load, dataset_save
 from .loads import loads_measure, memory_measure
 from .pages import pages_measure
-from .reads import assessment_measure, figures_measure
+from .partitions import partitions_measure
+from .reads import assessment_measure, figures_measure, lean_build
 from .report import Report
 from .scales import Scale
 from .throughput import api_measure
@@ -146,6 +147,8 @@ def _measure(report: Report, scale: Scale, directory: Path, database_url: str, s
         )
         if only == "imports":
             return
+    if not phase("lean tables", lean_build, log=say):
+        return
     phase(
         "figures",
         figures_measure,
@@ -166,3 +169,4 @@ def _measure(report: Report, scale: Scale, directory: Path, database_url: str, s
         directory=directory,
         log=say,
     )
+    phase("partitions", partitions_measure, report=report, repeats=scale.repeats, log=say)
