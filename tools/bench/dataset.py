@@ -31,6 +31,8 @@ KINDS = [
     "terminal_txns",
     "netbank_customers",
     "netbank_transfers",
+    "service_points",
+    "service_point_txns",
     "disbursements",
     "assessment_plan",
     "targets",
@@ -368,13 +370,15 @@ def dataset_generate(*, scale: Scale, directory: Path, seed: int = 9) -> Dataset
     customers = []
     for i in range(scale.customers):
         code, union, _name = owners[rng.randrange(len(owners))]
-        personal = rng.random() < 0.9
+        r = rng.random()
+        kind = "personal" if r < 0.7 else "mobile" if r < 0.9 else "corporate"
+        personal = kind != "corporate"
         signed = _day(rng, FIRST_DAY, END)
         ended = _day(rng, signed, END) if rng.random() < 0.05 else None
         media = rng.choice(["usb_key", "sms", "otp_token|sms", "password_card", "sms|usb_key"])
         out.row(
             f"C{i:010d}",
-            "personal" if personal else "corporate",
+            kind,
             _person(rng) if personal else f"{rng.choice(SURNAMES)}氏农业发展有限公司{i}",
             code,
             signed.isoformat(),
@@ -382,10 +386,10 @@ def dataset_generate(*, scale: Scale, directory: Path, seed: int = 9) -> Dataset
             ended.isoformat() if ended else "",
             media if personal else "usb_key",
         )
-        if personal:
+        if kind == "personal":
             tally[union]["netbank_personal_total"] += 0 if ended else 1
             tally[union]["new_netbank_personal"] += 1 if signed >= START else 0
-        customers.append((f"C{i:010d}", personal, union, max((signed - START).days, 0) * 86_400))
+        customers.append((f"C{i:010d}", kind == "personal", union, max((signed - START).days, 0) * 86_400))
     out.close()
 
     out = _Writer(dataset, "netbank_transfers", ["reference", "customer_no", "txn_at", "channel", "amount"])
@@ -397,6 +401,46 @@ def dataset_generate(*, scale: Scale, directory: Path, seed: int = 9) -> Dataset
         chunk.append(f"N{i:012d},{number},{at},{channel},{_yuan(rng.randint(100, 5_000_000))}\n")
         if personal:
             tally[union]["netbank_personal_transfer_count"] += 1
+        if len(chunk) >= 50_000:
+            out.lines("".join(chunk), len(chunk))
+            chunk.clear()
+    out.lines("".join(chunk), len(chunk))
+    out.close()
+
+    # Service points (助农取款服务点) in the villages, and their transactions in YEAR.
+    out = _Writer(
+        dataset,
+        "service_points",
+        ["point_no", "name", "branch_code", "village", "device", "opened_on", "status", "closed_on"],
+    )
+    points = []
+    for i in range(scale.service_points):
+        code, _union, _name = owners[rng.randrange(len(owners))]
+        opened = _day(rng, datetime.date(2010, 1, 1), END)
+        closed = _day(rng, opened, END) if rng.random() < 0.03 else None
+        out.row(
+            f"ZN{i:08d}",
+            f"第{i}村助农取款服务点",
+            code,
+            f"第{i}村",
+            rng.choice(["pos", "phone", "smart"]),
+            opened.isoformat(),
+            "closed" if closed else "active",
+            closed.isoformat() if closed else "",
+        )
+        points.append((f"ZN{i:08d}", max((opened - START).days, 0) * 86_400))
+    out.close()
+    out = _Writer(
+        dataset, "service_point_txns", ["reference", "point_no", "txn_at", "txn_type", "amount", "card_no"]
+    )
+    chunk = []
+    for i in range(scale.service_point_txns):
+        number, first = points[rng.randrange(len(points))]
+        at = (midnight + datetime.timedelta(seconds=rng.randint(first, last_second))).isoformat(sep=" ")
+        kind = rng.choices(["withdrawal", "transfer", "payment", "inquiry"], [60, 15, 10, 15])[0]
+        cents = 0 if kind == "inquiry" else rng.randint(1_000, 300_000)
+        card = numbers[rng.randrange(len(numbers))] if numbers else ""
+        chunk.append(f"Z{i:012d},{number},{at},{kind},{_yuan(cents)},{card}\n")
         if len(chunk) >= 50_000:
             out.lines("".join(chunk), len(chunk))
             chunk.clear()

@@ -20,6 +20,8 @@ class Scale:
     terminal_txns: int
     customers: int
     transfers: int
+    service_points: int  # 助农取款服务点, in villages, each under a branch
+    service_point_txns: int
     memory_rows: tuple[int, int]  # the two import sizes whose peak memory is compared
     repeats: int  # timings of figures, SQL and the assessment (the median is kept)
     page_requests: int  # requests per admin page (p50/p95)
@@ -43,6 +45,8 @@ SCALES = {
         terminal_txns=4_000,
         customers=500,
         transfers=3_000,
+        service_points=20,
+        service_point_txns=500,
         memory_rows=(1_000, 6_000),
         repeats=2,
         page_requests=3,
@@ -63,13 +67,17 @@ SCALES = {
         terminal_txns=300_000,
         customers=30_000,
         transfers=150_000,
+        service_points=300,
+        service_point_txns=60_000,
         memory_rows=(100_000, 1_000_000),
         repeats=5,
         page_requests=20,
         api_seconds=5.0,
     ),
     # A province: 100 branches, 2 million cards, 24 million balance rows, 10 million terminal
-    # transactions, 2 million transfers; 400,000 online-banking customers (one card holder in five).
+    # transactions, 2 million transfers; 400,000 online-banking customers (one card holder in five),
+    # one in five of them on mobile banking; 4,000 service points (one per few villages) and a
+    # million transactions at them.
     "province": Scale(
         name="province",
         unions=100,
@@ -82,6 +90,8 @@ SCALES = {
         terminal_txns=10_000_000,
         customers=400_000,
         transfers=2_000_000,
+        service_points=4_000,
+        service_point_txns=1_000_000,
         memory_rows=(100_000, 1_000_000),
         repeats=2,
         page_requests=20,
