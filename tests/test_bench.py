@@ -13,10 +13,12 @@ from django.conf import settings
 
 from tests.processes import database_url
 from tools.bench.dataset import KINDS
+from tools.bench.loads import FLOOR_KINDS
 
 LISTS = ["cards", "terminal_txns", "card_balances"]
 EXPECTED = [
     *(f"{step}:{kind}" for kind in KINDS for step in ("import", "reimport")),
+    *(f"floor:{kind}" for kind in FLOOR_KINDS),
     "memory",
     "figures:union",
     "figures:branch",
@@ -91,7 +93,9 @@ def test_a_run_in_two_shards_prints_the_whole_table(tmp_path):
     assert first.returncode == 0, first.stdout + first.stderr
     imports = json.loads(imports_json.read_text(encoding="utf-8"))
     keys = [line["key"] for line in imports["lines"]]
-    assert keys == [k for k in EXPECTED if k.startswith(("import", "reimport", "memory"))]
+    assert sorted(keys) == sorted(
+        k for k in EXPECTED if k.startswith(("import", "reimport", "floor", "memory"))
+    )
     database, files = imports["meta"]["database"], imports["meta"]["files"]
     next_command = f"--only reads --database {database} --files {files} --with {imports_json}"
     assert next_command in first.stdout
