@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ebank.dates import local_days
+from ebank.imports.engine import lock_key
 from ebank.imports.spec import CHANGED, CREATED
 
 
@@ -32,6 +33,9 @@ def _daily_totals():
     # By name: models.py reads metrics.py, which reads this module.
     return apps.get_model("reports", "DailyTotal")
 
+
+# The first key of the advisory lock one rollup's recomputation holds (the import engine's is 20_0101).
+LOCK_CLASS = 20_0102
 
 # A move of more records than this recomputes the source's every day (one statement) rather than
 # listing them.
@@ -129,7 +133,14 @@ ROLLUPS = [TERMINAL_TXNS, TRANSFERS, SERVICE_POINT_TXNS, CARD_BALANCES]
 
 
 def daily_totals_recompute(*, rollup: Rollup, first: datetime.date, last: datetime.date) -> None:
-    """Recompute the rollup's days from `first` to `last` from its source."""
+    """Recompute the rollup's days from `first` to `last` from its source.
+
+    On PostgreSQL, one transaction at a time recomputes a rollup, until it ends: imports of two
+    kinds may touch one rollup (terminal transactions and terminals), and the second, waiting
+    here, then deletes and sums what the first committed instead of colliding with its rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, lock_key(rollup.name)])
     daily_totals = _daily_totals()
     daily_totals.objects.filter(source=rollup.name, day__gte=first, day__lte=last).delete()
     sql, params = rollup.totals(rollup.rows_between(first, last)).query.sql_with_params()

@@ -34,6 +34,8 @@ SCALE = Scale(
     terminal_txns=500,
     customers=60,
     transfers=300,
+    service_points=8,
+    service_point_txns=200,
     memory_rows=(1, 2),
     repeats=1,
     page_requests=1,
@@ -70,48 +72,12 @@ def _write(path: Path, header: list[str], rows: list[dict]) -> Path:
     return path
 
 
-def _service_points(directory: Path, rng: random.Random, codes: list[str]) -> dict[str, Path]:
-    """The two service-point extracts (the bench's data set has none)."""
-    points = [
-        {
-            "point_no": f"ZN{i:06d}",
-            "name": f"第{i}村服务点",
-            "branch_code": rng.choice(codes),
-            "village": f"第{i}村",
-            "device": "pos",
-            "opened_on": "2023-01-01",
-            "status": "active",
-            "closed_on": "",
-        }
-        for i in range(8)
-    ]
-    txns = []
-    for i in range(200):
-        kind = rng.choice(["withdrawal", "transfer", "payment", "inquiry"])
-        at = datetime.datetime(YEAR, 1, 1) + datetime.timedelta(seconds=rng.randrange(366 * 86_400))
-        txns.append(
-            {
-                "reference": f"ZT{i:010d}",
-                "point_no": rng.choice(points)["point_no"],
-                "txn_at": at.isoformat(sep=" "),
-                "txn_type": kind,
-                "amount": "0.00" if kind == "inquiry" else f"{rng.randint(1, 200_000) / 100:.2f}",
-                "card_no": "",
-            }
-        )
-    return {
-        "service_points": _write(directory / "service_points.csv", list(points[0]), points),
-        "service_point_txns": _write(directory / "service_point_txns.csv", list(txns[0]), txns),
-    }
-
-
 @pytest.fixture
 def files(db, tmp_path, settings):
     settings.IMPORT_DIR = str(tmp_path / "uploads")
     dataset = dataset_generate(scale=SCALE, directory=tmp_path, seed=2024)
     _header, branches = _read(dataset.files["branches"])
-    codes = [row["code"] for row in branches]
-    return {**dataset.files, **_service_points(tmp_path, random.Random(7), codes)}, codes
+    return dataset.files, [row["code"] for row in branches]
 
 
 def _import(kind: str, path: Path):
@@ -225,3 +191,70 @@ def test_a_rebuild_gives_the_rollups_the_imports_kept(files):
         "transfers",
         "service_point_txns",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recomputation_waits_for_another_of_the_same_rollup(tree, write):
+    """Two imports of different kinds may touch one rollup (a terminals file that moves an ATM,
+    a transactions file of its days): the second recomputes once the first has ended, from what
+    it committed, instead of colliding with its rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    import threading
+
+    import psycopg2
+    from django.apps import apps
+    from django.db import connections
+
+    from ebank.imports.engine import lock_key
+    from ebank.org.roles import groups_sync
+    from reports.rollups import LOCK_CLASS, TERMINAL_TXNS
+    from tests.terminals.factories import TerminalFactory, TerminalTxnFactory
+
+    groups_sync(apps)  # the role groups, which an earlier transactional test's flush removed
+    atm = TerminalFactory(
+        branch=tree["a1"],
+        kind="atm",
+        merchant=None,
+        installed_on=datetime.date(2011, 1, 1),
+        terminal_no="A0000001",
+    )
+    TerminalTxnFactory(terminal=atm, txn_type="withdrawal", amount=Decimal("500.00"), fee=Decimal("0"))
+    moved = write(
+        "terminals.csv",
+        "terminal_no,kind,serial_no,model,branch_code,merchant_no,location,installed_on,status,removed_on\n"
+        f"A0000001,atm,{atm.serial_no},{atm.model},201,,{atm.location},2011-01-01,in_service,\n",
+    )
+    settings = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+    )
+    outcomes = {}
+
+    def run():
+        try:
+            outcomes["terminals"] = extract_import(kind="terminals", path=moved)
+        finally:
+            connections.close_all()
+
+    try:
+        with other.cursor() as cursor:  # another import recomputing the terminal transactions' days
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, lock_key(TERMINAL_TXNS.name)])
+        waiting = threading.Thread(target=run)
+        waiting.start()
+        waiting.join(3)
+        assert waiting.is_alive() and "terminals" not in outcomes  # it waits
+
+        other.rollback()  # the other import ends
+        waiting.join(60)
+        assert not waiting.is_alive()
+        assert outcomes["terminals"].updated == 1
+    finally:
+        other.close()
+    assert daily_totals_differences() == []
+    assert list(DailyTotal.objects.values_list("branch__code", "number", "amount")) == [
+        ("201", 1, Decimal("500.00"))
+    ]
