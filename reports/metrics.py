@@ -220,12 +220,12 @@ def _card_balance(period: Period, ids: set | None, by_branch: bool) -> dict:
 
 
 def _daily(rollup_name: str) -> Callable[[Period], QuerySet]:
-    """A rollup's rows (rollups.py) from 1 January to the day."""
+    """A rollup's rows (rollups.py) that add up to the days from 1 January to the day."""
 
     def rows(period: Period) -> QuerySet:
         from . import rollups
 
-        return getattr(rollups, rollup_name).daily(period.year_start, period.as_of)
+        return getattr(rollups, rollup_name).flow(period.year_start, period.as_of)
 
     return rows
 

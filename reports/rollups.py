@@ -18,9 +18,9 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, DateTimeField, DecimalField, F, Max, Min, QuerySet, Sum, Value
+from django.db.models import Count, DateTimeField, DecimalField, F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -57,6 +57,13 @@ class Rollup:
     type: str = ""
     amount: str = "amount"
     fee: str = ""
+    # Flows also keep a row per month (the sums of its days, named "<name>:month"): a year's figures
+    # read its whole months from these, and only the days of the month not yet over.
+    monthly: bool = True
+
+    @property
+    def month_name(self) -> str:
+        return f"{self.name}:month"
 
     @property
     def fact(self):
@@ -111,6 +118,16 @@ class Rollup:
         """The rollup's rows from `first` to `last`, both included."""
         return _daily_totals().objects.filter(source=self.name, day__gte=first, day__lte=last)
 
+    def flow(self, first: datetime.date, last: datetime.date) -> QuerySet:
+        """The rollup's rows that add up to the days from `first` (the first of a month) to
+        `last`: the whole months' rows, then the days of the last month if it is not over."""
+        over = (last + datetime.timedelta(days=1)).day == 1
+        cut = _next_month(last) if over else last.replace(day=1)
+        return _daily_totals().objects.filter(
+            Q(source=self.month_name, day__gte=first, day__lt=cut)
+            | Q(source=self.name, day__gte=cut, day__lte=last)
+        )
+
 
 TERMINAL_TXNS = Rollup(
     "terminal_txns",
@@ -128,7 +145,9 @@ SERVICE_POINT_TXNS = Rollup(
     "service_point_txns", "terminals.ServicePointTxn", day="txn_at", record="point", type="txn_type"
 )
 # Every card of a snapshot, in force or not on the day asked (metrics.py takes out those not).
-CARD_BALANCES = Rollup("card_balances", "cards.CardBalance", day="as_of", record="card", amount="balance")
+CARD_BALANCES = Rollup(
+    "card_balances", "cards.CardBalance", day="as_of", record="card", amount="balance", monthly=False
+)
 ROLLUPS = [TERMINAL_TXNS, TRANSFERS, SERVICE_POINT_TXNS, CARD_BALANCES]
 
 
@@ -144,20 +163,42 @@ def daily_totals_recompute(*, rollup: Rollup, first: datetime.date, last: dateti
     daily_totals = _daily_totals()
     daily_totals.objects.filter(source=rollup.name, day__gte=first, day__lte=last).delete()
     sql, params = rollup.totals(rollup.rows_between(first, last)).query.sql_with_params()
+    _insert(rollup.name, sql, params)
+    if rollup.monthly:
+        first, last = first.replace(day=1), _next_month(last) - datetime.timedelta(days=1)
+        daily_totals.objects.filter(source=rollup.month_name, day__gte=first, day__lte=last).delete()
+        months = (
+            rollup.daily(first, last)
+            .order_by()
+            .values(day_=TruncMonth("day"), branch_=F("branch"), kind_=F("kind"), type_=F("type"))
+            .annotate(number_=Sum("number"), amount_=Sum("amount"), fee_=Sum("fee"))
+        )
+        _insert(rollup.month_name, *months.query.sql_with_params())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # a small table: its plans follow its rows at once
+            cursor.execute(f"ANALYZE {daily_totals._meta.db_table}")
+
+
+def _insert(source: str, sql: str, params) -> None:
+    """Insert the rows of a query whose columns are named as DailyTotal's, with a trailing _."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {daily_totals._meta.db_table} "
+            f"INSERT INTO {_daily_totals()._meta.db_table} "
             f"(source, day, branch_id, kind, type, number, amount, fee) "
             f"SELECT %s, day_, branch_, kind_, type_, number_, amount_, fee_ FROM ({sql}) AS totals",
-            [rollup.name, *params],
+            [source, *params],
         )
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def daily_totals_rebuild() -> None:
     """Recompute every rollup over every day of its source (a database filled another way)."""
     for rollup in ROLLUPS:
         span = _span(rollup, rollup.fact._default_manager.all())
-        _daily_totals().objects.filter(source=rollup.name).delete()
+        _daily_totals().objects.filter(source__in=[rollup.name, rollup.month_name]).delete()
         if span:
             daily_totals_recompute(rollup=rollup, first=span[0], last=span[1])
 
@@ -224,21 +265,30 @@ def _moved(rollup: Rollup, extract, staging) -> list:
 
 
 def daily_totals_differences() -> list[tuple]:
-    """Where the rollups differ from their sources' own aggregates: (rollup, day, branch, kind,
-    type, kept, recomputed) for each row that differs; none when they agree."""
+    """Where the rollups differ from their sources' own aggregates: (source, day, branch, kind,
+    type, kept, recomputed) for each row that differs (a month's row against its days' sums);
+    none when they agree."""
     differences = []
     for rollup in ROLLUPS:
-        kept_rows = {
-            (r.day, r.branch_id, r.kind, r.type): (r.number, r.amount, r.fee)
-            for r in _daily_totals().objects.filter(source=rollup.name)
-        }
         fresh = {
             (r["day_"], r["branch_"], r["kind_"], r["type_"]): (r["number_"], r["amount_"], r["fee_"])
             for r in rollup.totals(rollup.fact._default_manager.all())
         }
-        for key in sorted(kept_rows.keys() | fresh.keys(), key=str):
-            if kept_rows.get(key) != fresh.get(key):
-                differences.append((rollup.name, *key, kept_rows.get(key), fresh.get(key)))
+        expected = {rollup.name: fresh}
+        if rollup.monthly:
+            months: dict = {}
+            for (day, *rest), values in fresh.items():
+                key = (day.replace(day=1), *rest)
+                months[key] = tuple(a + b for a, b in zip(months.get(key, (0, 0, 0)), values))
+            expected[rollup.month_name] = months
+        for source, rows in expected.items():
+            kept_rows = {
+                (r.day, r.branch_id, r.kind, r.type): (r.number, r.amount, r.fee)
+                for r in _daily_totals().objects.filter(source=source)
+            }
+            for key in sorted(kept_rows.keys() | rows.keys(), key=str):
+                if kept_rows.get(key) != rows.get(key):
+                    differences.append((source, *key, kept_rows.get(key), rows.get(key)))
     return differences
 
 

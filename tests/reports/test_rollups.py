@@ -188,8 +188,11 @@ def test_a_rebuild_gives_the_rollups_the_imports_kept(files):
     assert {source for source, *_rest in kept} == {
         "card_balances",
         "terminal_txns",
+        "terminal_txns:month",
         "transfers",
+        "transfers:month",
         "service_point_txns",
+        "service_point_txns:month",
     }
 
 
@@ -255,6 +258,7 @@ def test_a_recomputation_waits_for_another_of_the_same_rollup(tree, write):
     finally:
         other.close()
     assert daily_totals_differences() == []
-    assert list(DailyTotal.objects.values_list("branch__code", "number", "amount")) == [
-        ("201", 1, Decimal("500.00"))
+    assert sorted(DailyTotal.objects.values_list("source", "branch__code", "number", "amount")) == [
+        ("terminal_txns", "201", 1, Decimal("500.00")),
+        ("terminal_txns:month", "201", 1, Decimal("500.00")),
     ]
