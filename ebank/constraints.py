@@ -21,3 +21,11 @@ def fact_reference(to, **options) -> models.ForeignKey:
     by an extract: tests/imports/test_fact_tables.py); the ORM still applies on_delete. Not
     indexed alone: each table's own index leads with it."""
     return models.ForeignKey(to, db_index=False, db_constraint=False, **options)
+
+
+def unique_code(field: str, *, name: str) -> models.UniqueConstraint:
+    """A code unique in its table (a transaction's reference), as a constraint of the model's Meta
+    rather than `unique=True`, which on PostgreSQL adds beside the unique index a second index of
+    the column for LIKE 'x%' (varchar_pattern_ops): no lookup here uses it (each is exact), and on
+    a table of millions of imported rows every index costs each row."""
+    return models.UniqueConstraint(fields=[field], name=name)

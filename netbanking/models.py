@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from ebank.constraints import fact_reference, present_iff
+from ebank.constraints import fact_reference, present_iff, unique_code
 from ebank.org.models import Branch
 
 
@@ -111,7 +111,7 @@ class Transfer(models.Model):
         INTER = "inter", _("inter-bank (跨行)")
         NXY = "nxy", _("rural credit network (农信银)")
 
-    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    reference = models.CharField(_("reference"), max_length=40)  # unique in Meta: unique_code()
     customer = fact_reference(
         Customer,
         verbose_name=_("customer"),
@@ -131,7 +131,10 @@ class Transfer(models.Model):
             models.Index(fields=["customer", "txn_at"], name="nb_transfer_customer_time"),
             models.Index(fields=["txn_at"], name="nb_transfer_time"),
         ]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="nb_transfer_amount_positive")]
+        constraints = [
+            unique_code("reference", name="nb_transfer_reference_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="nb_transfer_amount_positive"),
+        ]
 
     def __str__(self):
         return self.reference

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from ebank.constraints import fact_reference, present_iff
+from ebank.constraints import fact_reference, present_iff, unique_code
 from ebank.org.models import Branch
 
 
@@ -101,7 +101,7 @@ class TerminalTxn(models.Model):
         TRANSFER = "transfer", _("transfer")
         INQUIRY = "inquiry", _("balance inquiry")
 
-    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    reference = models.CharField(_("reference"), max_length=40)  # unique in Meta: unique_code()
     terminal = fact_reference(
         Terminal,
         verbose_name=_("terminal"),
@@ -124,7 +124,10 @@ class TerminalTxn(models.Model):
             models.Index(fields=["terminal", "txn_type", "txn_at"], name="txn_terminal_type_time"),
             models.Index(fields=["txn_at"], name="txn_time"),
         ]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="txn_amount_not_negative")]
+        constraints = [
+            unique_code("reference", name="txn_reference_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="txn_amount_not_negative"),
+        ]
 
     def __str__(self):
         return self.reference

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from ebank.constraints import fact_reference, present_iff
+from ebank.constraints import fact_reference, present_iff, unique_code
 from ebank.org.models import Branch
 from ebank.registers.models import Entry
 
@@ -102,7 +102,7 @@ class ServicePointTxn(models.Model):
         PAYMENT = "payment", pgettext_lazy("service point", "bill payment")
         INQUIRY = "inquiry", pgettext_lazy("service point", "balance inquiry")
 
-    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    reference = models.CharField(_("reference"), max_length=40)  # unique in Meta: unique_code()
     point = fact_reference(
         ServicePoint,
         verbose_name=_("service point"),
@@ -124,7 +124,10 @@ class ServicePointTxn(models.Model):
             models.Index(fields=["point", "txn_type", "txn_at"], name="sp_txn_point_type_time"),
             models.Index(fields=["txn_at"], name="sp_txn_time"),
         ]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="sp_txn_amount_not_negative")]
+        constraints = [
+            unique_code("reference", name="sp_txn_reference_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="sp_txn_amount_not_negative"),
+        ]
 
     def __str__(self):
         return self.reference
