@@ -219,7 +219,7 @@ def _card_balance(period: Period, ids: set | None, by_branch: bool) -> dict:
     return result
 
 
-def _daily(rollup_name: str) -> Callable[[Period], QuerySet]:
+def _rollup_flow(rollup_name: str) -> Callable[[Period], QuerySet]:
     """A rollup's rows (rollups.py) that add up to the days from 1 January to the day."""
 
     def rows(period: Period) -> QuerySet:
@@ -270,7 +270,7 @@ TERMINALS = Source("terminals", "terminals.Terminal", dated=("terminals.Terminal
 # rows and their sums by the terminal's kind (or the customer's) and the row's type (or channel).
 TERMINAL_TXNS = Source(
     "terminal transactions",
-    rows_of=_daily("TERMINAL_TXNS"),
+    rows_of=_rollup_flow("TERMINAL_TXNS"),
     dated=("terminals.TerminalTxn", "txn_at"),
 )
 DORMANT_POS = Source("dormant POS", rows_of=_dormant_pos)
@@ -279,7 +279,7 @@ CUSTOMERS = Source(
 )
 TRANSFERS = Source(
     "online-banking transfers",
-    rows_of=_daily("TRANSFERS"),
+    rows_of=_rollup_flow("TRANSFERS"),
     dated=("netbanking.Transfer", "txn_at"),
 )
 SERVICE_POINTS = Source(
@@ -287,7 +287,7 @@ SERVICE_POINTS = Source(
 )
 SERVICE_POINT_TXNS = Source(
     "service point transactions",
-    rows_of=_daily("SERVICE_POINT_TXNS"),
+    rows_of=_rollup_flow("SERVICE_POINT_TXNS"),
     dated=("terminals.ServicePointTxn", "txn_at"),
 )
 DORMANT_SERVICE_POINTS = Source("dormant service points", rows_of=_dormant_service_points)
