@@ -91,7 +91,7 @@ class TransferAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["reference", "customer", "txn_at", "channel", "amount"]
     list_filter = ["channel", "txn_at"]
     list_select_related = ["customer"]
-    search_fields = ["=reference"]
+    search_fields = ["reference__exact"]  # the unique index (=reference: UPPER(), a full scan)
     ordering = ["-id"]
 
 

@@ -172,7 +172,7 @@ class TerminalTxnAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["reference", "terminal", "txn_at", "txn_type", "amount", "fee", "card_masked"]
     list_filter = ["txn_type", "txn_at"]
     list_select_related = ["terminal"]
-    search_fields = ["=reference"]
+    search_fields = ["reference__exact"]  # the unique index (=reference: UPPER(), a full scan)
     ordering = ["-id"]
     readonly_fields = list_display
 

@@ -138,7 +138,7 @@ class ServicePointTxnAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmi
     list_display = ["reference", "point", "txn_at", "txn_type", "amount", "card_masked"]
     list_filter = ["txn_type", "txn_at"]
     list_select_related = ["point"]
-    search_fields = ["=reference"]
+    search_fields = ["reference__exact"]  # the unique index (=reference: UPPER(), a full scan)
     ordering = ["-id"]
     readonly_fields = list_display
 
