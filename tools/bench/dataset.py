@@ -134,17 +134,27 @@ class _Writer:
         self.writer = csv.writer(self.stream, lineterminator="\n")
         self.writer.writerow(header)
         self.count = 0
+        self.buffer: list[str] = []
 
     def row(self, *cells) -> None:
+        self._flush()  # after any buffered line, in order
         self.writer.writerow(cells)
         self.count += 1
 
-    def lines(self, text: str, count: int) -> None:
-        """Write ready-made lines (the big files, where the csv module's quoting is not needed)."""
-        self.stream.write(text)
-        self.count += count
+    def line(self, text: str) -> None:
+        """A ready-made line, ending in a newline (the big files, where the csv module's quoting is
+        not needed), buffered and written 50,000 at a time."""
+        self.buffer.append(text)
+        if len(self.buffer) >= 50_000:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.stream.write("".join(self.buffer))
+        self.count += len(self.buffer)
+        self.buffer.clear()
 
     def close(self) -> None:
+        self._flush()
         self.stream.close()
         self.dataset.files[self.kind] = self.path
         self.dataset.rows[self.kind] = self.count
@@ -228,19 +238,14 @@ def dataset_generate(*, scale: Scale, directory: Path, seed: int = 9) -> Dataset
     ends = month_ends(scale.months)
     for m, as_of in enumerate(ends):
         day, text = as_of.toordinal(), as_of.isoformat()
-        chunk = []
         for i in range(scale.cards):
             if issued[i] <= day < closed[i]:
                 cents = max(base[i] + (i * 7919 + m * 104729) % 200_000 - 100_000, 0)
             else:
                 cents = 0
-            chunk.append(f"{numbers[i]},{text},{cents // 100}.{cents % 100:02d}\n")
+            out.line(f"{numbers[i]},{text},{cents // 100}.{cents % 100:02d}\n")
             if as_of == END and cents:
                 tally[union_of[i]]["card_balance"] += Decimal(cents) / 100
-            if len(chunk) >= 50_000:
-                out.lines("".join(chunk), len(chunk))
-                chunk.clear()
-        out.lines("".join(chunk), len(chunk))
     out.close()
 
     # Merchants and terminals.
@@ -331,7 +336,6 @@ def dataset_generate(*, scale: Scale, directory: Path, seed: int = 9) -> Dataset
     atm_terminals = [t for t in terminals if not t[1]]
     midnight = datetime.datetime(YEAR, 1, 1)
     last_second = ((END - START).days + 1) * 86_400 - 1
-    chunk = []
     for i in range(scale.terminal_txns):
         r = rng.random()
         number, pos, union, first = rng.choice(
@@ -354,11 +358,7 @@ def dataset_generate(*, scale: Scale, directory: Path, seed: int = 9) -> Dataset
             cents = 0 if kind == "inquiry" else cents // 10_000 * 10_000 + 10_000
             fee = 200 if kind == "withdrawal" and 0.7 <= r < 0.9 else 0
             tally[union]["atm_txn_count"] += 0 if kind == "inquiry" else 1
-        chunk.append(f"T{i:012d},{number},{at},{kind},{_yuan(cents)},{_yuan(fee)},{card}\n")
-        if len(chunk) >= 50_000:
-            out.lines("".join(chunk), len(chunk))
-            chunk.clear()
-    out.lines("".join(chunk), len(chunk))
+        out.line(f"T{i:012d},{number},{at},{kind},{_yuan(cents)},{_yuan(fee)},{card}\n")
     out.close()
 
     # Online banking.
@@ -393,18 +393,13 @@ def dataset_generate(*, scale: Scale, directory: Path, seed: int = 9) -> Dataset
     out.close()
 
     out = _Writer(dataset, "netbank_transfers", ["reference", "customer_no", "txn_at", "channel", "amount"])
-    chunk = []
     for i in range(scale.transfers):
         number, personal, union, first = customers[rng.randrange(len(customers))]
         at = (midnight + datetime.timedelta(seconds=rng.randint(first, last_second))).isoformat(sep=" ")
         channel = rng.choices(["intra", "inter", "nxy"], [60, 25, 15])[0]
-        chunk.append(f"N{i:012d},{number},{at},{channel},{_yuan(rng.randint(100, 5_000_000))}\n")
+        out.line(f"N{i:012d},{number},{at},{channel},{_yuan(rng.randint(100, 5_000_000))}\n")
         if personal:
             tally[union]["netbank_personal_transfer_count"] += 1
-        if len(chunk) >= 50_000:
-            out.lines("".join(chunk), len(chunk))
-            chunk.clear()
-    out.lines("".join(chunk), len(chunk))
     out.close()
 
     # Service points (助农取款服务点) in the villages, and their transactions in YEAR.
@@ -433,18 +428,13 @@ def dataset_generate(*, scale: Scale, directory: Path, seed: int = 9) -> Dataset
     out = _Writer(
         dataset, "service_point_txns", ["reference", "point_no", "txn_at", "txn_type", "amount", "card_no"]
     )
-    chunk = []
     for i in range(scale.service_point_txns):
         number, first = points[rng.randrange(len(points))]
         at = (midnight + datetime.timedelta(seconds=rng.randint(first, last_second))).isoformat(sep=" ")
         kind = rng.choices(["withdrawal", "transfer", "payment", "inquiry"], [60, 15, 10, 15])[0]
         cents = 0 if kind == "inquiry" else rng.randint(1_000, 300_000)
         card = numbers[rng.randrange(len(numbers))] if numbers else ""
-        chunk.append(f"Z{i:012d},{number},{at},{kind},{_yuan(cents)},{card}\n")
-        if len(chunk) >= 50_000:
-            out.lines("".join(chunk), len(chunk))
-            chunk.clear()
-    out.lines("".join(chunk), len(chunk))
+        out.line(f"Z{i:012d},{number},{at},{kind},{_yuan(cents)},{card}\n")
     out.close()
 
     # Disbursements: each program on the 10th of every month, at every credit union.
