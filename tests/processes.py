@@ -23,6 +23,17 @@ def database_url() -> str | None:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def second_connection():
+    """A connection of its own to the test database (PostgreSQL): another transaction, holding
+    what a test needs held while the code under test runs in this one."""
+    import psycopg2
+
+    db = connection.settings_dict
+    return psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or None, port=db["PORT"] or None
+    )
+
+
 def require_postgresql_and_broker(broker: str | None = "") -> str:
     """Skip (or, in CI, fail) a test that needs PostgreSQL and, when asked, a Redis broker."""
     url = database_url()

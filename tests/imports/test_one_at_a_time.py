@@ -4,11 +4,11 @@ PostgreSQL: an advisory lock per kind, for the import's transaction."""
 
 import threading
 
-import psycopg2
 import pytest
 from django.db import connection, connections
 
 from ebank.imports.engine import LOCK_CLASS, extract_import, lock_key
+from tests.processes import second_connection
 
 
 @pytest.mark.django_db(transaction=True)
@@ -22,13 +22,7 @@ def test_an_import_waits_for_another_of_its_kind_and_not_for_others(write):
     groups_sync(apps)  # the role groups, which an earlier transactional test's flush removed
     branches = write("branches.csv", "code,name,parent_code\n901,新联社,\n902,新信用社,901\n")
     plan = write("plan.csv", "year,metric,weight,cap,mode\n2031,cards_total,10,,\n")
-    settings = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-    )
+    other = second_connection()
     outcomes = {}
 
     def run():

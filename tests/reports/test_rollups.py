@@ -19,7 +19,7 @@ from ebank.org.scoping import branch_subtree_ids
 from reports.models import DailyTotal
 from reports.rollups import daily_totals_differences, daily_totals_rebuild
 from reports.selectors import figures, figures_for_branches
-from tools.bench.dataset import END, YEAR, dataset_generate
+from tools.bench.dataset import END, KINDS, YEAR, dataset_generate
 from tools.bench.scales import Scale
 
 SCALE = Scale(
@@ -41,18 +41,8 @@ SCALE = Scale(
     page_requests=1,
     api_seconds=0.1,
 )
-ORDER = [
-    "branches",
-    "cards",
-    "card_balances",
-    "merchants",
-    "terminals",
-    "terminal_txns",
-    "netbank_customers",
-    "netbank_transfers",
-    "service_points",
-    "service_point_txns",
-]
+# Every extract of the data set but the plan's three (disbursements, the plan, the targets).
+ORDER = KINDS[: KINDS.index("disbursements")]
 # The days the figures are compared on: the year's end, a day inside a month (a part of its flows,
 # the snapshot before it, cards closed since), a month's end.
 DAYS = [END, datetime.date(YEAR, 11, 20), datetime.date(YEAR, 10, 31)]
@@ -205,13 +195,13 @@ def test_a_recomputation_waits_for_another_of_the_same_rollup(tree, write):
         pytest.skip("SQLite runs one writer at a time")
     import threading
 
-    import psycopg2
     from django.apps import apps
     from django.db import connections
 
     from ebank.imports.engine import lock_key
     from ebank.org.roles import groups_sync
     from reports.rollups import LOCK_CLASS, TERMINAL_TXNS
+    from tests.processes import second_connection
     from tests.terminals.factories import TerminalFactory, TerminalTxnFactory
 
     groups_sync(apps)  # the role groups, which an earlier transactional test's flush removed
@@ -228,13 +218,7 @@ def test_a_recomputation_waits_for_another_of_the_same_rollup(tree, write):
         "terminal_no,kind,serial_no,model,branch_code,merchant_no,location,installed_on,status,removed_on\n"
         f"A0000001,atm,{atm.serial_no},{atm.model},201,,{atm.location},2011-01-01,in_service,\n",
     )
-    settings = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-    )
+    other = second_connection()
     outcomes = {}
 
     def run():
