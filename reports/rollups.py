@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from ebank.dates import local_days
+from ebank.dates import local_days, next_month_start
 from ebank.imports.engine import lock_key
 from ebank.imports.spec import CHANGED, CREATED
 
@@ -122,7 +122,7 @@ class Rollup:
         """The rollup's rows that add up to the days from `first` (the first of a month) to
         `last`: the whole months' rows, then the days of the last month if it is not over."""
         over = (last + datetime.timedelta(days=1)).day == 1
-        cut = _next_month(last) if over else last.replace(day=1)
+        cut = next_month_start(last) if over else last.replace(day=1)
         return _daily_totals().objects.filter(
             Q(source=self.month_name, day__gte=first, day__lt=cut)
             | Q(source=self.name, day__gte=cut, day__lte=last)
@@ -165,7 +165,7 @@ def daily_totals_recompute(*, rollup: Rollup, first: datetime.date, last: dateti
     sql, params = rollup.totals(rollup.rows_between(first, last)).query.sql_with_params()
     _insert(rollup.name, sql, params)
     if rollup.monthly:
-        first, last = first.replace(day=1), _next_month(last) - datetime.timedelta(days=1)
+        first, last = first.replace(day=1), next_month_start(last) - datetime.timedelta(days=1)
         daily_totals.objects.filter(source=rollup.month_name, day__gte=first, day__lte=last).delete()
         months = (
             rollup.daily(first, last)
@@ -188,10 +188,6 @@ def _insert(source: str, sql: str, params) -> None:
             f"SELECT %s, day_, branch_, kind_, type_, number_, amount_, fee_ FROM ({sql}) AS totals",
             [source, *params],
         )
-
-
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def daily_totals_rebuild() -> None:

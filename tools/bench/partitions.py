@@ -17,6 +17,8 @@ import time
 
 from django.db import connection, transaction
 
+from ebank.dates import next_month_start
+
 from .report import MET, NOT_JUDGED, NOT_MET, Line, Report, median, seconds
 
 PLAIN, PARTED = "bench_balance_plain", "bench_balance_parted"
@@ -37,10 +39,6 @@ def _timed(sql: str, params=()) -> float:
     return time.perf_counter() - started
 
 
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-
-
 def _build(months: list[datetime.date]) -> None:
     _run(f"DROP TABLE IF EXISTS {PLAIN}, {PARTED}")
     _run(
@@ -57,7 +55,7 @@ def _build(months: list[datetime.date]) -> None:
         first = month.replace(day=1)
         _run(
             f"CREATE TABLE {PARTED}_{first:%Y%m} PARTITION OF {PARTED} FOR VALUES FROM (%s) TO (%s)",
-            [first, _next_month(first)],
+            [first, next_month_start(first)],
         )
 
 
