@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ebank.dates import local_days, next_month_start
-from ebank.imports.engine import lock_key
+from ebank.imports.engine import lock_until_commit
 from ebank.imports.spec import CHANGED, CREATED
 
 
@@ -157,9 +157,7 @@ def daily_totals_recompute(*, rollup: Rollup, first: datetime.date, last: dateti
     On PostgreSQL, one transaction at a time recomputes a rollup, until it ends: imports of two
     kinds may touch one rollup (terminal transactions and terminals), and the second, waiting
     here, then deletes and sums what the first committed instead of colliding with its rows."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, lock_key(rollup.name)])
+    lock_until_commit(LOCK_CLASS, rollup.name)
     daily_totals = _daily_totals()
     daily_totals.objects.filter(source=rollup.name, day__gte=first, day__lte=last).delete()
     sql, params = rollup.totals(rollup.rows_between(first, last)).query.sql_with_params()

@@ -445,14 +445,20 @@ def _one_at_a_time(kind: str) -> None:
     transaction. With several workers, two files of one kind would otherwise be checked against the
     same records at once, and the second to write would fail on a key the first one created. Files
     of different kinds still import side by side. (SQLite runs one writer at a time anyway.)"""
+    lock_until_commit(LOCK_CLASS, kind)
+
+
+def lock_until_commit(lock_class: int, name: str) -> None:
+    """On PostgreSQL, wait for the advisory lock (lock_class, name) and hold it until the
+    transaction ends; SQLite runs one writer at a time anyway."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, lock_key(kind)])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [lock_class, lock_key(name)])
 
 
-def lock_key(kind: str) -> int:
-    """The second key of an import's advisory lock: a signed 32-bit number from the kind."""
-    return zlib.crc32(kind.encode()) - (1 << 31)
+def lock_key(name: str) -> int:
+    """The second key of an advisory lock: a signed 32-bit number from a name (an import's kind)."""
+    return zlib.crc32(name.encode()) - (1 << 31)
 
 
 def parse_in_database() -> bool:
